@@ -1,0 +1,29 @@
+using System.CommandLine;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace GatoMesh.Cli;
+
+/// <summary><c>gatomesh info [--json]</c>: versions, devices and threads of this installation.</summary>
+internal static class InfoCommand
+{
+    public static Command Create()
+    {
+        var json = new Option<bool>("--json") { Description = "print one JSON object" };
+        var command = new Command("info", "show versions, devices and threads") { json };
+        command.SetAction(parse =>
+        {
+            var info = new JsonObject
+            {
+                ["gatomesh"] = typeof(InfoCommand).Assembly.GetName().Version!.ToString(3),
+            };
+            if (parse.GetValue(json))
+                Console.WriteLine(info.ToJsonString());
+            else
+                foreach (var (key, value) in info)
+                    Console.WriteLine($"{key,-10} {value?.ToJsonString(new JsonSerializerOptions { WriteIndented = false })}");
+            return 0;
+        });
+        return command;
+    }
+}
