@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Text.Json;
 using System.Text.Json.Nodes;
 
 namespace GatoMesh.Cli;
@@ -16,12 +15,17 @@ internal static class InfoCommand
             var info = new JsonObject
             {
                 ["gatomesh"] = typeof(InfoCommand).Assembly.GetName().Version!.ToString(3),
+                ["libtorch"] = Torch.Torch.Version,
+                ["devices"] = new JsonArray([.. Torch.Torch.Devices.Select(d => JsonValue.Create(d.ToString()))]),
+                ["threads"] = Torch.Torch.Threads,
+                ["cores"] = Environment.ProcessorCount,
+                ["dotnet"] = Environment.Version.ToString(),
             };
             if (parse.GetValue(json))
                 Console.WriteLine(info.ToJsonString());
             else
                 foreach (var (key, value) in info)
-                    Console.WriteLine($"{key,-10} {value?.ToJsonString(new JsonSerializerOptions { WriteIndented = false })}");
+                    Console.WriteLine($"{key,-10} {(value is JsonArray list ? string.Join(", ", list) : value)}");
             return 0;
         });
         return command;
