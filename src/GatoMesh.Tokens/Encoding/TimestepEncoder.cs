@@ -15,6 +15,9 @@ public sealed class TimestepEncoder
 {
     readonly ContinuousTokenizer continuous;
     readonly SentencePieceTokenizer? text;
+    // Arrays, not the spec's lists: foreach over an interface allocates an enumerator per timestep.
+    readonly FieldSpec[] observationFields;
+    readonly FieldSpec[] actionFields;
     readonly Dictionary<string, int> fixedTokensAfter = new(StringComparer.Ordinal);
     int[] textIds = new int[64];
 
@@ -30,6 +33,8 @@ public sealed class TimestepEncoder
         Space = space;
         this.text = text;
         continuous = new ContinuousTokenizer(space);
+        observationFields = [.. spec.Observation];
+        actionFields = [.. spec.Action];
         var after = spec.FixedObservationTokens;
         foreach (var field in spec.Observation)
             fixedTokensAfter[field.Key] = after -= field.FixedTokenCount;
@@ -61,11 +66,12 @@ public sealed class TimestepEncoder
     /// <summary>Appends the tokens of an action: what a session does after the model chose it.</summary>
     public void EncodeAction(ActionValues action, TokenBuffer buffer)
     {
-        CheckKeys(action.Keys, "action", key => Spec.TryGetActionField(key, out _), Spec.Action);
+        if (action.Count != Spec.Action.Count)
+            CheckKeys(action.Keys, "action", Spec.Action);
         var start = buffer.Count;
         try
         {
-            foreach (var field in Spec.Action)
+            foreach (var field in actionFields)
             {
                 if (!action.TryGet(field.Key, out var value))
                     throw new MissingFieldException($"action.{field.Key}");
@@ -95,9 +101,12 @@ public sealed class TimestepEncoder
 
     int EncodeObservation(Observation observation, TokenBuffer buffer, PatchPositions positions)
     {
-        CheckKeys(observation.Keys, "observation", key => Spec.TryGetObservationField(key, out _), Spec.Observation);
+        // Equal counts with every spec field present leave no room for an unknown key, so the
+        // common path pays no extra lookups (and allocates nothing).
+        if (observation.Count != Spec.Observation.Count)
+            CheckKeys(observation.Keys, "observation", Spec.Observation);
         var local = 0;
-        foreach (var field in Spec.Observation)
+        foreach (var field in observationFields)
         {
             if (!observation.TryGet(field.Key, out var value))
                 throw new MissingFieldException(field.Key);
@@ -165,10 +174,10 @@ public sealed class TimestepEncoder
             throw new ShapeMismatchException(name, $"{count} values", $"[{string.Join(",", field.Shape)}] = {field.ElementCount} values");
     }
 
-    static void CheckKeys(IEnumerable<string> keys, string part, Func<string, bool> known, IReadOnlyList<FieldSpec> fields)
+    static void CheckKeys(IEnumerable<string> keys, string part, IReadOnlyList<FieldSpec> fields)
     {
         foreach (var key in keys)
-            if (!known(key))
+            if (!fields.Any(f => f.Key == key))
                 throw new UnknownFieldException(part == "action" ? $"action.{key}" : key, string.Join(", ", fields.Select(f => f.Key)));
     }
 

@@ -13,17 +13,19 @@ public static class ImagePatcher
     public const int Channels = 3;
     public const int PatchPixels = Channels * PatchSide * PatchSide;
 
-    /// <summary>uint8 value to its patch value: <c>(v / 127.5 - 1) / 4</c>.</summary>
-    static readonly float[] ByteScale = Enumerable.Range(0, 256).Select(v => (float)((v / 127.5 - 1.0) / 4.0)).ToArray();
+    /// <summary>uint8 v to its patch value <c>(v / 127.5 - 1) / 4 = (v - 127.5) / 510</c>, computed in
+    /// float as <c>(v - 127.5f) * (1f / 510f)</c> on both the vector and the scalar path, so they agree
+    /// bit for bit: 0 and 255 map exactly to -1/4 and 1/4, every value within 2e-8 of the exact one.</summary>
+    const float ByteCentre = 127.5f;
+    const float ByteScale = 1f / 510f;
 
     /// <summary>Checks that sides are positive multiples of 16 and that there are 3 channels.</summary>
     public static void CheckSize(string field, int height, int width, int channels)
     {
-        var size = $"{height}x{width}x{channels}";
         if (height <= 0 || width <= 0 || height % PatchSide != 0 || width % PatchSide != 0)
-            throw new ImageSizeException(field, size, $"height and width must be positive multiples of {PatchSide} (images are rejected, not padded or cropped)");
+            throw new ImageSizeException(field, $"{height}x{width}x{channels}", $"height and width must be positive multiples of {PatchSide} (images are rejected, not padded or cropped)");
         if (channels != Channels)
-            throw new ImageSizeException(field, size, $"images must have {Channels} channels (RGB)");
+            throw new ImageSizeException(field, $"{height}x{width}x{channels}", $"images must have {Channels} channels (RGB)");
     }
 
     /// <summary>Appends the image's patches to <paramref name="buffer"/>, the first at local position
@@ -52,23 +54,29 @@ public static class ImagePatcher
         return rows * columns;
     }
 
-    // Reads the source rows in memory order and scatters into the three channel planes of the patch.
+    // One patch row is 16 interleaved RGB pixels, 48 bytes: deinterleave them into the three channel
+    // planes (SSSE3 byte shuffles), widen to float and scale (AVX2 + FMA). This is the hot loop of
+    // encoding a camera observation (docs/TOKENS.md, "Benchmark").
     static unsafe void CopyHwc(byte[] hwc, int width, int patchRow, int patchColumn, Span<float> patch)
     {
         const int plane = PatchSide * PatchSide;
         fixed (byte* source = hwc)
-        fixed (float* scale = ByteScale)
         fixed (float* destination = patch)
         {
             for (var y = 0; y < PatchSide; y++)
             {
                 var s = source + ((patchRow * PatchSide + y) * width + patchColumn * PatchSide) * Channels;
                 var d = destination + y * PatchSide;
+                if (RgbDeinterleave.IsSupported)
+                {
+                    RgbDeinterleave.Row(s, d, d + plane, d + 2 * plane, ByteCentre, ByteScale);
+                    continue;
+                }
                 for (var x = 0; x < PatchSide; x++, s += Channels)
                 {
-                    d[x] = scale[s[0]];
-                    d[plane + x] = scale[s[1]];
-                    d[2 * plane + x] = scale[s[2]];
+                    d[x] = (s[0] - ByteCentre) * ByteScale;
+                    d[plane + x] = (s[1] - ByteCentre) * ByteScale;
+                    d[2 * plane + x] = (s[2] - ByteCentre) * ByteScale;
                 }
             }
         }

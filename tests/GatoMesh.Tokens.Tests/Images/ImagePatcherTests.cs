@@ -19,7 +19,10 @@ public class ImagePatcherTests
         return pixels;
     }
 
-    static float Scaled(int v) => (float)((v / 127.5 - 1) / 4);
+    static double Scaled(int v) => (v / 127.5 - 1) / 4;
+
+    /// <summary>Float rounding of the patch value: within 2e-8 of the exact one.</summary>
+    const double Rounding = 2e-8;
 
     [Fact]
     public void Pixels_are_scaled_to_minus_one_one_then_divided_by_four()
@@ -31,6 +34,25 @@ public class ImagePatcherTests
         Assert.Equal(0.25f, buffer.PatchPixels[0]);
         Assert.Equal(-0.25f, buffer.PatchPixels[1]);
         Assert.Equal(-0.25f, buffer.PatchPixels[Plane]);
+    }
+
+    [Fact]
+    public void Every_byte_value_maps_bit_for_bit_to_the_documented_float_arithmetic()
+    {
+        // 256 pixels, each byte value in every channel once: the vector path must match the
+        // scalar definition (v - 127.5f) * (1f / 510f) exactly.
+        var pixels = new byte[16 * 16 * 3];
+        for (var i = 0; i < 256; i++)
+        {
+            pixels[3 * i] = (byte)i;
+            pixels[3 * i + 1] = (byte)(255 - i);
+            pixels[3 * i + 2] = (byte)(i * 7);
+        }
+        var buffer = new TokenBuffer();
+        ImagePatcher.Append(ImageValue.FromHwc(pixels, 16, 16), "camera", buffer, 0, PatchPositions.Evaluation);
+        for (var i = 0; i < 256; i++)
+            for (var c = 0; c < 3; c++)
+                Assert.Equal((pixels[3 * i + c] - 127.5f) * (1f / 510f), buffer.PatchPixels[c * Plane + i]);
     }
 
     [Fact]
@@ -48,9 +70,9 @@ public class ImagePatcherTests
         for (var y = 0; y < 16; y++)
             for (var x = 0; x < 16; x++)
             {
-                Assert.Equal(Scaled(16 + x), patch[y * 16 + x]);
-                Assert.Equal(Scaled(16 + y), patch[Plane + y * 16 + x]);
-                Assert.Equal(Scaled(200), patch[2 * Plane + y * 16 + x]);
+                Assert.Equal(Scaled(16 + x), patch[y * 16 + x], Rounding);
+                Assert.Equal(Scaled(16 + y), patch[Plane + y * 16 + x], Rounding);
+                Assert.Equal(Scaled(200), patch[2 * Plane + y * 16 + x], Rounding);
             }
         // Evaluation positions: rows split [0,64),[64,128) -> 32, 96; columns in thirds -> 21, 63, 106.
         Assert.Equal([32, 32, 32, 96, 96, 96], buffer.PatchRows.ToArray());
