@@ -12,7 +12,7 @@ namespace GatoMesh.Bench;
 /// (b) one 64x64 RGB image (16 patches of 768 floats) plus 32 continuous values; goal: 50,000/s.
 /// Each timestep is encoded into one reused <see cref="TokenBuffer"/> (the session's steady state),
 /// observation plus separator, evaluation patch positions. Both run in the same process, interleaved
-/// over several rounds; the median round is reported, with bytes allocated per timestep.
+/// over several rounds; the median and the best round are reported, with bytes allocated per timestep.
 /// <c>dotnet run --project bench/GatoMesh.Bench -c Release -- tokens [--seconds S] [--out FILE]</c>
 /// writes bench/results/tokens.json.
 /// </summary>
@@ -77,6 +77,8 @@ public static class TokensBenchmark
         ["case"] = c.Name,
         ["tokens_per_timestep"] = c.Tokens,
         ["timesteps_per_second"] = Math.Round(c.Median.PerSecond),
+        // On a shared machine the fastest round is the closest to an uncontended core.
+        ["timesteps_per_second_best_round"] = Math.Round(c.Rounds.Max(r => r.PerSecond)),
         ["microseconds_per_timestep"] = Math.Round(1e6 / c.Median.PerSecond, 3),
         ["bytes_allocated_per_timestep"] = Math.Round(c.Median.BytesPerTimestep, 1),
         ["rounds_per_second"] = new JsonArray(c.Rounds.Select(r => (JsonNode)Math.Round(r.PerSecond)).ToArray()),
