@@ -7,7 +7,7 @@ namespace GatoMesh.Tokens;
 /// inside the observation, the separator included; every action token shares
 /// <see cref="TokenSpace.ActionLocalPosition"/>) and the loss bit (1 on text and actions; 0 on
 /// observation tensors, patches and the separator).
-/// Every check runs before the timestep counts: on bad input the buffer is left as it was, so a
+/// On bad input the partly written timestep is removed again, leaving the buffer as it was, so a
 /// session's context is never corrupted. One encoder is not safe for concurrent use (it reuses a
 /// text buffer); give each grain or thread its own.
 /// </summary>
@@ -18,6 +18,7 @@ public sealed class TimestepEncoder
     // Arrays, not the spec's lists: foreach over an interface allocates an enumerator per timestep.
     readonly FieldSpec[] observationFields;
     readonly FieldSpec[] actionFields;
+    readonly string[] actionNames;
     readonly Dictionary<string, int> fixedTokensAfter = new(StringComparer.Ordinal);
     int[] textIds = new int[64];
 
@@ -35,6 +36,7 @@ public sealed class TimestepEncoder
         continuous = new ContinuousTokenizer(space);
         observationFields = [.. spec.Observation];
         actionFields = [.. spec.Action];
+        actionNames = [.. spec.Action.Select(f => $"action.{f.Key}")];
         var after = spec.FixedObservationTokens;
         foreach (var field in spec.Observation)
             fixedTokensAfter[field.Key] = after -= field.FixedTokenCount;
@@ -71,11 +73,12 @@ public sealed class TimestepEncoder
         var start = buffer.Count;
         try
         {
-            foreach (var field in actionFields)
+            for (var f = 0; f < actionFields.Length; f++)
             {
+                var field = actionFields[f];
+                var name = actionNames[f];
                 if (!action.TryGet(field.Key, out var value))
-                    throw new MissingFieldException($"action.{field.Key}");
-                var name = $"action.{field.Key}";
+                    throw new MissingFieldException(name);
                 if (field.Kind == FieldKind.Continuous)
                 {
                     var values = value as float[] ?? throw new InvalidValueException(name, value.GetType().Name, "a continuous action needs floats");

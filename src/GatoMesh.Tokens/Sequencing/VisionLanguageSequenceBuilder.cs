@@ -64,6 +64,8 @@ public sealed class VisionLanguageSequenceBuilder
         if (sample.Caption.Length == 0)
             throw new TextLengthException($"{name}.caption", "\"\"", "a caption must not be empty");
         var count = text.Encode(sample.Caption, ref textIds);
+        if (count == 0)
+            throw new TextLengthException($"{name}.caption", $"\"{sample.Caption}\"", "the caption encodes to no tokens");
         if (local + count > TokenSpace.MaxObservationTokens)
             throw new TokenBudgetException($"{name}.caption", $"{count} tokens", $"image and caption exceed the {TokenSpace.MaxObservationTokens} local positions");
         for (var i = 0; i < count; i++)
