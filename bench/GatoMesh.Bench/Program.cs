@@ -1,6 +1,7 @@
 using GatoMesh.Bench;
 
-// One benchmark per first argument; each writes its results under bench/results/.
+// One benchmark per first argument; each measures against a baseline in the same run and writes
+// bench/results/<name>.json. bench/run.sh builds everything and runs them by name.
 return args.FirstOrDefault() switch
 {
     "tokens" => TokensBenchmark.Run(args[1..]),
@@ -9,6 +10,6 @@ return args.FirstOrDefault() switch
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: dotnet run --project bench/GatoMesh.Bench -c Release -- tokens [--seconds S] [--out FILE]");
+    Console.Error.WriteLine("usage: GatoMesh.Bench tokens [--seconds S] [--out FILE]");
     return 2;
 }

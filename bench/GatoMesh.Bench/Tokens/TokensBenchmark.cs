@@ -21,7 +21,7 @@ public static class TokensBenchmark
     public static int Run(string[] args)
     {
         var seconds = 1.0;
-        var output = Path.Combine(RepositoryRoot(), "bench", "results", "tokens.json");
+        var output = Path.Combine(BenchResults.RepoRoot(), "bench", "results", "tokens.json");
         for (var i = 0; i < args.Length; i++)
             switch (args[i])
             {
@@ -83,14 +83,6 @@ public static class TokensBenchmark
         ["bytes_allocated_per_timestep"] = Math.Round(c.Median.BytesPerTimestep, 1),
         ["rounds_per_second"] = new JsonArray(c.Rounds.Select(r => (JsonNode)Math.Round(r.PerSecond)).ToArray()),
     };
-
-    static string RepositoryRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            if (File.Exists(Path.Combine(dir.FullName, "GatoMesh.sln")))
-                return dir.FullName;
-        return Directory.GetCurrentDirectory();
-    }
 
     readonly record struct Round(double PerSecond, double BytesPerTimestep);
 
