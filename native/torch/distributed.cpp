@@ -1,11 +1,11 @@
 // torch.distributed through libtorch's c10d: a TCPStore for rendezvous and a ProcessGroupGloo for the
 // collectives. Every collective waits on its work, so the managed side sees a synchronous call whose
 // failure (a peer gone, a timeout) arrives as c10d's own message through gm_last_error.
-// Built with Gloo only when CMake found it (USE_C10D_GLOO); without it the entry points exist and
-// report that, so the rest of the shim still builds against a libtorch shipped without gloo headers.
+// Built with Gloo only when CMake found gloo's headers (GATOMESH_GLOO); without them the entry points
+// exist and report that, so the rest of the shim still builds against a libtorch shipped without them.
 #include "shim.h"
 
-#ifdef USE_C10D_GLOO
+#ifdef GATOMESH_GLOO
 #include <torch/csrc/distributed/c10d/ProcessGroupGloo.hpp>
 #include <torch/csrc/distributed/c10d/TCPStore.hpp>
 #endif
@@ -18,14 +18,14 @@ constexpr int kReduceAverage = 1;
 
 // 1 when this build can create a group on `backend` (0 Gloo, 1 NCCL), else 0.
 GM_API int gm_distributed_has_backend(int backend) {
-#ifdef USE_C10D_GLOO
+#ifdef GATOMESH_GLOO
   return backend == kBackendGloo ? 1 : 0;
 #else
   return 0;
 #endif
 }
 
-#ifdef USE_C10D_GLOO
+#ifdef GATOMESH_GLOO
 struct gm_process_group {
   c10::intrusive_ptr<c10d::TCPStore> store;
   c10::intrusive_ptr<c10d::ProcessGroupGloo> group;
