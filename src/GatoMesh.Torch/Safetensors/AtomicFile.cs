@@ -29,7 +29,7 @@ public static partial class AtomicFile
         }
         catch
         {
-            File.Delete(temporary);
+            if (File.Exists(temporary)) File.Delete(temporary);
             throw;
         }
         SyncFolder(folder);

@@ -1,3 +1,4 @@
+using System.Buffers.Binary;
 using System.Text.Json;
 using static GatoMesh.Torch.Native.TorchNative;
 
@@ -31,7 +32,7 @@ public static class SafetensorsFile
         AtomicFile.Write(path, stream =>
         {
             Span<byte> prefix = stackalloc byte[8];
-            BitConverter.TryWriteBytes(prefix, (ulong)header.Length);
+            BinaryPrimitives.WriteUInt64LittleEndian(prefix, (ulong)header.Length);
             stream.Write(prefix);
             stream.Write(header);
             for (var i = 0; i < tensors.Count; i++) WriteBytes(stream, tensors[i].Tensor, entries[i].ByteLength);

@@ -1,3 +1,4 @@
+using System.Buffers.Binary;
 using System.Text.Json;
 
 namespace GatoMesh.Torch.Safetensors;
@@ -39,7 +40,7 @@ public sealed class SafetensorsHeader
         Span<byte> prefix = stackalloc byte[8];
         file.Position = 0;
         file.ReadExactly(prefix);
-        var headerLength = BitConverter.ToUInt64(prefix); // little-endian hosts only: see SafetensorsFile
+        var headerLength = BinaryPrimitives.ReadUInt64LittleEndian(prefix);
         if (headerLength > MaxHeaderBytes)
             throw new SafetensorsFormatException(path, null, $"header length {headerLength} exceeds the {MaxHeaderBytes}-byte limit");
         if ((long)headerLength > length - 8)
