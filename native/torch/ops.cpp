@@ -55,6 +55,7 @@ GM_API gm_tensor gm_rsqrt(gm_tensor a) { GM_TENSOR(at::rsqrt(*a)) }
 GM_API gm_tensor gm_tanh(gm_tensor a) { GM_TENSOR(at::tanh(*a)) }
 GM_API gm_tensor gm_sigmoid(gm_tensor a) { GM_TENSOR(at::sigmoid(*a)) }
 GM_API gm_tensor gm_abs(gm_tensor a) { GM_TENSOR(at::abs(*a)) }
+GM_API gm_tensor gm_floor(gm_tensor a) { GM_TENSOR(at::floor(*a)) }
 GM_API gm_tensor gm_clamp(gm_tensor a, double min, int has_min, double max, int has_max) {
   GM_TENSOR(at::clamp(*a, has_min ? c10::optional<at::Scalar>(min) : c10::nullopt,
                       has_max ? c10::optional<at::Scalar>(max) : c10::nullopt))

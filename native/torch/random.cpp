@@ -49,6 +49,11 @@ GM_API gm_tensor gm_randn(const int64_t* dims, int n, gm_generator g, int8_t dty
   GM_TENSOR(at::randn(gm::dims(dims, n), gen(g), options(dtype, device_type, device_index)))
 }
 
+GM_API gm_tensor gm_randint(int64_t low, int64_t high, const int64_t* dims, int n, gm_generator g, int8_t dtype,
+                            int8_t device_type, int device_index) {
+  GM_TENSOR(at::randint(low, high, gm::dims(dims, n), gen(g), options(dtype, device_type, device_index)))
+}
+
 // In-place initializers for parameters; they run without recording a graph.
 GM_API int gm_uniform_(gm_tensor t, double from, double to, gm_generator g) {
   GM_STATUS(

@@ -104,6 +104,7 @@ public sealed partial class Tensor
     public Tensor Tanh() => new(gm_tanh(Handle));
     public Tensor Sigmoid() => new(gm_sigmoid(Handle));
     public Tensor Abs() => new(gm_abs(Handle));
+    public Tensor Floor() => new(gm_floor(Handle));
 
     /// <summary>Clamps into [min, max]; either bound may be left out.</summary>
     public Tensor Clamp(double? min = null, double? max = null)

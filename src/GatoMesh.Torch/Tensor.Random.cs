@@ -22,6 +22,15 @@ public sealed partial class Tensor
         fixed (long* p = shape) return new(gm_randn(p, shape.Length, OptionalArg(generator), (sbyte)dtype, (sbyte)d.Type, d.Index));
     }
 
+    /// <summary>Uniform integers in [low, high) (e.g. Gato's patch-position buckets sampled in training).</summary>
+    public static unsafe Tensor RandInt(long low, long high, ReadOnlySpan<long> shape, Generator? generator = null, DType dtype = DType.Int64, Device? device = null)
+    {
+        if (high <= low) throw new ArgumentOutOfRangeException(nameof(high), high, $"high must exceed low ({low})");
+        Shapes.Count(shape, nameof(shape));
+        var d = device ?? Device.Cpu;
+        fixed (long* p = shape) return new(gm_randint(low, high, p, shape.Length, OptionalArg(generator), (sbyte)dtype, (sbyte)d.Type, d.Index));
+    }
+
     /// <summary>Fills this tensor with uniform samples in [from, to), outside autograd; returns this.</summary>
     public Tensor UniformInPlace(double from, double to, Generator? generator = null)
     {

@@ -44,6 +44,7 @@ public sealed class OpsReferenceTests(OpsReferenceTests.Reference reference) : I
         ("tanh", t => t("a").Tanh(), "a.tanh()"),
         ("sigmoid", t => t("a").Sigmoid(), "a.sigmoid()"),
         ("abs", t => t("a").Abs(), "a.abs()"),
+        ("floor", t => (t("a") * 3).Floor(), "(a * 3).floor()"),
         ("clamp", t => t("a").Clamp(-0.3, 0.4), "a.clamp(-0.3, 0.4)"),
         ("clamp_min", t => t("a").Clamp(min: 0), "a.clamp(min=0)"),
         // comparisons and selection
@@ -88,6 +89,11 @@ public sealed class OpsReferenceTests(OpsReferenceTests.Reference reference) : I
         ("arange_long", _ => Tensor.Arange(3, 9), "torch.arange(3, 9)"),
         ("topk_values", t => t("x").TopK(2).Values, "x.topk(2).values"),
         ("topk_smallest_indices", t => t("a").TopK(2, dim: 1, largest: false).Indices, "a.topk(2, dim=1, largest=False).indices"),
+        // seeded draws equal PyTorch's for the same seed
+        ("rand", _ => Seeded(g => Tensor.Rand([2, 3], g, DType.Float64)), "torch.rand(2, 3, generator=torch.Generator().manual_seed(5), dtype=torch.float64)"),
+        ("randn", _ => Seeded(g => Tensor.Randn([4], g)), "torch.randn(4, generator=torch.Generator().manual_seed(5))"),
+        ("randint", _ => Seeded(g => Tensor.RandInt(0, 128, [6], g)), "torch.randint(0, 128, (6,), generator=torch.Generator().manual_seed(5))"),
+        ("uniform", _ => Seeded(g => Tensor.Empty([5]).UniformInPlace(-2, 3, g)), "torch.empty(5).uniform_(-2, 3, generator=torch.Generator().manual_seed(5))"),
         // nn functions
         ("softmax", t => F.Softmax(t("a"), 1), "F.softmax(a, 1)"),
         ("log_softmax", t => F.LogSoftmax(t("x"), -1), "F.log_softmax(x, -1)"),
@@ -110,6 +116,12 @@ public sealed class OpsReferenceTests(OpsReferenceTests.Reference reference) : I
         ("cross_entropy_per_token", t => F.MaskedCrossEntropy(t("logits"), t("ids"), t("lmask")).PerToken,
             "F.cross_entropy(logits, ids, reduction='none')"),
     ];
+
+    private static Tensor Seeded(Func<Generator, Tensor> draw)
+    {
+        using var generator = new Generator(5);
+        return draw(generator);
+    }
 
     public static TheoryData<string> CaseNames() => new(Cases.Select(c => c.Name));
 

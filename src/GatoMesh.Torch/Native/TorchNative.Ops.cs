@@ -37,6 +37,7 @@ internal static unsafe partial class TorchNative
     [LibraryImport(Library)] internal static partial TensorHandle gm_tanh(TensorHandle a);
     [LibraryImport(Library)] internal static partial TensorHandle gm_sigmoid(TensorHandle a);
     [LibraryImport(Library)] internal static partial TensorHandle gm_abs(TensorHandle a);
+    [LibraryImport(Library)] internal static partial TensorHandle gm_floor(TensorHandle a);
     [LibraryImport(Library)] internal static partial TensorHandle gm_clamp(TensorHandle a, double min, int hasMin, double max, int hasMax);
 
     [LibraryImport(Library)] internal static partial TensorHandle gm_compare(TensorHandle a, TensorHandle b, int op);
