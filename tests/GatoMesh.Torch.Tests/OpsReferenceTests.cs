@@ -99,6 +99,8 @@ public sealed class OpsReferenceTests(OpsReferenceTests.Reference reference) : I
         ("log_softmax", t => F.LogSoftmax(t("x"), -1), "F.log_softmax(x, -1)"),
         ("gelu", t => F.Gelu(t("a") * 3), "F.gelu(a * 3)"),
         ("gelu_tanh", t => F.Gelu(t("a") * 3, tanhApproximation: true), "F.gelu(a * 3, approximate='tanh')"),
+        ("causal_attention_weights", t => F.Softmax(t("m").Narrow(1, 0, 3).MaskedFill(Tensor.CausalMask(3).LogicalNot(), double.NegativeInfinity), -1),
+            "F.softmax(m[:, :3].masked_fill(~torch.ones(3, 3, dtype=torch.bool).tril(), float('-inf')), -1)"),
         ("relu", t => F.Relu(t("a")), "F.relu(a)"),
         ("linear", t => F.Linear(t("x"), t("w"), t("wb")), "F.linear(x, w, wb)"),
         ("linear_no_bias", t => F.Linear(t("m"), t("w")), "F.linear(m, w)"),
