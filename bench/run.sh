@@ -10,7 +10,7 @@ if [ ! -x "$root/bench/native/build/torch_baseline" ] || [ "$root/bench/native/t
 fi
 bench="$root/bench/GatoMesh.Bench/bin/Release/net10.0/GatoMesh.Bench.dll"
 names=("$@")
-[ "${#names[@]}" -gt 0 ] && [ "${names[0]}" != all ] || names=(tokens)
+[ "${#names[@]}" -gt 0 ] && [ "${names[0]}" != all ] || names=(tokens torch)
 for name in "${names[@]}"; do
   dotnet "$bench" "$name"
 done

@@ -5,11 +5,12 @@ using GatoMesh.Bench;
 return args.FirstOrDefault() switch
 {
     "tokens" => TokensBenchmark.Run(args[1..]),
+    "torch" => TorchBindingBenchmark.Run(args[1..]),
     _ => Usage(),
 };
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: GatoMesh.Bench tokens [--seconds S] [--out FILE]");
+    Console.Error.WriteLine("usage: GatoMesh.Bench tokens [--seconds S] [--out FILE] | torch [THREADS]");
     return 2;
 }
