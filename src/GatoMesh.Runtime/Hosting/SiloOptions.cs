@@ -1,3 +1,4 @@
+using GatoMesh.Runtime.Membership;
 using GatoMesh.Runtime.Storage;
 using GatoMesh.Runtime.Transport;
 
@@ -26,4 +27,10 @@ public sealed record SiloOptions
 
     /// <summary>Where grains persist state; null: a fresh <see cref="MemoryGrainStorage"/>.</summary>
     public IGrainStorage? Storage { get; init; }
+
+    /// <summary>The membership table shared by the cluster; null: a private in-process table (one silo).</summary>
+    public IMembershipTable? Membership { get; init; }
+
+    /// <summary>Timings of the membership protocol (heartbeats, probes, declare-dead).</summary>
+    public MembershipOptions MembershipOptions { get; init; } = new();
 }

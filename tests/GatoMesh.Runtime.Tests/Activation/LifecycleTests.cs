@@ -13,7 +13,7 @@ public sealed class LifecycleTests
     [Fact]
     public async Task An_idle_activation_is_deactivated_and_the_next_call_activates_a_fresh_one()
     {
-        await using var silo = SiloHost.Start(new SiloOptions { IdleDeactivationAge = TimeSpan.FromMilliseconds(200) });
+        await using var silo = await SiloHost.StartAsync(new SiloOptions { IdleDeactivationAge = TimeSpan.FromMilliseconds(200) });
         var grain = silo.GrainFactory.GetGrain<ILifecycleGrain>("idle-1");
         string first = await grain.Touch();
         Assert.Equal(first, await grain.Touch());
@@ -26,7 +26,7 @@ public sealed class LifecycleTests
     [Fact]
     public async Task A_timer_ticks_as_turns_and_stops_with_its_activation()
     {
-        await using var silo = SiloHost.Start(new SiloOptions { IdleDeactivationAge = TimeSpan.FromMilliseconds(400) });
+        await using var silo = await SiloHost.StartAsync(new SiloOptions { IdleDeactivationAge = TimeSpan.FromMilliseconds(400) });
         var grain = silo.GrainFactory.GetGrain<ILifecycleGrain>("timer-1");
         await grain.StartTimer(20);
         await Eventually.True(() => CountJournal("tick timer-1") >= 3, "three ticks");
@@ -42,7 +42,7 @@ public sealed class LifecycleTests
     public async Task Persistent_state_survives_deactivation_and_a_stale_etag_cannot_overwrite_it()
     {
         var storage = new MemoryGrainStorage();
-        await using var silo = SiloHost.Start(new SiloOptions { Storage = storage });
+        await using var silo = await SiloHost.StartAsync(new SiloOptions { Storage = storage });
         var counter = silo.GrainFactory.GetGrain<ICounterGrain>("persisted");
         Assert.Equal(5, await counter.Add(5));
         string? etag = await counter.GetETag();
@@ -61,7 +61,7 @@ public sealed class LifecycleTests
     [Fact]
     public async Task A_stateless_worker_gets_several_local_activations_up_to_its_limit()
     {
-        await using var silo = SiloHost.Start(new SiloOptions());
+        await using var silo = await SiloHost.StartAsync(new SiloOptions());
         var worker = silo.GrainFactory.GetGrain<IWorkerGrain>("pool");
         var served = await Task.WhenAll(Enumerable.Range(0, 30).Select(_ => worker.Work(20)));
         int distinct = served.Distinct().Count();
@@ -71,7 +71,7 @@ public sealed class LifecycleTests
     [Fact]
     public async Task A_stopping_silo_deactivates_its_grains_and_then_refuses_calls()
     {
-        var silo = SiloHost.Start(new SiloOptions());
+        var silo = await SiloHost.StartAsync(new SiloOptions());
         var grain = silo.GrainFactory.GetGrain<ILifecycleGrain>("stop-1");
         await grain.Touch();
         await silo.StopAsync();

@@ -8,10 +8,9 @@ public sealed class TurnTests : IAsyncLifetime
 {
     private SiloHost _silo = null!;
 
-    public Task InitializeAsync()
+    public async Task InitializeAsync()
     {
-        _silo = SiloHost.Start(new SiloOptions { CallTimeout = TimeSpan.FromSeconds(3) });
-        return Task.CompletedTask;
+        _silo = await SiloHost.StartAsync(new SiloOptions { CallTimeout = TimeSpan.FromSeconds(3) });
     }
 
     public async Task DisposeAsync() => await _silo.StopAsync();

@@ -10,7 +10,7 @@ public sealed class GatewayClientTests
     [Fact]
     public async Task A_client_calls_grains_through_the_gateway_with_results_errors_and_state()
     {
-        await using var silo = SiloHost.Start(new SiloOptions());
+        await using var silo = await SiloHost.StartAsync(new SiloOptions());
         await using var client = new ClusterClient(new ClientOptions { Gateways = [$"127.0.0.1:{silo.GatewayPort}"] });
         var counter = client.GetGrain<ICounterGrain>("remote-1");
         var sums = await Task.WhenAll(Enumerable.Range(0, 200).Select(_ => counter.Add(1)));
@@ -24,7 +24,7 @@ public sealed class GatewayClientTests
     [Fact]
     public async Task A_client_fails_over_to_the_next_gateway_and_reconnects_when_its_silo_returns()
     {
-        await using var silo = SiloHost.Start(new SiloOptions());
+        await using var silo = await SiloHost.StartAsync(new SiloOptions());
         // The first gateway in the list refuses connections: the client must move on to the live one.
         int deadPort = FreePort();
         await using var client = new ClusterClient(new ClientOptions { Gateways = [$"127.0.0.1:{deadPort}", $"127.0.0.1:{silo.GatewayPort}"] });
@@ -35,7 +35,7 @@ public sealed class GatewayClientTests
     [Fact]
     public async Task Calls_in_flight_when_the_gateway_dies_fail_with_a_typed_error()
     {
-        var silo = SiloHost.Start(new SiloOptions());
+        var silo = await SiloHost.StartAsync(new SiloOptions());
         await using var client = new ClusterClient(new ClientOptions { Gateways = [$"127.0.0.1:{silo.GatewayPort}"] });
         var probe = client.GetGrain<ITurnProbeGrain>("slow");
         await probe.Observed();

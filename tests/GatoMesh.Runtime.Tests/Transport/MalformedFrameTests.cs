@@ -11,10 +11,9 @@ public sealed class MalformedFrameTests : IAsyncLifetime
 {
     private SiloHost _silo = null!;
 
-    public Task InitializeAsync()
+    public async Task InitializeAsync()
     {
-        _silo = SiloHost.Start(new SiloOptions { MaxFrameBytes = 64 * 1024 });
-        return Task.CompletedTask;
+        _silo = await SiloHost.StartAsync(new SiloOptions { MaxFrameBytes = 64 * 1024 });
     }
 
     public async Task DisposeAsync() => await _silo.StopAsync();
