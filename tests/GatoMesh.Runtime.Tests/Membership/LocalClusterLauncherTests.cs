@@ -16,6 +16,8 @@ public sealed class LocalClusterLauncherTests : IDisposable
 
     public void Dispose()
     {
+        // Whatever a failed test left recorded is stopped too, so no silo or redis-server outlives it.
+        LocalClusterLauncher.DownAsync(_state, TimeSpan.Zero).GetAwaiter().GetResult();
         foreach (var process in _started)
             process.StopAsync(TimeSpan.Zero).GetAwaiter().GetResult();
         Directory.Delete(_state, recursive: true);
@@ -127,6 +129,43 @@ public sealed class LocalClusterLauncherTests : IDisposable
     }
 
     [Fact]
+    public async Task Up_starts_silos_that_are_all_active_and_down_stops_them_even_after_one_was_killed()
+    {
+        var lines = new List<string>();
+
+        var cluster = await LocalClusterLauncher.UpAsync(Options(TestSiloAssembly(), silos: 3), lines.Add);
+
+        var recorded = LocalCluster.Load(_state);
+        Assert.NotNull(recorded);
+        Assert.Equal(cluster.Redis, recorded.Redis);
+        Assert.Equal(cluster.RedisProcess, recorded.RedisProcess);
+        Assert.Equal(cluster.Silos, recorded.Silos);
+        using (var table = new RedisMembershipTable(cluster.Redis, cluster.ClusterId))
+        {
+            var rows = (await table.ReadAllAsync()).Rows;
+            Assert.All(cluster.Silos, s => Assert.Equal(SiloStatus.Active,
+                rows.Single(r => r.Entry.Silo.ToString() == s.Address).Entry.Status));
+        }
+        foreach (var silo in cluster.Silos)
+        {
+            Assert.True(silo.Process.IsRunning);
+            Assert.True(await AnswersAsync(silo.GatewayPort), $"gateway port {silo.GatewayPort} of {silo.Address} does not accept connections");
+        }
+
+        // A silo that died on its own is reported gone; the rest still stop gracefully.
+        var crashed = cluster.Silos[1].Process;
+        System.Diagnostics.Process.GetProcessById(crashed.Pid).Kill();
+        await Poll.UntilAsync(() => !crashed.IsRunning, TimeSpan.FromSeconds(10), "the killed silo is gone");
+        var outcomes = await LocalClusterLauncher.DownAsync(_state, TimeSpan.FromSeconds(10));
+
+        Assert.Equal("gone", outcomes.Single(o => o.Process == crashed).Outcome);
+        Assert.All(outcomes.Where(o => o.Process != crashed), o => Assert.Equal("stopped", o.Outcome));
+        Assert.All(cluster.Silos, s => Assert.False(s.Process.IsRunning));
+        Assert.False(cluster.RedisProcess.IsRunning);
+        Assert.Null(LocalCluster.Load(_state));
+    }
+
+    [Fact]
     public async Task Down_with_nothing_recorded_stops_nothing()
     {
         Assert.Empty(await LocalClusterLauncher.DownAsync(_state, TimeSpan.FromSeconds(1)));
@@ -182,6 +221,21 @@ public sealed class LocalClusterLauncherTests : IDisposable
         Assert.All(outcomes, o => Assert.Equal("gone", o.Outcome));
         Assert.True(bystander.IsRunning);
         Assert.Null(LocalCluster.Load(_state));
+    }
+
+    /// <summary>The runtime's test silo, built in the same configuration as these tests (build/test.sh builds it
+    /// with the solution; alone: dotnet build tests/GatoMesh.Runtime.TestSilo -c Release).</summary>
+    private static string TestSiloAssembly()
+    {
+        var here = new DirectoryInfo(AppContext.BaseDirectory);
+        var configuration = here.Parent!.Name;
+        var root = here;
+        while (root is not null && !File.Exists(Path.Combine(root.FullName, "GatoMesh.sln")))
+            root = root.Parent;
+        Assert.NotNull(root);
+        var path = Path.Combine(root.FullName, "tests", "GatoMesh.Runtime.TestSilo", "bin", configuration, here.Name, "GatoMesh.Runtime.TestSilo.dll");
+        Assert.True(File.Exists(path), $"the test silo is not built at {path}; run: dotnet build tests/GatoMesh.Runtime.TestSilo -c {configuration}");
+        return path;
     }
 
     private static async Task<bool> AnswersAsync(int port)
