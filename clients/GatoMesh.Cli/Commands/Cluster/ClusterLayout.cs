@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using GatoMesh.Runtime.Membership;
 
 namespace GatoMesh.Cli;
@@ -23,9 +24,35 @@ internal static class ClusterLayout
 
     public static string StateDirectory(string root) => Path.Combine(root, ".gatomesh");
 
-    /// <summary>The first built silo assembly; the Release path if none is built (the launcher then says to build it).</summary>
-    public static string SiloAssembly(string root) =>
-        SiloAssemblies.Select(p => Path.Combine(root, p)).FirstOrDefault(File.Exists) ?? Path.Combine(root, SiloAssemblies[0]);
+    private const string SiloProject = "tests/GatoMesh.Runtime.TestSilo/GatoMesh.Runtime.TestSilo.csproj";
+
+    /// <summary>The first built silo assembly. On a fresh checkout none is built: like the ./gatomesh wrapper,
+    /// build it (Release, output in .gatomesh/logs/build-silo.log) instead of failing. A silo built before
+    /// later source changes is used as it is; rebuild it, or run build/setup.sh, to pick them up.</summary>
+    public static async Task<string> SiloAssemblyAsync(string root, Action<string> progress, CancellationToken cancellation)
+    {
+        var built = SiloAssemblies.Select(p => Path.Combine(root, p)).FirstOrDefault(File.Exists);
+        if (built is not null)
+            return built;
+        var log = Path.Combine(StateDirectory(root), "logs", "build-silo.log");
+        Directory.CreateDirectory(Path.GetDirectoryName(log)!);
+        progress($"building the silo ({SiloProject}, about a minute)");
+        var start = new ProcessStartInfo("dotnet")
+        {
+            ArgumentList = { "build", Path.Combine(root, SiloProject), "-c", "Release", "--nologo", "-v", "quiet" },
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        using var build = Process.Start(start) ?? throw new LocalClusterException($"could not run dotnet build {SiloProject}");
+        var output = Task.WhenAll(build.StandardOutput.ReadToEndAsync(cancellation), build.StandardError.ReadToEndAsync(cancellation));
+        await build.WaitForExitAsync(cancellation);
+        await File.WriteAllTextAsync(log, string.Concat(await output), cancellation);
+        var path = Path.Combine(root, SiloAssemblies[0]);
+        if (build.ExitCode != 0 || !File.Exists(path))
+            throw new LocalClusterException($"building {SiloProject} failed (exit code {build.ExitCode}); see {log}");
+        return path;
+    }
 
     private static string? Above(string start)
     {

@@ -21,15 +21,19 @@ internal static class ClusterUpCommand
             if (parse.GetValue(timeout) < 1)
                 throw new LocalClusterException($"--timeout {parse.GetValue(timeout)}: must be at least 1 second");
             var root = ClusterLayout.RepositoryRoot();
+            Action<string> progress = line => Console.Error.WriteLine($"cluster: {line}");
+            var siloAssembly = parse.GetValue(silo) is { } given
+                ? Path.GetFullPath(given)
+                : await ClusterLayout.SiloAssemblyAsync(root, progress, cancellation);
             var options = new LocalClusterOptions
             {
                 Silos = parse.GetValue(silos),
                 BasePort = parse.GetValue(basePort),
-                SiloAssembly = Path.GetFullPath(parse.GetValue(silo) ?? ClusterLayout.SiloAssembly(root)),
+                SiloAssembly = siloAssembly,
                 StateDirectory = ClusterLayout.StateDirectory(root),
                 StartTimeout = TimeSpan.FromSeconds(parse.GetValue(timeout)),
             };
-            var cluster = await LocalClusterLauncher.UpAsync(options, line => Console.Error.WriteLine($"cluster: {line}"), cancellation);
+            var cluster = await LocalClusterLauncher.UpAsync(options, progress, cancellation);
             if (parse.GetValue(json))
                 Console.WriteLine(ToJson(cluster, options.StateDirectory).ToJsonString());
             else
