@@ -23,5 +23,9 @@ public sealed class ClusterClient : IGrainFactory, IAsyncDisposable
         return (TGrain)(object)registration.CreateProxy(_router, new GrainId(registration.GrainType, key));
     }
 
+    /// <summary>The grains with an activation on the silo behind <paramref name="gateway"/> ("host:port"):
+    /// a diagnostic to check from every silo's own view that each grain has one activation.</summary>
+    public Task<IReadOnlyList<GrainId>> ListActivationsAsync(string gateway) => _router.ListActivationsAsync(gateway);
+
     public ValueTask DisposeAsync() => _router.DisposeAsync();
 }

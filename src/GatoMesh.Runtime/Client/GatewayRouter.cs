@@ -59,11 +59,38 @@ internal sealed class GatewayRouter : CallRouter, IFrameHandler, IAsyncDisposabl
 
     public void OnFrame(Connection connection, FrameKind kind, WireReader body, ReadOnlyMemory<byte> bodyBytes)
     {
-        if (kind != FrameKind.Response)
-            throw new WireFormatException($"a gateway sent a {kind} frame; clients accept only responses");
-        long correlation = body.ReadInt64();
-        var status = (ResponseStatus)body.ReadByte();
-        if (Pending.TryTake(correlation, out var call)) call.OnResponse(status, body);
+        switch (kind)
+        {
+            case FrameKind.Response:
+            {
+                long correlation = body.ReadInt64();
+                var status = (ResponseStatus)body.ReadByte();
+                if (Pending.TryTake(correlation, out var call)) call.OnResponse(status, body);
+                break;
+            }
+            case FrameKind.ActivationList:
+            {
+                long correlation = body.ReadInt64();
+                if (Pending.TryTake(correlation, out var call)) call.OnResponse(ResponseStatus.Ok, body);
+                break;
+            }
+            default:
+                throw new WireFormatException($"a gateway sent a {kind} frame; clients accept only responses");
+        }
+    }
+
+    /// <summary>The grains activated on the silo behind <paramref name="gateway"/> (a diagnostic).</summary>
+    public async Task<IReadOnlyList<GrainId>> ListActivationsAsync(string gateway)
+    {
+        var (host, port) = ParseEndpoint(gateway);
+        var query = new ControlCall<IReadOnlyList<GrainId>?>(Environment.TickCount64 + (long)CallTimeout.TotalMilliseconds, SiloRuntime.ReadGrainList, _ => null);
+        var connection = await _connections.GetAsync(host, port);
+        query.Via = connection;
+        Pending.Add(query);
+        var frame = Frames.Start(FrameKind.ListActivations);
+        frame.WriteInt64(query.CorrelationId);
+        if (!connection.Send(frame)) Pending.Remove(query.CorrelationId);
+        return await query.Task ?? throw new SiloUnavailableException($"silo behind gateway {gateway} did not list its activations");
     }
 
     public void OnClosed(Connection connection, Exception? error) =>

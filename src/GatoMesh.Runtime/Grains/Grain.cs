@@ -20,6 +20,9 @@ public abstract class Grain
 
     public GrainId GrainId => Activation.GrainId;
 
+    /// <summary>The silo incarnation this activation lives on.</summary>
+    protected Membership.SiloAddress Silo => Activation.Runtime.Self;
+
     /// <summary>The grain's string key.</summary>
     protected string Key => GrainId.Key;
 

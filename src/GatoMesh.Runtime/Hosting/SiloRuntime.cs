@@ -58,6 +58,8 @@ internal sealed class SiloRuntime : CallRouter, IGrainFactory, IFrameHandler, IA
     public void UpdateView(IReadOnlyList<SiloAddress> active)
     {
         if (!active.Contains(Self)) active = [.. active, Self];
+        // Versions also change for votes and heartbeats of joining silos: only a new set of silos re-places.
+        if (active.Count == _ring.Silos.Count && active.All(_ring.Silos.Contains)) return;
         var ring = new HashRing(active);
         _ring = ring;
         Log.ViewChanged(Self, active);

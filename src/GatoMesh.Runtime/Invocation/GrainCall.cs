@@ -17,13 +17,18 @@ internal sealed class GrainCall<T> : RequestItem, IPendingCall
     public const int MaxHops = 4;
 
     private readonly CallRouter _router;
-    private readonly TaskCompletionSource<T> _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource<T> _completion;
     private readonly long _startedAt = Stopwatch.GetTimestamp();
+    private readonly bool _callerIsGrain;
     private int _done;
 
     public GrainCall(CallRouter router, GrainId grain, GrainRequest<T> request)
     {
         _router = router;
+        // A grain caller's await resumes through its activation's queue anyway, so completing inline costs
+        // it nothing and saves a thread-pool hop; any other caller must not run on the completing thread.
+        _callerIsGrain = SynchronizationContext.Current is ActivationSynchronizationContext;
+        _completion = new TaskCompletionSource<T>(_callerIsGrain ? TaskCreationOptions.None : TaskCreationOptions.RunContinuationsAsynchronously);
         Grain = grain;
         Request = request;
         CorrelationId = PendingCalls.NextCorrelationId();
@@ -116,14 +121,39 @@ internal sealed class GrainCall<T> : RequestItem, IPendingCall
     {
         if (Interlocked.Exchange(ref _done, 1) != 0) return;
         Finish();
-        _completion.SetResult(result);
+        if (!_callerIsGrain)
+        {
+            _completion.SetResult(result);
+            return;
+        }
+        // Without a current context the caller's captured context always differs, so its continuation is
+        // posted to the caller's activation, never run inside the completing activation's turn.
+        var current = SynchronizationContext.Current;
+        SynchronizationContext.SetSynchronizationContext(null);
+        try
+        {
+            _completion.SetResult(result);
+        }
+        finally
+        {
+            SynchronizationContext.SetSynchronizationContext(current);
+        }
     }
 
     private void Fault(Exception error)
     {
         if (Interlocked.Exchange(ref _done, 1) != 0) return;
         Finish();
-        _completion.SetException(error);
+        var current = SynchronizationContext.Current;
+        SynchronizationContext.SetSynchronizationContext(null);
+        try
+        {
+            _completion.SetException(error);
+        }
+        finally
+        {
+            SynchronizationContext.SetSynchronizationContext(current);
+        }
     }
 
     private void Finish()

@@ -59,6 +59,23 @@ public sealed class WireReader
         }
     }
 
+    /// <summary>A grain type name: like <see cref="ReadRequiredString"/>, but repeated names share one string.</summary>
+    internal string ReadTypeName(string field)
+    {
+        int length = ReadInt32();
+        if (length < 0) throw new WireFormatException($"field '{field}' must be a non-null string, length was {length}");
+        var bytes = Take(length);
+        try
+        {
+            StrictUtf8.GetCharCount(bytes);
+        }
+        catch (DecoderFallbackException e)
+        {
+            throw new WireFormatException($"field '{field}' is not valid UTF-8: {e.Message}");
+        }
+        return NameCache.Get(bytes);
+    }
+
     /// <summary>A string that must be present (identifiers in the envelope).</summary>
     internal string ReadRequiredString(string field) =>
         ReadString() ?? throw new WireFormatException($"field '{field}' must not be null");

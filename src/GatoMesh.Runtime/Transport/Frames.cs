@@ -46,7 +46,7 @@ internal static class Frames
         long correlation = r.ReadInt64();
         long generation = r.ReadInt64();
         byte hops = r.ReadByte();
-        var grain = new GrainId(r.ReadRequiredString("grain type"), r.ReadRequiredString("grain key"));
+        var grain = new GrainId(r.ReadTypeName("grain type"), r.ReadRequiredString("grain key"));
         int method = r.ReadInt32();
         return new RequestHeader(correlation, generation, hops, grain, method);
     }
