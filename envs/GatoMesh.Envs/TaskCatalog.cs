@@ -1,0 +1,24 @@
+namespace GatoMesh.Envs;
+
+/// <summary>Every task GatoMesh ships, by name (docs/ENVS.md).</summary>
+public static class TaskCatalog
+{
+    public static IReadOnlyList<EnvironmentTask> All { get; } =
+    [
+        new("catch", "Catch: 64x64 RGB, paddle left/stay/right, +1 catch / -1 miss",
+            () => new CatchEnvironment(), _ => new CatchExpert()),
+        new("gridworld", "BabyAI-style room: text mission, symbolic 6x6 grid, turn/forward/pick up",
+            () => new GridWorldEnvironment(), env => new GridWorldExpert((GridWorldEnvironment)env)),
+    ];
+
+    public static EnvironmentTask Get(string name) =>
+        All.FirstOrDefault(task => task.Name == name)
+        ?? throw new UnknownTaskException(name, All.Select(task => task.Name));
+}
+
+/// <summary>A task name the catalog does not know, with the names it does.</summary>
+public sealed class UnknownTaskException(string name, IEnumerable<string> known)
+    : Exception($"tasks = {name}: unknown task; known tasks: {string.Join(", ", known)}")
+{
+    public string Task { get; } = name;
+}
