@@ -9,6 +9,10 @@ public static class TaskCatalog
             () => new CatchEnvironment(), _ => new CatchExpert()),
         new("gridworld", "BabyAI-style room: text mission, symbolic 6x6 grid, turn/forward/pick up",
             () => new GridWorldEnvironment(), env => new GridWorldExpert((GridWorldEnvironment)env)),
+        new("cartpole-swingup", "MuJoCo cartpole swing-up: proprioception, continuous force, 200 steps at 50 Hz",
+            () => new CartpoleSwingup(), _ => new CartpoleExpert()),
+        new("reacher", "MuJoCo planar 2-link reacher: proprioception and target, continuous torques, 100 steps at 50 Hz",
+            () => new Reacher(), _ => new ReacherExpert()),
     ];
 
     public static EnvironmentTask Get(string name) =>
