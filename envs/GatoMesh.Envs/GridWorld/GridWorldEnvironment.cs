@@ -24,7 +24,7 @@ public sealed class GridWorldEnvironment : IEnvironment
 
     public EmbodimentSpec Spec { get; } = new("gridworld",
         [
-            FieldSpec.Text(MissionKey, maxTokens: 16),
+            FieldSpec.Text(MissionKey, maxTokens: 32),
             FieldSpec.Discrete(GridKey, [GridRoom.Side, GridRoom.Side, 2], 0, 8),
             FieldSpec.Discrete(DirectionKey, [1], 0, 4),
         ],
