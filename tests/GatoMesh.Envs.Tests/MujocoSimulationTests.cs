@@ -39,7 +39,7 @@ public class MujocoSimulationTests
     {
         var error = Assert.Throws<MujocoException>(() =>
             MujocoSimulation.FromXml("<mujoco><worldbody><geom type=\"sphere\" size=\"1\" colour=\"red\"/></worldbody></mujoco>"));
-        Assert.Contains("colour", error.Message);
+        Assert.Equal("XML Error: Schema violation: unrecognized attribute: 'colour' Element 'geom', line 1", error.Message);
     }
 
     [Fact]

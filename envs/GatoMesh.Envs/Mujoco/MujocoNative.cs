@@ -50,8 +50,10 @@ internal static unsafe partial class MujocoNative
     [LibraryImport(Library, EntryPoint = "gm_mj_sensordata")]
     internal static partial int SensorData(MujocoHandle simulation, double* output, int capacity);
 
-    /// <summary>The message of this thread's last failed call.</summary>
-    internal static string LastError => Marshal.PtrToStringUTF8(LastErrorPointer()) ?? "unknown MuJoCo error";
+    /// <summary>The message of this thread's last failed call, on one line (MuJoCo's parser
+    /// messages span several, and the CLI reports an error as one line).</summary>
+    internal static string LastError => string.Join(" ",
+        (Marshal.PtrToStringUTF8(LastErrorPointer()) ?? "unknown MuJoCo error").Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
 }
 
 /// <summary>Owns one native simulation (mjModel + mjData); released exactly once.</summary>

@@ -69,7 +69,7 @@ internal static class GenerateCommand
                     ["captions"] = manifest.Captions?.Samples ?? 0,
                     ["text_model"] = manifest.TextModel,
                     ["text_vocab_size"] = manifest.TextVocabSize,
-                }.ToJsonString());
+                }.ToJsonString(ReadableJson.Options));
             }
             else
             {

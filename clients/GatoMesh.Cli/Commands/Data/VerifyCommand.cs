@@ -48,7 +48,7 @@ internal static class VerifyCommand
                 Console.WriteLine(new JsonObject
                 {
                     ["dir"] = root.FullName, ["shards"] = shards.Count, ["bad"] = bad, ["records"] = records, ["results"] = results,
-                }.ToJsonString());
+                }.ToJsonString(ReadableJson.Options));
             else
                 Console.WriteLine($"{shards.Count} shard(s), {records} good record(s), {bad} damaged");
             return bad == 0 ? 0 : 1;

@@ -48,7 +48,7 @@ internal static class EnvsCommand
                 {
                     ["tasks"] = tasks,
                     ["vision_language"] = new JsonObject { ["name"] = CaptionedScenes.Task, ["image"] = new JsonArray(GridRenderer.Side, GridRenderer.Side, 3) },
-                }.ToJsonString());
+                }.ToJsonString(ReadableJson.Options));
             else
                 Console.WriteLine($"{CaptionedScenes.Task}: {GridRenderer.Side}x{GridRenderer.Side} RGB grid rooms with captions (no actions)");
             return 0;
