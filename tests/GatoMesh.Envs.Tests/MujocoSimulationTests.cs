@@ -58,6 +58,17 @@ public class MujocoSimulationTests
     }
 
     [Fact]
+    public void A_diverged_simulation_is_an_error_not_a_silent_reset()
+    {
+        using var simulation = MujocoSimulation.FromXml(ModelXml.Load("cartpole"));
+        simulation.SetState([0, 0], [double.NaN, 0]);
+        var error = Assert.Throws<MujocoException>(() => simulation.Step(1));
+        Assert.StartsWith("simulation diverged (bad qvel)", error.Message);
+        simulation.Reset();
+        simulation.Step(1);
+    }
+
+    [Fact]
     public void A_missing_model_file_is_reported_not_fatal()
     {
         Assert.Throws<MujocoException>(() => MujocoSimulation.FromFile("/nonexistent/model.xml"));
