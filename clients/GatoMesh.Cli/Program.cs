@@ -7,4 +7,6 @@ root.Subcommands.Add(InfoCommand.Create());
 root.Subcommands.Add(TokensCommand.Create());
 root.Subcommands.Add(ClusterCommand.Create());
 root.Subcommands.Add(GatoMesh.Cli.Commands.Bench.BenchCommand.Create());
+root.Subcommands.Add(DataCommand.Create());
+root.Subcommands.Add(EnvsCommand.Create());
 return CliRunner.Run(root, args);

@@ -1,0 +1,190 @@
+using GatoMesh.Data;
+using GatoMesh.Tokens;
+
+namespace GatoMesh.Envs;
+
+/// <summary>
+/// Writes a data directory (docs/DATA.md): for each task, expert episodes filtered like the paper
+/// (return at least <see cref="GenerationOptions.FilterFraction"/> of the expert return) into
+/// append-only shards; for the vision-language set, captioned images; a SentencePiece model of
+/// the missions and captions; and <c>manifest.json</c> with the expert and random returns.
+/// Tasks already in an existing manifest are kept as they are (their scores are the cache); a
+/// task's folder left by an interrupted run, which no manifest lists, is written afresh.
+/// </summary>
+public sealed class DatasetGenerator(GenerationOptions options, Action<GenerationProgress>? progress = null)
+{
+    /// <summary>Captions of this many fixed seeds join every text corpus, so the text model has
+    /// enough material for its vocabulary whichever tasks a run generates.</summary>
+    const int CorpusCaptionSeeds = 500;
+
+    public const string TextDirectory = "text";
+
+    /// <summary>Generates what the manifest lacks and returns the manifest and the names of the
+    /// tasks that were already there.</summary>
+    public (DatasetManifest Manifest, IReadOnlyList<string> Cached) Run()
+    {
+        Validate();
+        Directory.CreateDirectory(options.OutputDirectory);
+        var manifest = DatasetManifest.TryLoad(options.OutputDirectory)
+            ?? new DatasetManifest { FilterFraction = options.FilterFraction };
+        var cached = new List<string>();
+        foreach (var name in options.Tasks)
+        {
+            if (name == CaptionedScenes.Task)
+            {
+                if (manifest.Captions is not null)
+                    cached.Add(name);
+                else
+                    manifest = manifest with { Captions = GenerateCaptions() };
+                continue;
+            }
+            if (manifest.Tasks.Any(t => t.Name == name))
+            {
+                cached.Add(name);
+                continue;
+            }
+            manifest.Tasks.Add(GenerateEpisodes(TaskCatalog.Get(name)));
+            manifest.Save(options.OutputDirectory);
+        }
+        manifest = manifest with
+        {
+            TextModel = Path.Combine(TextDirectory, SentencePieceTrainer.ModelFileName),
+            TextVocabSize = options.TextVocabSize,
+        };
+        TrainTextModel(manifest);
+        manifest.Save(options.OutputDirectory);
+        return (manifest, cached);
+    }
+
+    void Validate()
+    {
+        if (options.Tasks.Count == 0)
+            throw new InvalidOptionException("tasks", "", "name at least one task");
+        foreach (var name in options.Tasks)
+            if (name != CaptionedScenes.Task)
+                TaskCatalog.Get(name);
+        if (options.Tasks.Distinct().Count() != options.Tasks.Count)
+            throw new InvalidOptionException("tasks", string.Join(",", options.Tasks), "names a task twice");
+        if (options.Episodes < 1)
+            throw new InvalidOptionException("episodes", options.Episodes.ToString(), "must be at least 1");
+        if (options.RandomEpisodes < 1)
+            throw new InvalidOptionException("random-episodes", options.RandomEpisodes.ToString(), "must be at least 1");
+        if (!(options.FilterFraction is > 0 and <= 1))
+            throw new InvalidOptionException("filter", options.FilterFraction.ToString(), "must lie in (0, 1]");
+        if (options.RecordsPerShard < 1)
+            throw new InvalidOptionException("shard-records", options.RecordsPerShard.ToString(), "must be at least 1");
+    }
+
+    /// <summary>Two passes over the same seeds: the first measures every expert episode's return
+    /// (the paper's expert return needs them all before the filter can apply), the second replays
+    /// only the kept seeds into shards, so no more than one episode is ever held in memory.</summary>
+    DatasetManifest.TaskEntry GenerateEpisodes(EnvironmentTask task)
+    {
+        var folder = Path.Combine(options.OutputDirectory, task.Name);
+        if (Directory.Exists(folder))
+            Directory.Delete(folder, recursive: true);
+        Directory.CreateDirectory(folder);
+        using var environment = task.CreateEnvironment();
+        var expert = task.CreateExpert(environment);
+        var random = task.CreateRandom(environment);
+
+        var randomReturns = new double[options.RandomEpisodes];
+        for (var i = 0; i < randomReturns.Length; i++)
+        {
+            randomReturns[i] = Rollout.Run(task.Name, environment, random, Seed(i)).Return;
+            Report(task.Name, "random", i + 1, randomReturns.Length);
+        }
+        var returns = new double[options.Episodes];
+        for (var i = 0; i < returns.Length; i++)
+        {
+            returns[i] = Rollout.Run(task.Name, environment, expert, Seed(i)).Return;
+            Report(task.Name, "expert", i + 1, returns.Length);
+        }
+        var expertReturn = PaperScore.ExpertReturn(returns);
+        var threshold = options.FilterFraction * expertReturn;
+        var kept = Enumerable.Range(0, returns.Length).Where(i => returns[i] >= threshold).ToList();
+
+        var shards = new List<string>();
+        ShardWriter? writer = null;
+        try
+        {
+            for (var k = 0; k < kept.Count; k++)
+            {
+                if (writer is null || writer.RecordCount == options.RecordsPerShard)
+                {
+                    writer?.Dispose();
+                    var name = Path.Combine(task.Name, $"{task.Name}-{shards.Count:D5}.gmshard");
+                    shards.Add(name);
+                    writer = ShardWriter.Create(Path.Combine(options.OutputDirectory, name), ShardHeader.Episodes(task.Name, environment.Spec));
+                }
+                var episode = Rollout.Run(task.Name, environment, expert, Seed(kept[k]));
+                writer.Write(episode);
+                Report(task.Name, "write", k + 1, kept.Count);
+            }
+        }
+        finally
+        {
+            writer?.Dispose();
+        }
+        return new DatasetManifest.TaskEntry(task.Name, task.Description, shards, options.Episodes, kept.Count, options.FirstSeed,
+            expertReturn, PaperScore.RandomReturn(randomReturns), options.RandomEpisodes, threshold);
+    }
+
+    DatasetManifest.CaptionEntry GenerateCaptions()
+    {
+        var folder = Path.Combine(options.OutputDirectory, CaptionedScenes.Task);
+        if (Directory.Exists(folder))
+            Directory.Delete(folder, recursive: true);
+        Directory.CreateDirectory(folder);
+        var shards = new List<string>();
+        ShardWriter? writer = null;
+        try
+        {
+            for (var i = 0; i < options.Episodes; i++)
+            {
+                if (writer is null || writer.RecordCount == options.RecordsPerShard)
+                {
+                    writer?.Dispose();
+                    var name = Path.Combine(CaptionedScenes.Task, $"{CaptionedScenes.Task}-{shards.Count:D5}.gmshard");
+                    shards.Add(name);
+                    writer = ShardWriter.Create(Path.Combine(options.OutputDirectory, name),
+                        ShardHeader.Captions(CaptionedScenes.Task, GridRenderer.Side, GridRenderer.Side));
+                }
+                writer.Write(CaptionedScenes.Generate(Seed(i)));
+                Report(CaptionedScenes.Task, "write", i + 1, options.Episodes);
+            }
+        }
+        finally
+        {
+            writer?.Dispose();
+        }
+        return new DatasetManifest.CaptionEntry(CaptionedScenes.Task, shards, options.Episodes, options.FirstSeed);
+    }
+
+    /// <summary>Every mission, the captions of fixed seeds and those of the generated samples.</summary>
+    void TrainTextModel(DatasetManifest manifest)
+    {
+        var directory = Path.Combine(options.OutputDirectory, TextDirectory);
+        Directory.CreateDirectory(directory);
+        var corpus = Path.Combine(directory, "corpus.txt");
+        var sentences = TextCorpus.Sentences(0, CorpusCaptionSeeds);
+        if (manifest.Captions is { } captions)
+            sentences = sentences.Concat(Enumerable.Range(0, captions.Samples)
+                .Select(i => CaptionedScenes.Generate(captions.FirstSeed + (ulong)i).Caption));
+        File.WriteAllLines(corpus, sentences);
+        Report("text", "train", 0, 1);
+        SentencePieceTrainer.Train(Path.GetFullPath(corpus), options.TextVocabSize, Path.GetFullPath(directory));
+        Report("text", "train", 1, 1);
+    }
+
+    ulong Seed(int index) => options.FirstSeed + (ulong)index;
+
+    void Report(string task, string phase, int done, int total) => progress?.Invoke(new GenerationProgress(task, phase, done, total));
+}
+
+/// <summary>A generation option with a value that cannot work, naming the option and the value.</summary>
+public sealed class InvalidOptionException(string option, string value, string problem)
+    : Exception($"{option} = {value}: {problem}")
+{
+    public string Option { get; } = option;
+}

@@ -1,0 +1,31 @@
+namespace GatoMesh.Envs;
+
+/// <summary>What <see cref="DatasetGenerator"/> produces (docs/DATA.md).</summary>
+public sealed record GenerationOptions
+{
+    /// <summary>Task names from <see cref="TaskCatalog"/>, and/or <see cref="CaptionedScenes.Task"/>.</summary>
+    public required IReadOnlyList<string> Tasks { get; init; }
+
+    /// <summary>Expert episodes generated per task (before the filter), or captions generated.</summary>
+    public required int Episodes { get; init; }
+
+    public required string OutputDirectory { get; init; }
+
+    /// <summary>Episodes are kept when their return is at least this fraction of the expert return
+    /// (paper section 3: 80%).</summary>
+    public double FilterFraction { get; init; } = 0.8;
+
+    /// <summary>Random-policy episodes for the random return.</summary>
+    public int RandomEpisodes { get; init; } = 100;
+
+    /// <summary>Seed of episode 0; episode i uses FirstSeed + i.</summary>
+    public ulong FirstSeed { get; init; }
+
+    public int RecordsPerShard { get; init; } = 1000;
+
+    public int TextVocabSize { get; init; } = 32;
+}
+
+/// <summary>Where generation stands: <paramref name="Done"/> of <paramref name="Total"/> units
+/// (episodes rolled out or written) for <paramref name="Task"/>.</summary>
+public readonly record struct GenerationProgress(string Task, string Phase, int Done, int Total);

@@ -1,0 +1,83 @@
+using GatoMesh.Data;
+using GatoMesh.Tokens;
+
+namespace GatoMesh.Envs.Tests;
+
+public class GenerationTests
+{
+    [Fact]
+    public void Generate_writes_filtered_expert_episodes_captions_a_text_model_and_a_manifest_that_read_back()
+    {
+        using var directory = new TemporaryDirectory();
+        var progress = new List<GenerationProgress>();
+        var (manifest, cached) = new DatasetGenerator(new GenerationOptions
+        {
+            Tasks = ["gridworld", "reacher", "vision-language"],
+            Episodes = 20,
+            RandomEpisodes = 10,
+            OutputDirectory = directory.Path,
+            RecordsPerShard = 8,
+        }, progress.Add).Run();
+        Assert.Empty(cached);
+
+        var reloaded = DatasetManifest.TryLoad(directory.Path)!;
+        Assert.Equal(manifest.Tasks.Select(t => (t.Name, t.EpisodesKept, t.ExpertReturn)), reloaded.Tasks.Select(t => (t.Name, t.EpisodesKept, t.ExpertReturn)));
+        foreach (var entry in reloaded.Tasks)
+        {
+            Assert.Equal(20, entry.EpisodesGenerated);
+            Assert.InRange(entry.EpisodesKept, 1, 20);
+            Assert.True(entry.ExpertReturn > entry.RandomReturn);
+            Assert.Equal(0.8 * entry.ExpertReturn, entry.Threshold, 12);
+            Assert.Equal((entry.EpisodesKept + 7) / 8, entry.Shards.Count);
+            var episodes = entry.Shards.SelectMany(shard =>
+            {
+                using var reader = ShardReader.Open(Path.Combine(directory.Path, shard));
+                return reader.ReadEpisodes().ToList();
+            }).ToList();
+            Assert.Equal(entry.EpisodesKept, episodes.Count);
+            Assert.All(episodes, episode => Assert.True(episode.Return >= entry.Threshold));
+            // Each kept episode replays from its seed: the shard holds what the expert did.
+            var task = TaskCatalog.Get(entry.Name);
+            using var environment = task.CreateEnvironment();
+            Assert.True(Episodes.Same(episodes[0], Rollout.Run(entry.Name, environment, task.CreateExpert(environment), episodes[0].Seed)));
+        }
+        Assert.Equal(20, reloaded.Captions!.Samples);
+        Assert.Equal(3, reloaded.Captions.Shards.Count);
+
+        using var text = SentencePieceTokenizer.Load(Path.Combine(directory.Path, reloaded.TextModel!));
+        Assert.Equal(32, text.VocabSize);
+        Assert.Contains(progress, p => p.Task == "reacher" && p.Phase == "write" && p.Done == p.Total);
+    }
+
+    [Fact]
+    public void A_second_run_keeps_the_tasks_already_in_the_manifest_and_adds_new_ones()
+    {
+        using var directory = new TemporaryDirectory();
+        GenerationOptions Options(params string[] tasks) => new()
+        {
+            Tasks = tasks, Episodes = 10, RandomEpisodes = 5, OutputDirectory = directory.Path,
+        };
+        var (first, _) = new DatasetGenerator(Options("catch")).Run();
+        var shard = Path.Combine(directory.Path, first.Tasks[0].Shards[0]);
+        var written = File.GetLastWriteTimeUtc(shard);
+        var (second, cached) = new DatasetGenerator(Options("catch", "gridworld")).Run();
+        Assert.Equal(["catch"], cached);
+        Assert.Equal(["catch", "gridworld"], second.Tasks.Select(t => t.Name));
+        static object Scores(DatasetManifest.TaskEntry t) => (t.EpisodesGenerated, t.EpisodesKept, t.ExpertReturn, t.RandomReturn, t.Threshold);
+        Assert.Equal(Scores(first.Tasks[0]), Scores(second.Tasks[0]));
+        Assert.Equal(first.Tasks[0].Shards, second.Tasks[0].Shards);
+        Assert.Equal(written, File.GetLastWriteTimeUtc(shard));
+    }
+
+    [Fact]
+    public void Unknown_tasks_and_impossible_counts_are_rejected_by_name()
+    {
+        using var directory = new TemporaryDirectory();
+        var unknown = Assert.Throws<UnknownTaskException>(() =>
+            new DatasetGenerator(new GenerationOptions { Tasks = ["pong"], Episodes = 1, OutputDirectory = directory.Path }).Run());
+        Assert.Contains("pong", unknown.Message);
+        var zero = Assert.Throws<InvalidOptionException>(() =>
+            new DatasetGenerator(new GenerationOptions { Tasks = ["catch"], Episodes = 0, OutputDirectory = directory.Path }).Run());
+        Assert.Equal("episodes", zero.Option);
+    }
+}
