@@ -4,4 +4,5 @@ using GatoMesh.Cli;
 // One subcommand per capability; each lives in its own folder under Commands/.
 var root = new RootCommand("gatomesh: one Gato-style generalist model shared by many agents.");
 root.Subcommands.Add(InfoCommand.Create());
+root.Subcommands.Add(TokensCommand.Create());
 return CliRunner.Run(root, args);

@@ -1,0 +1,16 @@
+using GatoMesh.Bench;
+
+// One benchmark per first argument; each measures against a baseline in the same run and writes
+// bench/results/<name>.json. bench/run.sh builds everything and runs them by name.
+return args.FirstOrDefault() switch
+{
+    "tokens" => TokensBenchmark.Run(args[1..]),
+    "torch" => TorchBindingBenchmark.Run(args[1..]),
+    _ => Usage(),
+};
+
+static int Usage()
+{
+    Console.Error.WriteLine("usage: GatoMesh.Bench tokens [--seconds S] [--out FILE] | torch [THREADS]");
+    return 2;
+}

@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# Runs one benchmark by name (or all), each against its baseline in the same run; results land in
+# bench/results/<name>.json.   bench/run.sh torch | tokens | all
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+"$root/build/setup.sh" all
+if [ ! -x "$root/bench/native/build/torch_baseline" ] || [ "$root/bench/native/torch_baseline.cpp" -nt "$root/bench/native/build/torch_baseline" ]; then
+  cmake -S "$root/bench/native" -B "$root/bench/native/build" -DCMAKE_BUILD_TYPE=Release >/dev/null
+  cmake --build "$root/bench/native/build" -j "$(nproc)" >/dev/null
+fi
+bench="$root/bench/GatoMesh.Bench/bin/Release/net10.0/GatoMesh.Bench.dll"
+names=("$@")
+[ "${#names[@]}" -gt 0 ] && [ "${names[0]}" != all ] || names=(tokens torch)
+for name in "${names[@]}"; do
+  dotnet "$bench" "$name"
+done

@@ -1,0 +1,144 @@
+namespace GatoMesh.Tokens;
+
+/// <summary>What went into one training sequence.</summary>
+/// <param name="ValidCount">Tokens before the padding.</param>
+/// <param name="Episode">Index of the episode learned from.</param>
+/// <param name="FirstStep">Its first timestep in the sequence.</param>
+/// <param name="Steps">Its timesteps in the sequence.</param>
+/// <param name="PromptEpisode">Index of the prompt's episode, -1 without a prompt.</param>
+/// <param name="PromptFromEnd">Whether the prompt was taken from its episode's end.</param>
+/// <param name="PromptTokens">Tokens of the prompt (loss 0), at the start of the sequence.</param>
+public readonly record struct SequenceInfo(int ValidCount, int Episode, int FirstStep, int Steps,
+    int PromptEpisode, bool PromptFromEnd, int PromptTokens);
+
+/// <summary>
+/// Cuts episodes into fixed-length training sequences (paper section 2.3): sequence i, from
+/// <see cref="SequenceOptions.Seed"/> and i alone, picks an episode uniformly and a start step
+/// uniformly, and fills L tokens with whole timesteps from there. With probability 25% it first
+/// puts a prompt from another episode of the same task: half the time that episode's last
+/// timesteps, half the time consecutive timesteps from a uniform start, at most
+/// <see cref="SequenceOptions.PromptTokens"/> tokens. A prompt conditions and is not learned: its
+/// loss bits are 0. A task with a single episode gets no prompt. What does not fill L is padding:
+/// id 0, local position 0, loss 0, after the valid tokens, so causal attention never sees it.
+/// Patch positions are sampled inside their intervals from the sequence's generator.
+/// </summary>
+public sealed class SequenceBuilder
+{
+    readonly IReadOnlyList<Episode> episodes;
+    readonly Dictionary<string, int[]> episodesByTask = new(StringComparer.Ordinal);
+    readonly TokenBuffer scratch = new();
+
+    public SequenceBuilder(IReadOnlyList<Episode> episodes, SequenceOptions? options = null)
+    {
+        Options = options ?? new SequenceOptions();
+        if (Options.Length < 2)
+            throw new InvalidValueException("length", Options.Length.ToString(), "a sequence needs at least 2 tokens");
+        if (Options.PromptTokens < 0 || Options.PromptTokens >= Options.Length)
+            throw new InvalidValueException("prompt_tokens", Options.PromptTokens.ToString(), $"must lie in [0, {Options.Length})");
+        if (episodes.Count == 0)
+            throw new InvalidValueException("episodes", "0", "need at least one episode");
+        for (var i = 0; i < episodes.Count; i++)
+            if (episodes[i].Steps.Count == 0)
+                throw new InvalidValueException($"episodes[{i}]", "0 steps", "an episode needs at least one timestep");
+        this.episodes = episodes;
+        foreach (var group in episodes.Select((e, i) => (e.Task, i)).GroupBy(x => x.Task))
+            episodesByTask[group.Key] = group.Select(x => x.i).ToArray();
+    }
+
+    public SequenceOptions Options { get; }
+
+    /// <summary>Writes sequence <paramref name="index"/> into <paramref name="sequence"/> (cleared
+    /// first; exactly L tokens afterwards).</summary>
+    public SequenceInfo Build(long index, TokenBuffer sequence)
+    {
+        var random = SeededRandom.For(Options.Seed, index);
+        var positions = PatchPositions.Training(random);
+        var episode = random.NextInt(episodes.Count);
+        var steps = episodes[episode].Steps;
+        var first = random.NextInt(steps.Count);
+        var wantsPrompt = random.NextDouble() < Options.PromptProbability;
+        var fromEnd = random.NextDouble() < Options.PromptFromEndProbability;
+        var siblings = episodesByTask[episodes[episode].Task];
+        var promptEpisode = -1;
+        if (wantsPrompt && siblings.Length > 1)
+        {
+            var pick = random.NextInt(siblings.Length - 1);
+            promptEpisode = siblings[pick >= Array.IndexOf(siblings, episode) ? pick + 1 : pick];
+        }
+
+        sequence.Clear();
+        var firstTokens = StepTokens(episodes[episode], first, positions);
+        if (firstTokens > Options.Length)
+            throw new TokenBudgetException($"episodes[{episode}].steps[{first}]", $"{firstTokens} tokens", $"a timestep longer than the sequence length {Options.Length}");
+
+        var promptTokens = 0;
+        if (promptEpisode >= 0)
+        {
+            var budget = Math.Min(Options.PromptTokens, Options.Length - firstTokens);
+            promptTokens = AppendPrompt(episodes[promptEpisode], fromEnd, budget, random, positions, sequence);
+            sequence.MaskFrom(0);
+            if (promptTokens == 0)
+                promptEpisode = -1;
+        }
+
+        var count = 0;
+        for (var step = first; step < steps.Count; step++)
+        {
+            scratch.Clear();
+            episodes[episode].Encoder.Encode(steps[step].Observation, steps[step].Action, scratch, positions);
+            if (sequence.Count + scratch.Count > Options.Length)
+                break;
+            sequence.Append(scratch);
+            count++;
+        }
+        var valid = sequence.Count;
+        while (sequence.Count < Options.Length)
+            sequence.Add(0, 0, loss: false);
+        return new SequenceInfo(valid, episode, first, count, promptEpisode, promptEpisode >= 0 && fromEnd, promptTokens);
+    }
+
+    int AppendPrompt(Episode prompt, bool fromEnd, int budget, SeededRandom random, PatchPositions positions, TokenBuffer sequence)
+    {
+        var steps = prompt.Steps;
+        int start, end;
+        if (fromEnd)
+        {
+            // Walk back from the last step while the steps fit the budget.
+            end = steps.Count;
+            start = end;
+            var used = 0;
+            while (start > 0)
+            {
+                var tokens = StepTokens(prompt, start - 1, positions);
+                if (used + tokens > budget)
+                    break;
+                used += tokens;
+                start--;
+            }
+        }
+        else
+        {
+            start = random.NextInt(steps.Count);
+            end = start;
+            var used = 0;
+            while (end < steps.Count)
+            {
+                var tokens = StepTokens(prompt, end, positions);
+                if (used + tokens > budget)
+                    break;
+                used += tokens;
+                end++;
+            }
+        }
+        for (var step = start; step < end; step++)
+            prompt.Encoder.Encode(steps[step].Observation, steps[step].Action, sequence, positions);
+        return sequence.Count;
+    }
+
+    int StepTokens(Episode episode, int step, PatchPositions positions)
+    {
+        scratch.Clear();
+        episode.Encoder.Encode(episode.Steps[step].Observation, episode.Steps[step].Action, scratch, positions);
+        return scratch.Count;
+    }
+}
