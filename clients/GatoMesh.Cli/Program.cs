@@ -5,4 +5,5 @@ using GatoMesh.Cli;
 var root = new RootCommand("gatomesh: one Gato-style generalist model shared by many agents.");
 root.Subcommands.Add(InfoCommand.Create());
 root.Subcommands.Add(TokensCommand.Create());
+root.Subcommands.Add(ModelCommand.Create());
 return CliRunner.Run(root, args);
