@@ -16,15 +16,17 @@ public sealed class GatoModel : Module
 {
     private readonly ModuleList<TransformerBlock> blocks;
 
-    public GatoModel(GatoConfig config, ulong seed)
+    /// <summary>A seeded model on <paramref name="device"/> (CPU by default); weights are drawn on the CPU, so a
+    /// seed gives the same weights on every device.</summary>
+    public GatoModel(GatoConfig config, ulong seed, Device? device = null)
     {
         ArgumentNullException.ThrowIfNull(config);
         Config = config.Validate();
         using var generator = new Generator(seed);
-        Embed = RegisterModule("embed", new TokenEmbedding(config, generator));
+        Embed = RegisterModule("embed", new TokenEmbedding(config, generator, device));
         blocks = RegisterModule("blocks", new ModuleList<TransformerBlock>(
-            Enumerable.Range(0, config.Layers).Select(_ => new TransformerBlock(config, generator))));
-        FinalNorm = RegisterModule("final_norm", new LayerNorm(config.Width, config.LayerNormEps));
+            Enumerable.Range(0, config.Layers).Select(_ => new TransformerBlock(config, generator, device))));
+        FinalNorm = RegisterModule("final_norm", new LayerNorm(config.Width, config.LayerNormEps, device: device));
         Initialization.Apply(this, generator);
         Eval();
     }

@@ -20,7 +20,7 @@ internal static class Initialization
         using var noGrad = new NoGradScope();
         var embed = model.Embed;
         foreach (var table in new[] { embed.Tokens, embed.LocalPositions, embed.PatchRows, embed.PatchCols })
-            table.Weight.NormalInPlace(0, Std, generator);
+            DrawNormal(table.Weight, Std, generator);
         var residualStd = Std / Math.Sqrt(2.0 * model.Config.Layers);
         foreach (var block in model.Blocks)
         {
@@ -33,7 +33,15 @@ internal static class Initialization
 
     private static void Normal(Linear linear, double std, Generator generator)
     {
-        linear.Weight.NormalInPlace(0, std, generator);
+        DrawNormal(linear.Weight, std, generator);
         linear.Bias?.Fill(0);
+    }
+
+    /// <summary>Draws on the CPU generator and copies to the parameter's device, so a seed means the same
+    /// weights everywhere.</summary>
+    private static void DrawNormal(Tensor parameter, double std, Generator generator)
+    {
+        using var cpu = Tensor.Empty(parameter.Shape).NormalInPlace(0, std, generator);
+        parameter.CopyFrom(cpu);
     }
 }

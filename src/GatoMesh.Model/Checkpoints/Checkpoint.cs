@@ -33,7 +33,7 @@ public static class Checkpoint
         var config = ReadConfig(dir);
         var weights = Path.Combine(dir, WeightsFile);
         Validate(config, SafetensorsFile.ReadHeader(weights).Entries);
-        var model = new GatoModel(config, seed: 0);
+        var model = new GatoModel(config, seed: 0, device);
         try
         {
             using var content = SafetensorsFile.Load(weights, device);

@@ -13,17 +13,17 @@ public sealed class PatchEmbedding : Module
 {
     private readonly long channels;
 
-    internal PatchEmbedding(GatoConfig config, Generator generator)
+    internal PatchEmbedding(GatoConfig config, Generator generator, Device? device)
     {
         channels = config.PatchChannels;
         const int stride = TensorLayout.PatchStemStride;
         var grid = config.PatchSize / stride;
-        Stem = RegisterModule("stem", new Conv2d(3, channels, stride, stride, generator: generator));
-        Norm1 = RegisterModule("norm1", new GroupNorm(GroupNormGroups, channels));
-        Conv1 = RegisterModule("conv1", new Conv2d(channels, channels, 3, padding: 1, generator: generator));
-        Norm2 = RegisterModule("norm2", new GroupNorm(GroupNormGroups, channels));
-        Conv2 = RegisterModule("conv2", new Conv2d(channels, channels, 3, padding: 1, generator: generator));
-        Projection = RegisterModule("proj", new Linear(channels * grid * grid, config.Width, generator: generator));
+        Stem = RegisterModule("stem", new Conv2d(3, channels, stride, stride, generator: generator, device: device));
+        Norm1 = RegisterModule("norm1", new GroupNorm(GroupNormGroups, channels, device: device));
+        Conv1 = RegisterModule("conv1", new Conv2d(channels, channels, 3, padding: 1, generator: generator, device: device));
+        Norm2 = RegisterModule("norm2", new GroupNorm(GroupNormGroups, channels, device: device));
+        Conv2 = RegisterModule("conv2", new Conv2d(channels, channels, 3, padding: 1, generator: generator, device: device));
+        Projection = RegisterModule("proj", new Linear(channels * grid * grid, config.Width, generator: generator, device: device));
     }
 
     /// <summary>GATO.md: GroupNorm with 32 groups.</summary>

@@ -14,14 +14,14 @@ public sealed class TokenEmbedding : Module
 {
     private readonly GatoConfig config;
 
-    internal TokenEmbedding(GatoConfig config, Generator generator)
+    internal TokenEmbedding(GatoConfig config, Generator generator, Device? device)
     {
         this.config = config;
-        Tokens = RegisterModule("tokens", new Embedding(config.VocabSize, config.Width, generator));
-        LocalPositions = RegisterModule("local_positions", new Embedding(config.LocalPositions, config.Width, generator));
-        PatchRows = RegisterModule("patch_rows", new Embedding(config.PatchBuckets, config.Width, generator));
-        PatchCols = RegisterModule("patch_cols", new Embedding(config.PatchBuckets, config.Width, generator));
-        Patch = RegisterModule("patch", new PatchEmbedding(config, generator));
+        Tokens = RegisterModule("tokens", new Embedding(config.VocabSize, config.Width, generator, device: device));
+        LocalPositions = RegisterModule("local_positions", new Embedding(config.LocalPositions, config.Width, generator, device: device));
+        PatchRows = RegisterModule("patch_rows", new Embedding(config.PatchBuckets, config.Width, generator, device: device));
+        PatchCols = RegisterModule("patch_cols", new Embedding(config.PatchBuckets, config.Width, generator, device: device));
+        Patch = RegisterModule("patch", new PatchEmbedding(config, generator, device));
     }
 
     /// <summary>[VocabSize, width]; also the (tied) output projection.</summary>

@@ -13,12 +13,12 @@ public sealed class CausalSelfAttention : Module
 {
     private readonly Dropout dropout;
 
-    internal CausalSelfAttention(GatoConfig config, Generator generator)
+    internal CausalSelfAttention(GatoConfig config, Generator generator, Device? device)
     {
         Heads = config.Heads;
         KvSize = config.KvSize;
-        Qkv = RegisterModule("qkv", new Linear(config.Width, 3L * config.AttentionWidth, generator: generator));
-        Out = RegisterModule("out", new Linear(config.AttentionWidth, config.Width, generator: generator));
+        Qkv = RegisterModule("qkv", new Linear(config.Width, 3L * config.AttentionWidth, generator: generator, device: device));
+        Out = RegisterModule("out", new Linear(config.AttentionWidth, config.Width, generator: generator, device: device));
         dropout = RegisterModule("dropout", new Dropout(config.Dropout));
     }
 

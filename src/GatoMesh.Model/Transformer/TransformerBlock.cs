@@ -12,12 +12,12 @@ public sealed class TransformerBlock : Module
 {
     private readonly Dropout dropout;
 
-    internal TransformerBlock(GatoConfig config, Generator generator)
+    internal TransformerBlock(GatoConfig config, Generator generator, Device? device)
     {
-        Ln1 = RegisterModule("ln1", new LayerNorm(config.Width, config.LayerNormEps));
-        Attention = RegisterModule("attn", new CausalSelfAttention(config, generator));
-        Ln2 = RegisterModule("ln2", new LayerNorm(config.Width, config.LayerNormEps));
-        Mlp = RegisterModule("mlp", new FeedForward(config, generator));
+        Ln1 = RegisterModule("ln1", new LayerNorm(config.Width, config.LayerNormEps, device: device));
+        Attention = RegisterModule("attn", new CausalSelfAttention(config, generator, device));
+        Ln2 = RegisterModule("ln2", new LayerNorm(config.Width, config.LayerNormEps, device: device));
+        Mlp = RegisterModule("mlp", new FeedForward(config, generator, device));
         dropout = RegisterModule("dropout", new Dropout(config.Dropout));
     }
 

@@ -46,7 +46,8 @@ internal static class MixedDataset
         var root = AppContext.BaseDirectory;
         while (!File.Exists(Path.Combine(root, "docs", "examples", "corpus.txt")))
             root = Path.GetDirectoryName(root) ?? throw new FileNotFoundException("docs/examples/corpus.txt above " + AppContext.BaseDirectory);
-        var output = Path.Combine(Path.GetTempPath(), "gatomesh-model-text-" + Environment.ProcessId);
+        // Beside the test assembly, not in /tmp: the same corpus and seed always give the same pieces.
+        var output = Path.Combine(AppContext.BaseDirectory, "mixed-dataset-text");
         return SentencePieceTrainer.Train(Path.Combine(root, "docs", "examples", "corpus.txt"), 64, output);
     }
 }
