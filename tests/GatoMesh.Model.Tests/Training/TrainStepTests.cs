@@ -86,6 +86,20 @@ public class TrainStepTests
     }
 
     [Fact]
+    public void A_batch_with_nothing_to_learn_has_zero_loss_and_leaves_the_weights_alone()
+    {
+        var batch = TrainingBatch.Collate(MixedDataset.Episodes(Config, episodes: 1, steps: 1, seed: 9));
+        batch = batch with { LossMask = new bool[batch.LossMask.Length] };
+        using var model = new GatoModel(Config, seed: 9);
+        using var optimizer = new AdamW(model.NamedParameters().Select(p => KeyValuePair.Create(p.Name, p.Tensor)),
+            new AdamWOptions { WeightDecay = 0 });
+        using var before = model.Embed.Tokens.Weight.Clone();
+        var result = new TrainStep(model, optimizer).Run(batch);
+        Assert.Equal((0.0, 0), (result.Loss, result.MaskedTokens));
+        Assert.True(before.AllClose(model.Embed.Tokens.Weight, 0, 0));
+    }
+
+    [Fact]
     public void Dropout_acts_only_in_training_mode()
     {
         var config = Presets.Tiny with { Dropout = 0.5f };
