@@ -9,4 +9,5 @@ root.Subcommands.Add(ClusterCommand.Create());
 root.Subcommands.Add(GatoMesh.Cli.Commands.Bench.BenchCommand.Create());
 root.Subcommands.Add(DataCommand.Create());
 root.Subcommands.Add(EnvsCommand.Create());
+root.Subcommands.Add(ModelCommand.Create());
 return CliRunner.Run(root, args);

@@ -1,0 +1,71 @@
+using GatoMesh.Torch;
+using GatoMesh.Torch.Nn;
+
+namespace GatoMesh.Model;
+
+/// <summary>
+/// Gato (Reed et al. 2022, section 2): embed every token (<see cref="TokenEmbedding"/>), run a stack of
+/// pre-LN causal transformer blocks without absolute positions, normalize, and score the next token
+/// against the token table itself (tied output projection). docs/MODEL.md states the exact math and
+/// every tensor; the parameters are exactly <see cref="TensorLayout.For"/>.
+///
+/// A new model is in evaluation mode (dropout off), unlike PyTorch: inference is the common use and the
+/// training step switches to training mode itself.
+/// </summary>
+public sealed class GatoModel : Module
+{
+    private readonly ModuleList<TransformerBlock> blocks;
+
+    /// <summary>A seeded model on <paramref name="device"/> (CPU by default); weights are drawn on the CPU, so a
+    /// seed gives the same weights on every device.</summary>
+    public GatoModel(GatoConfig config, ulong seed, Device? device = null)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        Config = config.Validate();
+        using var generator = new Generator(seed);
+        Embed = RegisterModule("embed", new TokenEmbedding(config, generator, device));
+        blocks = RegisterModule("blocks", new ModuleList<TransformerBlock>(
+            Enumerable.Range(0, config.Layers).Select(_ => new TransformerBlock(config, generator, device))));
+        FinalNorm = RegisterModule("final_norm", new LayerNorm(config.Width, config.LayerNormEps, device: device));
+        Initialization.Apply(this, generator);
+        Eval();
+    }
+
+    public GatoConfig Config { get; }
+    public TokenEmbedding Embed { get; }
+    public IReadOnlyList<TransformerBlock> Blocks => blocks;
+    public LayerNorm FinalNorm { get; }
+
+    /// <summary>
+    /// The full causal forward pass on a padded batch: the last block's output [B, T, width], before the
+    /// final norm (<see cref="Logits"/> applies it).
+    /// </summary>
+    public Tensor Forward(ModelInput input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        input.Validate();
+        using var scope = DisposeScope.Begin();
+        var device = Embed.Tokens.Weight.Device;
+        var x = Embed.Forward(input.Tokens).View(input.Batch, input.Length, Config.Width);
+        var blocked = input.BlockedAttention(device);
+        foreach (var block in blocks) x = block.Forward(x, blocked);
+        return x.MoveToOuterScope();
+    }
+
+    /// <summary>
+    /// Next-token logits FinalNorm(hidden) @ E[lo:hi]^T for hidden [..., width] -> [..., hi - lo]: the tied
+    /// output projection restricted to ids [lo, hi) (an action's valid range; the whole vocabulary by
+    /// default). Applies <see cref="FinalNorm"/> itself: pass the last block's output.
+    /// </summary>
+    public Tensor Logits(Tensor hidden, int lo = 0, int? hi = null)
+    {
+        ArgumentNullException.ThrowIfNull(hidden);
+        var end = hi ?? Config.VocabSize;
+        if (lo < 0 || end > Config.VocabSize || lo >= end)
+            throw new ArgumentOutOfRangeException(nameof(lo), $"id range [{lo}, {end}) must be non-empty inside [0, {Config.VocabSize})");
+        using var scope = DisposeScope.Begin();
+        var normed = FinalNorm.Forward(hidden);
+        var table = lo == 0 && end == Config.VocabSize ? Embed.Tokens.Weight : Embed.Tokens.Weight.Narrow(0, lo, end - lo);
+        return Functional.Linear(normed, table).MoveToOuterScope();
+    }
+}

@@ -1,0 +1,64 @@
+using GatoMesh.Torch;
+using GatoMesh.Torch.Optim;
+
+namespace GatoMesh.Model;
+
+/// <summary>What one training step measured: the masked loss before the update, the next-token accuracy
+/// on the masked positions, and the gradient norm before clipping.</summary>
+public readonly record struct TrainStepResult(double Loss, double Accuracy, double GradientNorm, int MaskedTokens);
+
+/// <summary>
+/// One optimization step of Gato (paper section 2.3): next-token cross-entropy over the text and action
+/// targets only (observation tokens, patches and separators condition but are never predicted), global
+/// gradient-norm clipping, then AdamW.
+/// </summary>
+public sealed class TrainStep(GatoModel model, AdamW optimizer, double maxGradientNorm = 1.0)
+{
+    public TrainStepResult Run(TrainingBatch batch)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        model.Train();
+        try
+        {
+            model.ZeroGrad();
+            using var scope = DisposeScope.Begin();
+            var (loss, accuracy, masked) = Loss(model, batch);
+            var value = loss.Item();
+            loss.Backward();
+            var norm = GradientClipping.ClipByGlobalNorm(model.Parameters(), maxGradientNorm);
+            // A non-finite gradient would poison every weight; skip the update (the clip left it alone).
+            if (double.IsFinite(norm)) optimizer.Step();
+            return new TrainStepResult(value, accuracy, norm, masked);
+        }
+        finally
+        {
+            model.Eval();
+        }
+    }
+
+    /// <summary>The masked mean cross-entropy (a scalar tensor, differentiable), the accuracy of the argmax
+    /// on the masked positions, and how many positions are masked in.</summary>
+    internal static (Tensor Loss, double Accuracy, int Masked) Loss(GatoModel model, TrainingBatch batch)
+    {
+        var input = batch.Input;
+        var n = (long)input.Batch * input.Length;
+        if (batch.Targets.Length != n || batch.LossMask.Length != n)
+            throw new InvalidModelInputException("targets", batch.Targets.Length, $"targets and loss mask need one entry per token ({n})");
+        var counted = new List<long>();
+        for (var i = 0; i < n; i++) if (batch.LossMask[i]) counted.Add(i);
+        using var scope = DisposeScope.Begin();
+        var device = model.Embed.Tokens.Weight.Device;
+        var hidden = model.Forward(input).View(n, model.Config.Width);
+        // Scores only where the loss counts: the output projection is a large share of the compute,
+        // and most control tokens are observations. The mean is the same as masking full logits.
+        var m = counted.Count;
+        if (m == 0) return ((hidden.Sum() * 0.0).MoveToOuterScope(), 0, 0);
+        var logits = model.Logits(hidden.IndexSelect(0, Tensor.From<long>(counted.ToArray(), [m], device)));  // [m, Vt]
+        var targets = counted.Select(i => batch.Targets[i]).ToArray();
+        var (loss, _) = Functional.MaskedCrossEntropy(logits, Tensor.From<long>(targets, [m], device), Tensor.Ones([m], DType.Bool, device));
+        var predicted = logits.ArgMax(-1).ToArray<long>();
+        var correct = 0;
+        for (var i = 0; i < m; i++) if (predicted[i] == targets[i]) correct++;
+        return (loss.MoveToOuterScope(), (double)correct / m, m);
+    }
+}

@@ -1,0 +1,60 @@
+using GatoMesh.Tokens;
+
+namespace GatoMesh.Model;
+
+/// <summary>
+/// A padded batch for the training step: the model input and, at each position t, the next token's id
+/// (the target for position t) and whether it counts (paper section 2.3: text and action tokens only).
+/// Targets and the mask are separate from the input so the loss provably reads only the masked targets.
+/// </summary>
+public sealed record TrainingBatch(ModelInput Input, long[] Targets, bool[] LossMask)
+{
+    /// <summary>
+    /// Pads <paramref name="sequences"/> (each one TokenBuffer: a session's context or a SequenceBuilder
+    /// sequence) to the longest, after their tokens. Position t predicts token t+1 with that token's loss
+    /// bit; the last position of each sequence and every padded one count for nothing.
+    /// </summary>
+    public static TrainingBatch Collate(IReadOnlyList<TokenBuffer> sequences)
+    {
+        ArgumentNullException.ThrowIfNull(sequences);
+        if (sequences.Count == 0) throw new InvalidModelInputException("sequences", 0, "a batch needs at least one sequence");
+        var length = sequences.Max(s => s.Count);
+        if (length == 0) throw new InvalidModelInputException("sequences", "all empty", "a batch needs at least one token");
+        int batch = sequences.Count, n = batch * length;
+        var ids = new long[n];
+        var local = new long[n];
+        var valid = new bool[n];
+        var targets = new long[n];
+        var mask = new bool[n];
+        var patches = sequences.Sum(s => s.PatchCount);
+        var pixels = new float[patches * TokenBatchInputs.PatchPixels];
+        var rows = new long[patches];
+        var cols = new long[patches];
+        var patch = 0;
+        for (var b = 0; b < batch; b++)
+        {
+            var s = sequences[b];
+            var row = b * length;
+            for (var t = 0; t < s.Count; t++)
+            {
+                ids[row + t] = s.Ids[t];
+                local[row + t] = s.LocalPositions[t];
+                valid[row + t] = true;
+                if (t + 1 < s.Count)
+                {
+                    // A patch slot (-1) is never a target: its loss bit is 0; 0 keeps the id in range.
+                    targets[row + t] = Math.Max(s.Ids[t + 1], 0);
+                    mask[row + t] = s.LossMask[t + 1];
+                }
+            }
+            s.PatchPixels.CopyTo(pixels.AsSpan(patch * TokenBatchInputs.PatchPixels));
+            for (var p = 0; p < s.PatchCount; p++, patch++)
+            {
+                rows[patch] = s.PatchRows[p];
+                cols[patch] = s.PatchColumns[p];
+            }
+        }
+        var tokens = new TokenBatchInputs(ids, local, pixels, rows, cols);
+        return new TrainingBatch(new ModelInput(tokens, batch, length, valid), targets, mask);
+    }
+}
