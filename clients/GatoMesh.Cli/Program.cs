@@ -4,5 +4,6 @@ using GatoMesh.Cli;
 // One subcommand per capability; each lives in its own folder under Commands/.
 var root = new RootCommand("gatomesh: one Gato-style generalist model shared by many agents.");
 root.Subcommands.Add(InfoCommand.Create());
+root.Subcommands.Add(ClusterCommand.Create());
 root.Subcommands.Add(GatoMesh.Cli.Commands.Bench.BenchCommand.Create());
 return CliRunner.Run(root, args);

@@ -58,12 +58,12 @@ public abstract class MembershipAgentScenarios : IAsyncLifetime
         return table;
     }
 
-    private async Task<Silo> StartSiloAsync(int port, long? generation = null)
+    private async Task<Silo> StartSiloAsync(int port, long? generation = null, Func<IMembershipTable, IMembershipTable>? connect = null)
     {
         var address = new SiloAddress("127.0.0.1", port, generation ?? Interlocked.Increment(ref _nextGeneration));
         var entry = new MembershipEntry(address, SiloStatus.Joining, port + 1000, DateTimeOffset.UtcNow, DateTimeOffset.UtcNow, []);
         _network.Connect(address);
-        var agent = new MembershipAgent(Table(), entry, _network.ProberFor(address), Fast);
+        var agent = new MembershipAgent((connect ?? (t => t))(Table()), entry, _network.ProberFor(address), Fast);
         var silo = new Silo(agent);
         agent.ViewChanged += silo.Views.Enqueue;
         agent.DeclaredDead += () => silo.DeclaredDead.TrySetResult();
@@ -189,6 +189,38 @@ public abstract class MembershipAgentScenarios : IAsyncLifetime
         Assert.Empty((await RowOf(stuck)).SuspectedBy);
         foreach (var silo in silos)
             Assert.Equal(SiloStatus.Active, (await RowOf(silo.Address)).Status);
+    }
+
+    [Fact]
+    public async Task After_an_outage_of_the_table_no_silo_declares_the_others_dead_for_their_stale_heartbeats()
+    {
+        var links = new List<SeveredMembershipTable>();
+        var silos = new List<Silo>();
+        for (var i = 0; i < 3; i++)
+            silos.Add(await StartSiloAsync(11001 + i, connect: t =>
+            {
+                var link = new SeveredMembershipTable(t);
+                links.Add(link);
+                return link;
+            }));
+        await Poll.UntilAsync(() => silos.All(s => s.Agent.CurrentView.ActiveSilos.Count == 3), Deadline, "all three see each other");
+
+        links.ForEach(l => l.Severed = true);
+        // The outage lasts until every row's heartbeat has expired.
+        await Poll.UntilAsync(async () => (await Table().ReadAllAsync()).Rows.All(r => DateTimeOffset.UtcNow - r.Entry.IAmAliveTime > Fast.IAmAliveExpiry),
+            Deadline, "every heartbeat in the table is older than the expiry");
+        var roundsAtRecovery = silos.Select(s => s.Agent.RefreshRounds).ToArray();
+        // Restore one link first: that silo reads a table in which everyone else looks dead.
+        links[0].Severed = false;
+        await Poll.UntilAsync(() => silos[0].Agent.RefreshRounds >= roundsAtRecovery[0] + 5, Deadline, "the first silo back refreshed");
+        links.ForEach(l => l.Severed = false);
+        // 40 more rounds of 100 ms outlast the 3 s expiry: by then every silo has judged the heartbeats.
+        await Poll.UntilAsync(() => silos.Select((s, i) => s.Agent.RefreshRounds >= roundsAtRecovery[i] + 45 || s.DeclaredDead.Task.IsCompleted).All(x => x),
+            Deadline, "every silo refreshed for longer than the expiry after the outage (or was declared dead)");
+
+        var rows = (await Table().ReadAllAsync()).Rows;
+        Assert.All(rows, r => Assert.Equal(SiloStatus.Active, r.Entry.Status));
+        Assert.All(silos, s => Assert.False(s.DeclaredDead.Task.IsCompleted));
     }
 
     [Fact]
