@@ -102,7 +102,9 @@ public sealed class MembershipAgent : IAsyncDisposable
         ];
     }
 
-    /// <summary>Leaves gracefully: stops probing and heartbeats, then marks this silo ShuttingDown and Dead.</summary>
+    /// <summary>Leaves gracefully: stops probing and heartbeats, then marks this silo ShuttingDown and Dead. Does not
+    /// throw when the table cannot be reached within the heartbeat expiry: the silo then stops anyway and is
+    /// declared dead by the others.</summary>
     public async Task StopAsync()
     {
         lock (_stateGate)
@@ -113,12 +115,24 @@ public sealed class MembershipAgent : IAsyncDisposable
         }
         await StopLoopsAsync().ConfigureAwait(false);
         using var deadline = new CancellationTokenSource(_options.IAmAliveExpiry);
-        foreach (var status in (SiloStatus[])[SiloStatus.ShuttingDown, SiloStatus.Dead])
-            await UpdateRowAsync(Silo, (_, row) => row.Entry.Status < status ? row.Entry with { Status = status } : null,
-                untilCancelled: deadline.Token).ConfigureAwait(false);
-        lock (_stateGate)
-            _state = State.Stopped;
-        _logger.LogInformation("silo {Silo} left the cluster", Silo);
+        try
+        {
+            foreach (var status in (SiloStatus[])[SiloStatus.ShuttingDown, SiloStatus.Dead])
+                await UpdateRowAsync(Silo, (_, row) => row.Entry.Status < status ? row.Entry with { Status = status } : null,
+                    untilCancelled: deadline.Token).ConfigureAwait(false);
+            _logger.LogInformation("silo {Silo} left the cluster", Silo);
+        }
+        catch (Exception e)
+        {
+            // A silo must be able to shut down while the table is unreachable; its heartbeats have stopped,
+            // so the others declare it dead once they expire.
+            _logger.LogWarning(e, "silo {Silo} stopped without marking itself Dead; the others will declare it dead", Silo);
+        }
+        finally
+        {
+            lock (_stateGate)
+                _state = State.Stopped;
+        }
     }
 
     /// <summary>Stops all activity without touching the table (as a crash would); call <see cref="StopAsync"/>

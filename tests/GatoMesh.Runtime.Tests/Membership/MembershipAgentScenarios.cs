@@ -241,6 +241,23 @@ public abstract class MembershipAgentScenarios : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_silo_stopping_while_the_table_is_unreachable_still_stops_and_is_declared_dead_by_the_others()
+    {
+        var silos = (await StartClusterAsync(2)).ToList();
+        SeveredMembershipTable? link = null;
+        var leaving = await StartSiloAsync(11020, connect: t => link = new SeveredMembershipTable(t));
+        await Poll.UntilAsync(() => silos.All(s => s.Agent.CurrentView.ActiveSilos.Contains(leaving.Address)), Deadline, "the others see the third silo");
+
+        link!.Severed = true;
+        await leaving.Agent.StopAsync();
+        _network.Remove(leaving.Address);
+
+        await Poll.UntilAsync(() => silos.All(s => !s.Agent.CurrentView.ActiveSilos.Contains(leaving.Address)), Deadline,
+            "the others drop the silo that could not say goodbye");
+        Assert.Equal(SiloStatus.Dead, (await RowOf(leaving.Address)).Status);
+    }
+
+    [Fact]
     public async Task Starting_a_silo_whose_address_and_generation_are_already_in_the_table_fails()
     {
         var silos = await StartClusterAsync(1);
