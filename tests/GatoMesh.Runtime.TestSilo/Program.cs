@@ -34,8 +34,9 @@ RuntimeHelpers.RunModuleConstructor(typeof(ICounterGrain).Module.ModuleHandle);
 foreach (var path in grainAssemblies)
     RuntimeHelpers.RunModuleConstructor(Assembly.LoadFrom(Path.GetFullPath(path)).ManifestModule.ModuleHandle);
 
-using var loggers = LoggerFactory.Create(b => b.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Warning)
-    .AddFilter(l => l >= LogLevel.Warning));
+// Logs go to stderr: stdout carries only the ready line that launchers wait for.
+using var loggers = LoggerFactory.Create(b => b.AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace)
+    .SetMinimumLevel(LogLevel.Warning));
 var options = new SiloOptions { Port = port, GatewayPort = gatewayPort };
 RedisMembershipTable? table = null;
 RedisGrainStorage? storage = null;

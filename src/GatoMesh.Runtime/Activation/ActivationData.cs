@@ -105,7 +105,9 @@ internal sealed class ActivationData : IThreadPoolWorkItem
             ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: false);
             return;
         }
-        Volatile.Write(ref _scheduled, 0);
+        // A full fence (not a release write): the emptiness check below must not be reordered before the
+        // reset, or an item enqueued in between would find the loop "scheduled" and never run (lost wakeup).
+        Interlocked.Exchange(ref _scheduled, 0);
         if (!_inbox.IsEmpty) Schedule();
     }
 

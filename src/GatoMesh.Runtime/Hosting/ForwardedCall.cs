@@ -16,7 +16,16 @@ internal sealed class ForwardedCall(IncomingCall incoming, long deadline) : IPen
     {
         var frame = Frames.StartResponse(incoming.Header.CorrelationId, status);
         frame.WriteRaw(body.RemainingMemory.Span);
-        incoming.Origin.Send(frame);
+        try
+        {
+            incoming.Origin.Send(frame);
+        }
+        catch (Transport.MessageTooLargeException e)
+        {
+            // Runs on the owner connection's read loop: a reply too big for the caller's link must cost
+            // that one call, never the silo-to-silo connection.
+            incoming.Reply(ResponseStatus.GrainError, nameof(Transport.MessageTooLargeException), e.Message);
+        }
     }
 
     public void OnFailure(Exception error) =>

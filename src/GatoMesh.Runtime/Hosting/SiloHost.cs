@@ -60,8 +60,10 @@ public sealed class SiloHost : IAsyncDisposable
         membership.ViewChanged += view => runtime.UpdateView(view.ActiveSilos);
         membership.DeclaredDead += () =>
         {
+            // The cluster has given this silo's grains to others: serve nothing, run no more timers.
             log.DeclaredDead(self);
             runtime.StopServing();
+            runtime.Catalog.Deactivate(_ => true);
         };
         try
         {
@@ -116,11 +118,13 @@ public sealed class SiloHost : IAsyncDisposable
     {
         if (Interlocked.Exchange(ref _stopped, 1) != 0) return;
         var until = DateTime.UtcNow + (deadline ?? TimeSpan.FromSeconds(10));
-        await _membership.StopAsync();
+        // Deactivate (and so persist) before leaving the view: the grains' next owners must not activate
+        // them while this silo may still write their state. Callers meanwhile get Unavailable and retry.
         Runtime.StopServing();
         Runtime.Catalog.Deactivate(_ => true);
         while (Runtime.Catalog.Count > 0 && DateTime.UtcNow < until)
             await Task.Delay(10);
+        await _membership.StopAsync();
         await _gatewayListener.DisposeAsync();
         await _siloListener.DisposeAsync();
         await _membership.DisposeAsync();

@@ -76,17 +76,28 @@ internal sealed class SiloRuntime : CallRouter, IGrainFactory, IFrameHandler, IA
             call.Fail(new SiloUnavailableException($"silo {Self} is not serving"));
             return;
         }
-        var grainClass = GrainTypeRegistry.FindClass(call.Grain.Type);
-        if (grainClass is { IsStatelessWorker: true })
+        var ring = _ring;
+        if (call.Target.RoutingCache is not RouteCache route || !ReferenceEquals(route.Ring, ring))
         {
-            Catalog.GetOrCreate(call.Grain, grainClass).Enqueue(call);
-            return;
+            var found = GrainTypeRegistry.FindClass(call.Grain.Type);
+            route = new RouteCache(ring, found, found is { IsStatelessWorker: true } ? Self : ring.OwnerOf(call.Grain));
+            call.Target.RoutingCache = route;
         }
-        var owner = _ring.OwnerOf(call.Grain);
+        var grainClass = route.Class;
+        var owner = route.Owner;
         if (owner == Self)
         {
-            if (grainClass is null) call.Fail(new GrainTypeNotFoundException(call.Grain.Type));
-            else Catalog.GetOrCreate(call.Grain, grainClass).Enqueue(call);
+            if (grainClass is null)
+                call.Fail(new GrainTypeNotFoundException(call.Grain.Type));
+            else if (grainClass.IsStatelessWorker)
+                Catalog.GetOrCreate(call.Grain, grainClass).Enqueue(call);
+            else
+            {
+                var activation = route.Activation;
+                if (activation is null || activation.State == ActivationState.Invalid)
+                    route.Activation = activation = Catalog.GetOrCreate(call.Grain, grainClass);
+                activation.Enqueue(call);
+            }
             return;
         }
         var connecting = Outbound.GetAsync(owner.Host, owner.Port);

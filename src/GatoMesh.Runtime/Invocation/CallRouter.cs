@@ -18,7 +18,7 @@ internal abstract class CallRouter : GrainCaller
 
     internal override Task<T> InvokeAsync<T>(GrainReference target, GrainRequest<T> request)
     {
-        var call = new GrainCall<T>(this, target.GrainId, request);
+        var call = new GrainCall<T>(this, target, request);
         Pending.Add(call);
         Route(call);
         return call.Task;

@@ -22,19 +22,22 @@ internal sealed class GrainCall<T> : RequestItem, IPendingCall
     private readonly bool _callerIsGrain;
     private int _done;
 
-    public GrainCall(CallRouter router, GrainId grain, GrainRequest<T> request)
+    public GrainCall(CallRouter router, GrainReference target, GrainRequest<T> request)
     {
         _router = router;
+        Target = target;
+        Grain = target.GrainId;
         // A grain caller's await resumes through its activation's queue anyway, so completing inline costs
         // it nothing and saves a thread-pool hop; any other caller must not run on the completing thread.
         _callerIsGrain = SynchronizationContext.Current is ActivationSynchronizationContext;
         _completion = new TaskCompletionSource<T>(_callerIsGrain ? TaskCreationOptions.None : TaskCreationOptions.RunContinuationsAsynchronously);
-        Grain = grain;
         Request = request;
         CorrelationId = PendingCalls.NextCorrelationId();
         Deadline = Environment.TickCount64 + (long)router.CallTimeout.TotalMilliseconds;
     }
 
+    /// <summary>The reference the call was made through (its routing cache saves lookups on repeat calls).</summary>
+    public GrainReference Target { get; }
     public GrainId Grain { get; }
     public GrainRequest<T> Request { get; }
     public long CorrelationId { get; }

@@ -13,7 +13,8 @@ public abstract class GrainReference
 
     public GrainId GrainId { get; }
 
-    /// <summary>Routing facts the caller caches on first use (the grain class registration).</summary>
+    /// <summary>Where the last call through this reference went (see Hosting.RouteCache); only a hint,
+    /// revalidated on every call.</summary>
     internal object? RoutingCache;
 
     protected Task<T> InvokeAsync<T>(GrainRequest<T> request) => _caller.InvokeAsync(this, request);

@@ -13,7 +13,7 @@ public sealed class LifecycleTests
     [Fact]
     public async Task An_idle_activation_is_deactivated_and_the_next_call_activates_a_fresh_one()
     {
-        await using var silo = await SiloHost.StartAsync(new SiloOptions { IdleDeactivationAge = TimeSpan.FromMilliseconds(200) });
+        await using var silo = await SiloHost.StartAsync(new SiloOptions { IdleDeactivationAge = TimeSpan.FromSeconds(2) });
         var grain = silo.GrainFactory.GetGrain<ILifecycleGrain>("idle-1");
         string first = await grain.Touch();
         Assert.Equal(first, await grain.Touch());
@@ -26,7 +26,7 @@ public sealed class LifecycleTests
     [Fact]
     public async Task A_timer_ticks_as_turns_and_stops_with_its_activation()
     {
-        await using var silo = await SiloHost.StartAsync(new SiloOptions { IdleDeactivationAge = TimeSpan.FromMilliseconds(400) });
+        await using var silo = await SiloHost.StartAsync(new SiloOptions { IdleDeactivationAge = TimeSpan.FromSeconds(2) });
         var grain = silo.GrainFactory.GetGrain<ILifecycleGrain>("timer-1");
         await grain.StartTimer(20);
         await Eventually.True(() => CountJournal("tick timer-1") >= 3, "three ticks");

@@ -10,7 +10,7 @@ public sealed class TurnTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        _silo = await SiloHost.StartAsync(new SiloOptions { CallTimeout = TimeSpan.FromSeconds(3) });
+        _silo = await SiloHost.StartAsync(new SiloOptions());
     }
 
     public async Task DisposeAsync() => await _silo.StopAsync();
@@ -38,9 +38,10 @@ public sealed class TurnTests : IAsyncLifetime
     [Fact]
     public async Task A_call_cycle_between_non_reentrant_grains_ends_in_a_typed_timeout()
     {
-        var a = _silo.GrainFactory.GetGrain<ICallerGrain>("cycle-a");
+        await using var silo = await SiloHost.StartAsync(new SiloOptions { CallTimeout = TimeSpan.FromSeconds(2) });
+        var a = silo.GrainFactory.GetGrain<ICallerGrain>("cycle-a");
         var e = await Assert.ThrowsAsync<GrainCallTimeoutException>(() => a.PingPong("cycle-b"));
-        Assert.Equal(TimeSpan.FromSeconds(3), e.Timeout);
+        Assert.Equal(TimeSpan.FromSeconds(2), e.Timeout);
     }
 
     [Fact]
@@ -59,5 +60,17 @@ public sealed class TurnTests : IAsyncLifetime
         Assert.Equal(50, await caller.FanOut("fan-target", 50));
         Assert.Equal(100, await caller.FanOut("fan-target", 50));
         Assert.Equal(2, await _silo.GrainFactory.GetGrain<ICounterGrain>("fan-target-7").Get());
+    }
+
+    [Fact]
+    public async Task Sustained_grain_to_grain_calls_all_complete_with_no_lost_wakeup()
+    {
+        // 4 callers x 25,000 calls, 64 in flight each, all on one silo: an activation whose loop missed a
+        // wake-up would leave its caller waiting until the call timeout, failing the test. The timeout is
+        // generous so that a slow, shared machine is not mistaken for a hang.
+        await using var silo = await SiloHost.StartAsync(new SiloOptions { CallTimeout = TimeSpan.FromSeconds(20) });
+        var callers = Enumerable.Range(0, 4).Select(i => silo.GrainFactory.GetGrain<ICallerGrain>($"stress-{i}")).ToArray();
+        var done = await Task.WhenAll(callers.Select(c => c.Hammer(false, 25_000, 64)));
+        Assert.All(done, n => Assert.Equal(25_000, n));
     }
 }

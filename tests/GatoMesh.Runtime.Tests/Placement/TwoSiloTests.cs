@@ -59,14 +59,15 @@ public sealed class TwoSiloTests
         await using var a = await SiloHost.StartAsync(Clustered(storage, table));
         var b = await SiloHost.StartAsync(Clustered(storage, table));
         await BothSee(2, a, b);
-        var keys = Enumerable.Range(0, 100).Select(i => $"m{i}").ToArray();
-        await Task.WhenAll(keys.Select(k => a.GrainFactory.GetGrain<ICounterGrain>(k).Add(7)));
+        // The same references before and after: their cached routes must follow the view change.
+        var grains = Enumerable.Range(0, 100).Select(i => a.GrainFactory.GetGrain<ICounterGrain>($"m{i}")).ToArray();
+        await Task.WhenAll(grains.Select(g => g.Add(7)));
         Assert.Contains(b.LocalActivations(), g => g.Key.StartsWith('m'));
 
         // No goodbye: a must find out by probing, declare b dead and take over its grains.
         await b.CrashAsync();
         await BothSee(1, a);
-        var values = await Task.WhenAll(keys.Select(k => Eventually.Succeeds(() => a.GrainFactory.GetGrain<ICounterGrain>(k).Add(1), $"call to {k}")));
+        var values = await Task.WhenAll(grains.Select(g => Eventually.Succeeds(() => g.Add(1), $"call to {g}")));
         Assert.All(values, v => Assert.Equal(8, v));
         var snapshot = await table.ReadAllAsync();
         Assert.Equal(SiloStatus.Dead, snapshot.Rows.Single(r => r.Entry.Silo == b.Address).Entry.Status);
@@ -108,5 +109,30 @@ public sealed class TwoSiloTests
 
         a.UpdateView([a.Address, restarted.Address]);
         Assert.Equal(2, await grain.Add(1));
+    }
+
+    [Fact]
+    public async Task A_silo_that_finds_itself_declared_dead_stops_serving_and_the_other_takes_its_grains()
+    {
+        var storage = new MemoryGrainStorage();
+        var table = new InProcessMembershipTable();
+        await using var a = await SiloHost.StartAsync(Clustered(storage, table));
+        await using var b = await SiloHost.StartAsync(Clustered(storage, table));
+        await BothSee(2, a, b);
+        var keys = Enumerable.Range(0, 50).Select(i => $"d{i}").ToArray();
+        await Task.WhenAll(keys.Select(k => a.GrainFactory.GetGrain<ICounterGrain>(k).Add(1)));
+
+        // The cluster's verdict, written into the table as the votes of other silos would.
+        var snapshot = await table.ReadAllAsync();
+        var row = snapshot.Rows.Single(r => r.Entry.Silo == b.Address);
+        Assert.True(await table.UpdateAsync(row.Entry with { Status = SiloStatus.Dead }, row.ETag, snapshot.Version));
+
+        await using var viaB = new ClusterClient(new ClientOptions { Gateways = [$"127.0.0.1:{b.GatewayPort}"] });
+        await Eventually.True(() => !b.Runtime.IsServing, "b stops serving");
+        await Assert.ThrowsAsync<SiloUnavailableException>(() => viaB.GetGrain<ICounterGrain>("d0").Add(1));
+        await Eventually.True(() => !b.LocalActivations().Any(g => g.Key.StartsWith('d')), "b deactivates its grains");
+        await BothSee(1, a);
+        var values = await Task.WhenAll(keys.Select(k => Eventually.Succeeds(() => a.GrainFactory.GetGrain<ICounterGrain>(k).Add(1), k)));
+        Assert.All(values, v => Assert.Equal(2, v));
     }
 }

@@ -3,6 +3,7 @@ using System.Net.Sockets;
 using GatoMesh.Runtime.Client;
 using GatoMesh.Runtime.Hosting;
 using GatoMesh.Runtime.TestGrains;
+using GatoMesh.Runtime.Tests.Fixtures;
 
 namespace GatoMesh.Runtime.Tests.Transport;
 
@@ -10,10 +11,11 @@ namespace GatoMesh.Runtime.Tests.Transport;
 public sealed class MalformedFrameTests : IAsyncLifetime
 {
     private SiloHost _silo = null!;
+    private readonly RecordingLoggers _logs = new();
 
     public async Task InitializeAsync()
     {
-        _silo = await SiloHost.StartAsync(new SiloOptions { MaxFrameBytes = 64 * 1024 });
+        _silo = await SiloHost.StartAsync(new SiloOptions { MaxFrameBytes = 64 * 1024 }, _logs);
     }
 
     public async Task DisposeAsync() => await _silo.StopAsync();
@@ -57,22 +59,24 @@ public sealed class MalformedFrameTests : IAsyncLifetime
         Assert.Equal("alive:ok", await client.GetGrain<ICounterGrain>("alive").Echo("ok"));
     }
 
-    public static TheoryData<string, byte[]> BadFrames => new()
+    /// <summary>(case, bytes, what the log line must say).</summary>
+    public static TheoryData<string, byte[], string> BadFrames => new()
     {
-        { "oversized length", BitConverter.GetBytes(10 * 1024 * 1024) },
-        { "length below header", [1, 0, 0, 0, 1] },
-        { "unknown version", Frame(9, 1, new byte[16]) },
-        { "unknown kind", Frame(1, 77, new byte[16]) },
-        { "request body cut short", Frame(1, 1, [1, 2, 3]) },
-        { "response body cut short", Frame(1, 2, [1]) },
-        { "string length lying", Frame(1, 1, [.. new byte[17], 0xff, 0xff, 0xff, 0x7f]) },
+        { "oversized length", BitConverter.GetBytes(10 * 1024 * 1024), "exceeds the limit of 65536 bytes" },
+        { "length below header", [1, 0, 0, 0, 1], "below the 2-byte header" },
+        { "unknown version", Frame(9, 1, new byte[16]), "frame version 9" },
+        { "unknown kind", Frame(1, 77, new byte[16]), "frame kind 77 is unknown" },
+        { "request body cut short", Frame(1, 1, [1, 2, 3]), "malformed Request frame" },
+        { "response body cut short", Frame(1, 2, [1]), "malformed Response frame" },
+        { "string length lying", Frame(1, 1, [.. new byte[17], 0xff, 0xff, 0xff, 0x7f]), "malformed Request frame" },
     };
 
     [Theory]
     [MemberData(nameof(BadFrames))]
-    public async Task A_bad_frame_on_the_silo_port_closes_the_connection_and_the_silo_lives(string what, byte[] bytes)
+    public async Task A_bad_frame_on_the_silo_port_closes_the_connection_logs_why_and_the_silo_lives(string what, byte[] bytes, string logged)
     {
         Assert.True(await ClosedAfterSending(_silo.Address.Port, bytes), what);
+        Assert.Contains(_logs.Warnings, w => w.Contains(logged));
         await SiloStillServes();
     }
 
@@ -88,6 +92,7 @@ public sealed class MalformedFrameTests : IAsyncLifetime
     {
         var whole = Frame(1, 3, new byte[16]);
         Assert.True(await ClosedAfterSending(_silo.Address.Port, whole[..10], halfClose: true));
+        await Eventually.True(() => _logs.Warnings.Any(w => w.Contains("truncated frame")), "the truncation is logged");
         await SiloStillServes();
     }
 

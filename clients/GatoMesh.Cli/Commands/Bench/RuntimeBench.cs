@@ -13,6 +13,7 @@ internal static class RuntimeBench
 
     public static async Task<RuntimeBenchResult> RunAsync(RuntimeBenchSettings settings, CancellationToken cancellation)
     {
+        double load = LoadAverage();
         await using var cluster = await BenchCluster.StartAsync(settings.Silos, cancellation);
         await using var client = new ClusterClient(new ClientOptions { Gateways = cluster.Gateways });
         var keys = Enumerable.Range(0, settings.Grains).Select(i => $"bench-{i}").ToArray();
@@ -45,6 +46,7 @@ internal static class RuntimeBench
             DuplicateActivations = duplicatesBefore + duplicatesAfter,
             RecoveryS = Math.Round(recovery, 3),
             Machine = $"{Environment.ProcessorCount} cores, {System.Runtime.InteropServices.RuntimeInformation.OSDescription}",
+            LoadAverage1m = load,
         };
     }
 
@@ -141,6 +143,19 @@ internal static class RuntimeBench
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         File.WriteAllText(path, json + Environment.NewLine);
         return path;
+    }
+
+    private static double LoadAverage()
+    {
+        try
+        {
+            var first = File.ReadAllText("/proc/loadavg").Split(' ')[0];
+            return double.Parse(first, System.Globalization.CultureInfo.InvariantCulture);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException)
+        {
+            return -1;
+        }
     }
 
     private static void Progress(string message) => Console.Error.WriteLine($"bench: {message}");

@@ -22,4 +22,8 @@ internal sealed record RuntimeBenchResult
     public required double RecoveryS { get; init; }
     [JsonPropertyName("machine")]
     public required string Machine { get; init; }
+    /// <summary>The 1-minute load average when the run started (/proc/loadavg): the machine is shared, so
+    /// figures are only comparable between runs at similar load.</summary>
+    [JsonPropertyName("load_average_1m")]
+    public required double LoadAverage1m { get; init; }
 }
