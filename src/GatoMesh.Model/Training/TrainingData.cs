@@ -5,8 +5,9 @@ namespace GatoMesh.Model;
 
 /// <summary>
 /// The training stream of a data directory: every task's episodes from its shards, one
-/// <see cref="SequenceBuilder"/> per task (prompts come from the same task, paper section 2.3), and
-/// a weighted task choice. Sequence i of the run depends only on (seed, i): the task is drawn from
+/// <see cref="SequenceBuilder"/> per task (prompts come from the same task, paper section 2.3), the
+/// captioned images as one more task (a <see cref="VisionLanguageSequenceBuilder"/>), and a
+/// weighted task choice. Sequence i of the run depends only on (seed, i): the task is drawn from
 /// <c>SeededRandom.For(seed ^ TaskSalt, i)</c> and the sequence is that task's builder's sequence i,
 /// so a resumed run sees exactly the batches the uninterrupted one would.
 /// </summary>
@@ -15,11 +16,11 @@ internal sealed class TrainingData : IDisposable
     const ulong TaskSalt = 0x7A5C_3E11_9B02_D4F7UL;
 
     readonly SentencePieceTokenizer? text;
-    readonly SequenceBuilder[] builders;
+    readonly Action<long, TokenBuffer>[] builders;
     readonly double[] cumulative;
     readonly ulong seed;
 
-    TrainingData(SentencePieceTokenizer? text, IReadOnlyList<string> tasks, SequenceBuilder[] builders, double[] weights, ulong seed)
+    TrainingData(SentencePieceTokenizer? text, IReadOnlyList<string> tasks, Action<long, TokenBuffer>[] builders, double[] weights, ulong seed)
     {
         this.text = text;
         this.builders = builders;
@@ -45,7 +46,8 @@ internal sealed class TrainingData : IDisposable
             throw new InvalidTrainingOptionException("--data", directory, "no such directory");
         var manifest = DatasetManifest.TryLoad(directory)
             ?? throw new InvalidTrainingOptionException("--data", directory, $"no {DatasetManifest.FileName}: write one with `gatomesh data generate`");
-        var names = manifest.Tasks.Select(t => t.Name).ToList();
+        var captions = manifest.Captions is { Samples: > 0 } c ? c : null;
+        var names = manifest.Tasks.Select(t => t.Name).Concat(captions is null ? [] : [captions.Name]).ToList();
         foreach (var (name, weight) in options.TaskWeights)
         {
             if (!names.Contains(name))
@@ -53,11 +55,13 @@ internal sealed class TrainingData : IDisposable
             if (!(weight >= 0) || double.IsInfinity(weight))
                 throw new InvalidTrainingOptionException("--task-weights", $"{name}={weight}", "a weight must be finite and >= 0");
         }
+        double WeightOf(string name) => options.TaskWeights.TryGetValue(name, out var w) ? w : 1.0;
         var chosen = manifest.Tasks
-            .Select(t => (Task: t, Weight: options.TaskWeights.TryGetValue(t.Name, out var w) ? w : 1.0))
+            .Select(t => (Task: t, Weight: WeightOf(t.Name)))
             .Where(t => t.Weight > 0 && t.Task.EpisodesKept > 0)
             .ToList();
-        if (chosen.Count == 0)
+        var captionWeight = captions is null || manifest.TextModel is null ? 0 : WeightOf(captions.Name);
+        if (chosen.Count == 0 && captionWeight == 0)
             throw new InvalidTrainingOptionException("--task-weights", string.Join(",", options.TaskWeights.Select(p => $"{p.Key}={p.Value}")),
                 $"no task of {directory} with episodes has a positive weight");
 
@@ -74,8 +78,25 @@ internal sealed class TrainingData : IDisposable
             var episodes = chosen.Select(t => ReadEpisodes(directory, t.Task, space, text)).ToList();
             // Each task's builder has its own stream, so adding a task does not reshuffle another's sequences.
             var builders = episodes.Select((e, index) => new SequenceBuilder(e,
-                sequence with { Seed = SeededRandom.For(options.Seed, index).NextUInt64() })).ToArray();
-            return new TrainingData(text, chosen.Select(t => t.Task.Name).ToList(), builders, chosen.Select(t => t.Weight).ToArray(), options.Seed)
+                    sequence with { Seed = SeededRandom.For(options.Seed, index).NextUInt64() }))
+                .Select(b => (Action<long, TokenBuffer>)((i, buffer) => b.Build(i, buffer)))
+                .ToList();
+            var tasks = chosen.Select(t => t.Task.Name).ToList();
+            var weights = chosen.Select(t => t.Weight).ToList();
+            if (captionWeight > 0)
+            {
+                var samples = captions!.Shards.SelectMany(shard =>
+                {
+                    using var reader = ShardReader.Open(Path.Combine(directory, shard));
+                    return reader.ReadCaptions().Select(r => r.ToSample()).ToList();
+                }).ToList();
+                var vision = new VisionLanguageSequenceBuilder(samples, text!, space, options.SequenceLength,
+                    SeededRandom.For(options.Seed, builders.Count).NextUInt64());
+                builders.Add((i, buffer) => vision.Build(i, buffer));
+                tasks.Add(captions.Name);
+                weights.Add(captionWeight);
+            }
+            return new TrainingData(text, tasks, builders.ToArray(), weights.ToArray(), options.Seed)
             {
                 Episodes = episodes.Sum(e => e.Count),
             };
@@ -106,7 +127,7 @@ internal sealed class TrainingData : IDisposable
         var draw = SeededRandom.For(seed ^ TaskSalt, index).NextDouble() * cumulative[^1];
         var task = 0;
         while (task < cumulative.Length - 1 && draw >= cumulative[task]) task++;
-        builders[task].Build(index, sequence);
+        builders[task](index, sequence);
         return task;
     }
 

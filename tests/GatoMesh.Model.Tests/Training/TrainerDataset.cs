@@ -2,7 +2,7 @@ using GatoMesh.Envs;
 
 namespace GatoMesh.Model.Tests;
 
-/// <summary>A tiny expert dataset (Catch and the grid world, a few episodes each) generated once
+/// <summary>A tiny expert dataset (Catch, the grid world and captioned images, a few episodes each) generated once
 /// for the trainer tests with the real generator, as `gatomesh data generate` would write it.</summary>
 public sealed class TrainerDataset : IDisposable
 {
@@ -11,7 +11,7 @@ public sealed class TrainerDataset : IDisposable
         Directory = Path.Combine(Path.GetTempPath(), "gatomesh-trainer-data-" + Guid.NewGuid().ToString("N"));
         new DatasetGenerator(new GenerationOptions
         {
-            Tasks = ["catch", "gridworld"],
+            Tasks = ["catch", "gridworld", CaptionedScenes.Task],
             Episodes = 4,
             RandomEpisodes = 2,
             OutputDirectory = Directory,

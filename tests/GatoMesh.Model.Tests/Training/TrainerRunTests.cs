@@ -20,10 +20,10 @@ public sealed class TrainerRunTests(TrainerDataset data) : IDisposable
         Assert.Equal(Enumerable.Range(1, 30).Select(i => (long)i), seen.Select(p => p.Step));
         Assert.All(seen, p => Assert.True(p.TokensPerSecond > 0));
         Assert.All(report.Losses, l => Assert.True(double.IsFinite(l)));
-        // A fresh model scores ~ln(2049) = 7.6 per token; the expert's actions are few and repetitive.
+        // A fresh model scores ~ln(2049) = 7.6 per token; expert actions are few and repetitive, captions templated.
         var first = report.Losses.Take(5).Average();
         var last = report.Losses.TakeLast(5).Average();
-        Assert.True(last < first * 0.6, $"loss went from {first} to {last}");
+        Assert.True(last < first * 0.75, $"loss went from {first} to {last}");
         Assert.Equal(report.Losses[^1], report.FinalLoss);
         Assert.Equal(Path.Combine(output, "checkpoints", "step-00000030"), report.Checkpoint);
         Assert.Equal(report.Checkpoint, Trainer.LatestCheckpoint(output));
@@ -48,16 +48,33 @@ public sealed class TrainerRunTests(TrainerDataset data) : IDisposable
     {
         using (var only = Trainer.Open(data.Options(Path.Combine(root, "w0"), 1) with
                { TaskWeights = new Dictionary<string, double> { ["catch"] = 0 } }))
-            Assert.Equal(["gridworld"], only.Tasks);
+            Assert.Equal(["gridworld", "vision-language"], only.Tasks);
 
         using var mix = TrainingData.Load(data.Options(Path.Combine(root, "w"), 1) with
-            { TaskWeights = new Dictionary<string, double> { ["catch"] = 1, ["gridworld"] = 3 } });
+            { TaskWeights = new Dictionary<string, double> { ["catch"] = 1, ["gridworld"] = 3, ["vision-language"] = 0 } });
         Assert.Equal(["catch", "gridworld"], mix.Tasks);
         var buffer = new TokenBuffer();
         const int draws = 800;
         var gridworld = 0;
         for (var i = 0; i < draws; i++) gridworld += mix.Build(i, buffer);
         Assert.InRange((double)gridworld / draws, 0.70, 0.80);
+    }
+
+    [Fact]
+    public void Captioned_images_are_a_task_whose_sequences_learn_the_caption_not_the_image()
+    {
+        using var captions = TrainingData.Load(data.Options(Path.Combine(root, "vl"), 1) with
+            { TaskWeights = new Dictionary<string, double> { ["catch"] = 0, ["gridworld"] = 0 } });
+        Assert.Equal(["vision-language"], captions.Tasks);
+        var buffer = new TokenBuffer();
+        captions.Build(0, buffer);
+        Assert.Equal(128, buffer.Count);
+        Assert.True(buffer.PatchCount >= 16);
+        for (var t = 0; t < buffer.Count; t++)
+        {
+            if (buffer.Ids[t] < 0) Assert.False(buffer.LossMask[t]);
+        }
+        Assert.Contains(true, buffer.LossMask.ToArray());
     }
 
     [Fact]
