@@ -44,6 +44,23 @@ public sealed class TrainerResumeTests(TrainerDataset data) : IDisposable
     }
 
     [Fact]
+    public void Cancelling_stops_after_the_current_step_with_a_checkpoint_to_resume_from()
+    {
+        var output = Path.Combine(root, "cancel");
+        using var cancel = new CancellationTokenSource();
+        using (var first = Trainer.Open(data.Options(output, steps: 4)))
+        {
+            var report = first.Run(progress: p => { if (p.Step == 2) cancel.Cancel(); }, cancel: cancel.Token);
+            Assert.Equal(2, report.Steps);
+            Assert.Equal(report.Checkpoint, Trainer.LatestCheckpoint(output));
+        }
+        using var resumed = Trainer.Open(data.Options(output, steps: 4));
+        Assert.Equal(2, resumed.Step);
+        Assert.Equal(4, resumed.Run().Steps);
+        Assert.Equal(4, resumed.Losses.Count);
+    }
+
+    [Fact]
     public void Resuming_with_another_seed_is_refused_naming_the_option()
     {
         var output = Path.Combine(root, "seed");
