@@ -10,4 +10,5 @@ root.Subcommands.Add(GatoMesh.Cli.Commands.Bench.BenchCommand.Create());
 root.Subcommands.Add(DataCommand.Create());
 root.Subcommands.Add(EnvsCommand.Create());
 root.Subcommands.Add(ModelCommand.Create());
+root.Subcommands.Add(TrainCommand.Create());
 return CliRunner.Run(root, args);

@@ -1,0 +1,119 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text.Json.Nodes;
+using GatoMesh.Model;
+using GatoMesh.Torch;
+
+namespace GatoMesh.Cli;
+
+/// <summary><c>gatomesh train --preset P --data DIR --steps N --out DIR [--json]</c>: single-process
+/// training (docs/TRAINING.md). A run whose --out already holds a checkpoint resumes from it and
+/// reproduces the uninterrupted run's losses exactly. Ctrl+C stops after the current step with a checkpoint.</summary>
+internal static class TrainCommand
+{
+    public static Command Create()
+    {
+        var preset = new Option<string>("--preset") { Description = "model preset (gatomesh model info lists them)", DefaultValueFactory = _ => "gato-tiny" };
+        var config = new Option<FileInfo?>("--config") { Description = "a config.json to use instead of the preset" };
+        var data = new Option<DirectoryInfo>("--data") { Description = "data directory from `gatomesh data generate`", Required = true };
+        var steps = new Option<long>("--steps") { Description = "total optimizer steps (the end of the cosine decay)", Required = true };
+        var output = new Option<DirectoryInfo>("--out") { Description = "run directory: checkpoints/, latest, loss.png", Required = true };
+        var batch = new Option<int>("--batch-size") { Description = "sequences per step", DefaultValueFactory = _ => 8 };
+        var length = new Option<int?>("--sequence-length") { Description = "tokens per sequence (default: the smaller of 1024 and the model's context)" };
+        var lr = new Option<double>("--lr") { Description = "peak learning rate; decays to a tenth", DefaultValueFactory = _ => 1e-4 };
+        var warmup = new Option<long?>("--warmup") { Description = "linear warmup steps (default: the smaller of 15000 and a tenth of --steps)" };
+        var weightDecay = new Option<double>("--weight-decay") { Description = "AdamW weight decay", DefaultValueFactory = _ => 0.1 };
+        var clip = new Option<double>("--clip") { Description = "global gradient-norm clip", DefaultValueFactory = _ => 1.0 };
+        var taskWeights = new Option<string?>("--task-weights") { Description = "sampling weights, e.g. catch=1,gridworld=2 (unlisted tasks weigh 1)" };
+        var prompt = new Option<double>("--prompt-probability") { Description = "share of sequences with a prompt", DefaultValueFactory = _ => 0.25 };
+        var seed = new Option<ulong>("--seed") { Description = "seed of the initialization, batches and dropout", DefaultValueFactory = _ => 0 };
+        var every = new Option<long>("--checkpoint-every") { Description = "steps between checkpoints", DefaultValueFactory = _ => 1000 };
+        var threads = new Option<int>("--threads") { Description = "libtorch intra-op threads (1 is fastest on 2 cores; docs/MACHINE.md)", DefaultValueFactory = _ => 1 };
+        var json = new Option<bool>("--json") { Description = "print one JSON summary" };
+        var command = new Command("train", "train the model on a data directory, resuming from --out if it holds a checkpoint")
+        {
+            preset, config, data, steps, output, batch, length, lr, warmup, weightDecay, clip, taskWeights, prompt, seed, every, threads, json,
+        };
+        command.SetAction(parse =>
+        {
+            Torch.Torch.Threads = parse.GetValue(threads);
+            var model = parse.GetValue(config) is { } file
+                ? GatoConfig.FromJson(File.ReadAllText(file.FullName))
+                : Presets.Get(parse.GetValue(preset)!);
+            var total = parse.GetValue(steps);
+            var options = new TrainerOptions
+            {
+                Config = model,
+                DataDirectory = parse.GetValue(data)!.FullName,
+                OutputDirectory = parse.GetValue(output)!.FullName,
+                Steps = total,
+                BatchSize = parse.GetValue(batch),
+                SequenceLength = parse.GetValue(length) ?? Math.Min(1024, model.Context),
+                PeakLearningRate = parse.GetValue(lr),
+                WarmupSteps = parse.GetValue(warmup) ?? Math.Min(15_000, total / 10),
+                WeightDecay = parse.GetValue(weightDecay),
+                ClipNorm = parse.GetValue(clip),
+                TaskWeights = ParseWeights(parse.GetValue(taskWeights)),
+                PromptProbability = parse.GetValue(prompt),
+                Seed = parse.GetValue(seed),
+                CheckpointEvery = parse.GetValue(every),
+            };
+            using var trainer = Trainer.Open(options);
+            Console.Error.WriteLine(trainer.ResumedFrom is { } from
+                ? $"resuming from {from} at step {trainer.Step}"
+                : $"training {model.Preset} from seed {options.Seed}");
+            Console.Error.WriteLine("tasks: " + string.Join(", ", trainer.Tasks.Select((t, i) => $"{t} (weight {trainer.TaskWeights[i].ToString(CultureInfo.InvariantCulture)})")));
+            using var cancel = new CancellationTokenSource();
+            ConsoleCancelEventHandler stop = (_, e) => { e.Cancel = true; cancel.Cancel(); };
+            Console.CancelKeyPress += stop;
+            var bar = new TrainProgressBar();
+            TrainerReport report;
+            try
+            {
+                report = trainer.Run(progress: bar.Report, cancel: cancel.Token);
+            }
+            finally
+            {
+                Console.CancelKeyPress -= stop;
+                bar.Finish();
+            }
+            if (parse.GetValue(json))
+            {
+                Console.WriteLine(new JsonObject
+                {
+                    ["steps"] = report.Steps,
+                    ["final_loss"] = report.FinalLoss,
+                    ["tokens_per_s"] = report.TokensPerSecond,
+                    ["checkpoint"] = report.Checkpoint,
+                    ["loss_curve"] = report.LossCurve,
+                    ["resumed_from"] = trainer.ResumedFrom,
+                    ["stopped_early"] = report.Steps < total,
+                }.ToJsonString(ReadableJson.Options));
+            }
+            else
+            {
+                Console.WriteLine($"step {report.Steps}/{total}  loss {report.FinalLoss:F4}  {report.TokensPerSecond:F0} tokens/s");
+                Console.WriteLine($"checkpoint {report.Checkpoint}");
+                Console.WriteLine($"loss curve {report.LossCurve}");
+            }
+            return 0;
+        });
+        return command;
+    }
+
+    /// <summary><c>catch=1,gridworld=2</c> into a map; a malformed entry names itself.</summary>
+    static Dictionary<string, double> ParseWeights(string? text)
+    {
+        var weights = new Dictionary<string, double>(StringComparer.Ordinal);
+        if (string.IsNullOrWhiteSpace(text)) return weights;
+        foreach (var entry in text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            var parts = entry.Split('=', StringSplitOptions.TrimEntries);
+            if (parts.Length != 2 || parts[0].Length == 0 || !double.TryParse(parts[1], NumberStyles.Float, CultureInfo.InvariantCulture, out var weight))
+                throw new InvalidTrainingOptionException("--task-weights", entry, "each entry must be task=weight, e.g. catch=1");
+            if (!weights.TryAdd(parts[0], weight))
+                throw new InvalidTrainingOptionException("--task-weights", entry, $"task {parts[0]} is listed twice");
+        }
+        return weights;
+    }
+}

@@ -1,0 +1,50 @@
+namespace GatoMesh.Model;
+
+/// <summary>
+/// Everything a training run depends on (docs/TRAINING.md). Batches derive from (<see cref="Seed"/>,
+/// step) alone, so these options and a checkpoint's step fix the rest of the run exactly.
+/// Defaults are the paper's (section 2.3; GATO.md "Training") where it gives them.
+/// </summary>
+public sealed record TrainerOptions
+{
+    /// <summary>The model's shape; <see cref="Presets.Get"/> for a preset name.</summary>
+    public required GatoConfig Config { get; init; }
+
+    /// <summary>A data directory written by <c>gatomesh data generate</c> (docs/DATA.md).</summary>
+    public required string DataDirectory { get; init; }
+
+    /// <summary>Where checkpoints, <c>latest</c> and <c>loss.png</c> go.</summary>
+    public required string OutputDirectory { get; init; }
+
+    /// <summary>Total optimizer steps; also the end of the cosine decay.</summary>
+    public required long Steps { get; init; }
+
+    /// <summary>Sequences per step.</summary>
+    public int BatchSize { get; init; } = 8;
+
+    /// <summary>Tokens per sequence, L (paper: 1024); at most the model's context.</summary>
+    public int SequenceLength { get; init; } = 1024;
+
+    public double PeakLearningRate { get; init; } = 1e-4;
+
+    /// <summary>Linear warmup from 0 (paper: 15,000 steps; capped at <see cref="Steps"/>).</summary>
+    public long WarmupSteps { get; init; } = 15_000;
+
+    /// <summary>AdamW weight decay (paper: 0.1).</summary>
+    public double WeightDecay { get; init; } = 0.1;
+
+    /// <summary>Global gradient-norm clip (paper: 1.0).</summary>
+    public double ClipNorm { get; init; } = 1.0;
+
+    /// <summary>Relative sampling weight per task name; a task not listed weighs 1, a task at 0 is
+    /// never sampled. Every name must be a task of the data directory.</summary>
+    public IReadOnlyDictionary<string, double> TaskWeights { get; init; } = new Dictionary<string, double>();
+
+    /// <summary>Share of sequences that start with a prompt from another episode of the same task (paper: 25%).</summary>
+    public double PromptProbability { get; init; } = 0.25;
+
+    public ulong Seed { get; init; }
+
+    /// <summary>A checkpoint every this many steps (and always at the end of a run).</summary>
+    public long CheckpointEvery { get; init; } = 1000;
+}

@@ -1,0 +1,135 @@
+using GatoMesh.Data;
+using GatoMesh.Tokens;
+
+namespace GatoMesh.Model;
+
+/// <summary>
+/// The training stream of a data directory: every task's episodes from its shards, one
+/// <see cref="SequenceBuilder"/> per task (prompts come from the same task, paper section 2.3), the
+/// captioned images as one more task (a <see cref="VisionLanguageSequenceBuilder"/>), and a
+/// weighted task choice. Sequence i of the run depends only on (seed, i): the task is drawn from
+/// <c>SeededRandom.For(seed ^ TaskSalt, i)</c> and the sequence is that task's builder's sequence i,
+/// so a resumed run sees exactly the batches the uninterrupted one would.
+/// </summary>
+internal sealed class TrainingData : IDisposable
+{
+    const ulong TaskSalt = 0x7A5C_3E11_9B02_D4F7UL;
+
+    readonly SentencePieceTokenizer? text;
+    readonly Action<long, TokenBuffer>[] builders;
+    readonly double[] cumulative;
+    readonly ulong seed;
+
+    TrainingData(SentencePieceTokenizer? text, IReadOnlyList<string> tasks, Action<long, TokenBuffer>[] builders, double[] weights, ulong seed)
+    {
+        this.text = text;
+        this.builders = builders;
+        this.seed = seed;
+        Tasks = tasks;
+        Weights = weights;
+        cumulative = new double[weights.Length];
+        var sum = 0.0;
+        for (var i = 0; i < weights.Length; i++) cumulative[i] = sum += weights[i];
+    }
+
+    /// <summary>Task names in manifest order, and their sampling weights (not normalized).</summary>
+    public IReadOnlyList<string> Tasks { get; }
+    public IReadOnlyList<double> Weights { get; }
+
+    /// <summary>Episodes read, over all sampled tasks.</summary>
+    public int Episodes { get; private init; }
+
+    public static TrainingData Load(TrainerOptions options)
+    {
+        var directory = options.DataDirectory;
+        if (!Directory.Exists(directory))
+            throw new InvalidTrainingOptionException("--data", directory, "no such directory");
+        var manifest = DatasetManifest.TryLoad(directory)
+            ?? throw new InvalidTrainingOptionException("--data", directory, $"no {DatasetManifest.FileName}: write one with `gatomesh data generate`");
+        var captions = manifest.Captions is { Samples: > 0 } c ? c : null;
+        var names = manifest.Tasks.Select(t => t.Name).Concat(captions is null ? [] : [captions.Name]).ToList();
+        foreach (var (name, weight) in options.TaskWeights)
+        {
+            if (!names.Contains(name))
+                throw new InvalidTrainingOptionException("--task-weights", name, $"not a task of {directory} (it has {string.Join(", ", names)})");
+            if (!(weight >= 0) || double.IsInfinity(weight))
+                throw new InvalidTrainingOptionException("--task-weights", $"{name}={weight}", "a weight must be finite and >= 0");
+        }
+        double WeightOf(string name) => options.TaskWeights.TryGetValue(name, out var w) ? w : 1.0;
+        var chosen = manifest.Tasks
+            .Select(t => (Task: t, Weight: WeightOf(t.Name)))
+            .Where(t => t.Weight > 0 && t.Task.EpisodesKept > 0)
+            .ToList();
+        var captionWeight = captions is null || manifest.TextModel is null ? 0 : WeightOf(captions.Name);
+        if (chosen.Count == 0 && captionWeight == 0)
+            throw new InvalidTrainingOptionException("--task-weights", string.Join(",", options.TaskWeights.Select(p => $"{p.Key}={p.Value}")),
+                $"no task of {directory} with episodes has a positive weight");
+
+        var text = manifest.TextModel is { } model ? SentencePieceTokenizer.Load(Path.Combine(directory, model)) : null;
+        try
+        {
+            var space = new TokenSpace(options.Config.TextVocab);
+            var sequence = new SequenceOptions
+            {
+                Length = options.SequenceLength,
+                PromptProbability = options.PromptProbability,
+                PromptTokens = Math.Min(new SequenceOptions().PromptTokens, options.SequenceLength / 4),
+            };
+            var episodes = chosen.Select(t => ReadEpisodes(directory, t.Task, space, text)).ToList();
+            // Each task's builder has its own stream, so adding a task does not reshuffle another's sequences.
+            var builders = episodes.Select((e, index) => new SequenceBuilder(e,
+                    sequence with { Seed = SeededRandom.For(options.Seed, index).NextUInt64() }))
+                .Select(b => (Action<long, TokenBuffer>)((i, buffer) => b.Build(i, buffer)))
+                .ToList();
+            var tasks = chosen.Select(t => t.Task.Name).ToList();
+            var weights = chosen.Select(t => t.Weight).ToList();
+            if (captionWeight > 0)
+            {
+                var samples = captions!.Shards.SelectMany(shard =>
+                {
+                    using var reader = ShardReader.Open(Path.Combine(directory, shard));
+                    return reader.ReadCaptions().Select(r => r.ToSample()).ToList();
+                }).ToList();
+                var vision = new VisionLanguageSequenceBuilder(samples, text!, space, options.SequenceLength,
+                    SeededRandom.For(options.Seed, builders.Count).NextUInt64());
+                builders.Add((i, buffer) => vision.Build(i, buffer));
+                tasks.Add(captions.Name);
+                weights.Add(captionWeight);
+            }
+            return new TrainingData(text, tasks, builders.ToArray(), weights.ToArray(), options.Seed)
+            {
+                Episodes = episodes.Sum(e => e.Count),
+            };
+        }
+        catch
+        {
+            text?.Dispose();
+            throw;
+        }
+    }
+
+    static List<Episode> ReadEpisodes(string directory, DatasetManifest.TaskEntry task, TokenSpace space, SentencePieceTokenizer? text)
+    {
+        var episodes = new List<Episode>();
+        foreach (var shard in task.Shards)
+        {
+            using var reader = ShardReader.Open(Path.Combine(directory, shard));
+            var encoder = new TimestepEncoder(reader.Header.Spec!, space, text);
+            episodes.AddRange(reader.ReadEpisodes().Where(e => e.Steps.Count > 0).Select(e => e.ToEpisode(encoder)));
+        }
+        return episodes;
+    }
+
+    /// <summary>Writes sequence <paramref name="index"/> of the run into <paramref name="sequence"/>
+    /// and returns the index of its task.</summary>
+    public int Build(long index, TokenBuffer sequence)
+    {
+        var draw = SeededRandom.For(seed ^ TaskSalt, index).NextDouble() * cumulative[^1];
+        var task = 0;
+        while (task < cumulative.Length - 1 && draw >= cumulative[task]) task++;
+        builders[task](index, sequence);
+        return task;
+    }
+
+    public void Dispose() => text?.Dispose();
+}

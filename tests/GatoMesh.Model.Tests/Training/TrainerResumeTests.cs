@@ -1,0 +1,95 @@
+using GatoMesh.Torch;
+
+namespace GatoMesh.Model.Tests;
+
+/// <summary>A run interrupted by a checkpoint and resumed is the uninterrupted run: same losses bit
+/// for bit and the same final weights (docs/TRAINING.md, "Exact resume").</summary>
+[Collection(TrainerCollection.Name)]
+public sealed class TrainerResumeTests(TrainerDataset data) : IDisposable
+{
+    readonly string root = Path.Combine(Path.GetTempPath(), "gatomesh-trainer-" + Guid.NewGuid().ToString("N"));
+
+    [Fact]
+    public void Three_steps_then_a_resumed_three_equal_six_straight_steps()
+    {
+        var straightOut = Path.Combine(root, "straight");
+        var resumedOut = Path.Combine(root, "resumed");
+        double[] straightLosses;
+        Dictionary<string, float[]> straightWeights;
+        using (var straight = Trainer.Open(data.Options(straightOut, steps: 6)))
+        {
+            straight.Run();
+            straightLosses = straight.Losses.ToArray();
+            straightWeights = Weights(straight.Model);
+        }
+
+        using (var first = Trainer.Open(data.Options(resumedOut, steps: 6)))
+        {
+            Assert.Null(first.ResumedFrom);
+            var report = first.Run(until: 3);
+            Assert.Equal(3, report.Steps);
+            Assert.EndsWith("step-00000003", report.Checkpoint);
+        }
+        using var resumed = Trainer.Open(data.Options(resumedOut, steps: 6));
+        Assert.NotNull(resumed.ResumedFrom);
+        Assert.Equal(3, resumed.Step);
+        resumed.Run();
+
+        Assert.Equal(6, straightLosses.Length);
+        Assert.Equal(straightLosses, resumed.Losses.ToArray());
+        var weights = Weights(resumed.Model);
+        Assert.Equal(straightWeights.Keys.Order(), weights.Keys.Order());
+        foreach (var (name, values) in straightWeights)
+            Assert.True(values.AsSpan().SequenceEqual(weights[name]), $"parameter {name} differs after resume");
+    }
+
+    [Fact]
+    public void Cancelling_stops_after_the_current_step_with_a_checkpoint_to_resume_from()
+    {
+        var output = Path.Combine(root, "cancel");
+        using var cancel = new CancellationTokenSource();
+        using (var first = Trainer.Open(data.Options(output, steps: 4)))
+        {
+            var report = first.Run(progress: p => { if (p.Step == 2) cancel.Cancel(); }, cancel: cancel.Token);
+            Assert.Equal(2, report.Steps);
+            Assert.Equal(report.Checkpoint, Trainer.LatestCheckpoint(output));
+        }
+        using var resumed = Trainer.Open(data.Options(output, steps: 4));
+        Assert.Equal(2, resumed.Step);
+        Assert.Equal(4, resumed.Run().Steps);
+        Assert.Equal(4, resumed.Losses.Count);
+    }
+
+    [Fact]
+    public void Resuming_with_another_seed_is_refused_naming_the_option()
+    {
+        var output = Path.Combine(root, "seed");
+        using (var first = Trainer.Open(data.Options(output, steps: 2)))
+            first.Run(until: 1);
+        var error = Assert.Throws<InvalidTrainingOptionException>(() => Trainer.Open(data.Options(output, steps: 2) with { Seed = 8 }));
+        Assert.Equal("--seed", error.Option);
+    }
+
+    [Fact]
+    public void A_checkpoint_holds_the_model_the_optimizer_and_the_trainer_state_and_latest_names_it()
+    {
+        var output = Path.Combine(root, "layout");
+        using var trainer = Trainer.Open(data.Options(output, steps: 2) with { CheckpointEvery = 1 });
+        trainer.Run();
+        var latest = Trainer.LatestCheckpoint(output)!;
+        Assert.Equal(Path.Combine(output, "checkpoints", "step-00000002"), latest);
+        foreach (var file in new[] { Checkpoint.ConfigFile, Checkpoint.WeightsFile, Trainer.OptimizerFile, "trainer.json" })
+            Assert.True(File.Exists(Path.Combine(latest, file)), file);
+        Assert.True(Directory.Exists(Path.Combine(output, "checkpoints", "step-00000001")));
+        using var loaded = Checkpoint.Load(latest);
+        Assert.Equal(Weights(trainer.Model)["blocks.0.attn.qkv.weight"], Weights(loaded)["blocks.0.attn.qkv.weight"]);
+    }
+
+    static Dictionary<string, float[]> Weights(GatoModel model) =>
+        model.NamedParameters().ToDictionary(p => p.Name, p => p.Tensor.ToArray<float>());
+
+    public void Dispose()
+    {
+        if (Directory.Exists(root)) Directory.Delete(root, recursive: true);
+    }
+}

@@ -1,0 +1,106 @@
+using GatoMesh.Tokens;
+
+namespace GatoMesh.Model.Tests;
+
+/// <summary>Data to trained model end to end on gato-tiny, task weights, and the typed errors for bad options.</summary>
+[Collection(TrainerCollection.Name)]
+public sealed class TrainerRunTests(TrainerDataset data) : IDisposable
+{
+    readonly string root = Path.Combine(Path.GetTempPath(), "gatomesh-trainer-" + Guid.NewGuid().ToString("N"));
+
+    [Fact]
+    public void Thirty_steps_on_generated_data_lower_the_loss_and_write_a_checkpoint_and_the_curve()
+    {
+        var output = Path.Combine(root, "run");
+        var seen = new List<TrainerProgress>();
+        using var trainer = Trainer.Open(data.Options(output, steps: 30) with { CheckpointEvery = 10 });
+        var report = trainer.Run(progress: seen.Add);
+
+        Assert.Equal(30, report.Steps);
+        Assert.Equal(Enumerable.Range(1, 30).Select(i => (long)i), seen.Select(p => p.Step));
+        Assert.All(seen, p => Assert.True(p.TokensPerSecond > 0));
+        Assert.All(report.Losses, l => Assert.True(double.IsFinite(l)));
+        // A fresh model scores ~ln(2049) = 7.6 per token; expert actions are few and repetitive, captions templated.
+        var first = report.Losses.Take(5).Average();
+        var last = report.Losses.TakeLast(5).Average();
+        Assert.True(last < first * 0.75, $"loss went from {first} to {last}");
+        Assert.Equal(report.Losses[^1], report.FinalLoss);
+        Assert.Equal(Path.Combine(output, "checkpoints", "step-00000030"), report.Checkpoint);
+        Assert.Equal(report.Checkpoint, Trainer.LatestCheckpoint(output));
+        Assert.True(Directory.Exists(Path.Combine(output, "checkpoints", "step-00000010")));
+        Assert.True(File.Exists(report.LossCurve));
+    }
+
+    [Fact]
+    public void The_warmup_rises_linearly_and_the_rate_ends_near_a_tenth_of_the_peak()
+    {
+        var seen = new List<TrainerProgress>();
+        using var trainer = Trainer.Open(data.Options(Path.Combine(root, "lr"), steps: 6) with { WarmupSteps = 2 });
+        trainer.Run(progress: seen.Add);
+        Assert.Equal(0, seen[0].LearningRate);
+        Assert.Equal(5e-4, seen[1].LearningRate, 12);
+        Assert.Equal(1e-3, seen[2].LearningRate, 12);
+        Assert.True(seen[^1].LearningRate < 3e-4 && seen[^1].LearningRate > 1e-4);
+    }
+
+    [Fact]
+    public void A_task_at_weight_zero_is_never_sampled_and_weights_set_the_mix()
+    {
+        using (var only = Trainer.Open(data.Options(Path.Combine(root, "w0"), 1) with
+               { TaskWeights = new Dictionary<string, double> { ["catch"] = 0 } }))
+            Assert.Equal(["gridworld", "vision-language"], only.Tasks);
+
+        using var mix = TrainingData.Load(data.Options(Path.Combine(root, "w"), 1) with
+            { TaskWeights = new Dictionary<string, double> { ["catch"] = 1, ["gridworld"] = 3, ["vision-language"] = 0 } });
+        Assert.Equal(["catch", "gridworld"], mix.Tasks);
+        var buffer = new TokenBuffer();
+        const int draws = 800;
+        var gridworld = 0;
+        for (var i = 0; i < draws; i++) gridworld += mix.Build(i, buffer);
+        Assert.InRange((double)gridworld / draws, 0.70, 0.80);
+    }
+
+    [Fact]
+    public void Captioned_images_are_a_task_whose_sequences_learn_the_caption_not_the_image()
+    {
+        using var captions = TrainingData.Load(data.Options(Path.Combine(root, "vl"), 1) with
+            { TaskWeights = new Dictionary<string, double> { ["catch"] = 0, ["gridworld"] = 0 } });
+        Assert.Equal(["vision-language"], captions.Tasks);
+        var buffer = new TokenBuffer();
+        captions.Build(0, buffer);
+        Assert.Equal(128, buffer.Count);
+        Assert.True(buffer.PatchCount >= 16);
+        for (var t = 0; t < buffer.Count; t++)
+        {
+            if (buffer.Ids[t] < 0) Assert.False(buffer.LossMask[t]);
+        }
+        Assert.Contains(true, buffer.LossMask.ToArray());
+    }
+
+    [Fact]
+    public void Bad_options_are_typed_errors_naming_the_option()
+    {
+        InvalidTrainingOptionException Fails(TrainerOptions options) =>
+            Assert.Throws<InvalidTrainingOptionException>(() => Trainer.Open(options));
+        var good = data.Options(Path.Combine(root, "bad"), 1);
+
+        var missing = Fails(good with { DataDirectory = Path.Combine(root, "no-such-data") });
+        Assert.Equal("--data", missing.Option);
+        Assert.Contains("no-such-data", missing.Message);
+
+        var unknown = Fails(good with { TaskWeights = new Dictionary<string, double> { ["pong"] = 2 } });
+        Assert.Equal("--task-weights", unknown.Option);
+        Assert.Contains("pong", unknown.Message);
+        Assert.Contains("gridworld", unknown.Message);
+
+        Assert.Equal("--steps", Fails(good with { Steps = 0 }).Option);
+        Assert.Equal("--steps", Fails(good with { Steps = -3 }).Option);
+        Assert.Equal("--sequence-length", Fails(good with { SequenceLength = 4096 }).Option);
+        Assert.Equal("--batch-size", Fails(good with { BatchSize = 0 }).Option);
+    }
+
+    public void Dispose()
+    {
+        if (Directory.Exists(root)) Directory.Delete(root, recursive: true);
+    }
+}
