@@ -1,3 +1,4 @@
+using GatoMesh.Data;
 using System.Buffers.Binary;
 using System.IO.Compression;
 using System.Text;
@@ -53,7 +54,7 @@ internal static class PngWriter
         var typeBytes = Encoding.ASCII.GetBytes(type);
         png.Write(typeBytes);
         png.Write(data);
-        BinaryPrimitives.WriteUInt32BigEndian(word, PngCrc32.Append(PngCrc32.Append(0, typeBytes), data));
+        BinaryPrimitives.WriteUInt32BigEndian(word, Crc32.Append(Crc32.Append(0, typeBytes), data));
         png.Write(word);
     }
 }

@@ -12,7 +12,7 @@ public sealed class TrainerLossCurveTests : IDisposable
 
     [Fact]
     public void The_crc_matches_the_standard_check_value() =>
-        Assert.Equal(0xCBF43926u, PngCrc32.Append(0, "123456789"u8));
+        Assert.Equal(0xCBF43926u, GatoMesh.Data.Crc32.Append(0, "123456789"u8));
 
     [Fact]
     public void The_loss_curve_is_a_valid_png_with_axes_and_a_blue_curve()
