@@ -64,7 +64,11 @@ public sealed class SiloHost : IAsyncDisposable
         var membership = new MembershipAgent(options.Membership ?? new InProcessMembershipTable(), entry,
             new TransportProber(runtime, options.MembershipOptions.ProbeTimeout), options.MembershipOptions,
             loggers.CreateLogger("GatoMesh.Runtime.Membership"));
-        membership.ViewChanged += view => runtime.UpdateView(view.ActiveSilos);
+        membership.ViewChanged += view =>
+        {
+            runtime.ClusterGateways = view.Gateways;
+            runtime.UpdateView(view.ActiveSilos);
+        };
         var declaredDead = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         membership.DeclaredDead += () =>
         {
@@ -86,6 +90,7 @@ public sealed class SiloHost : IAsyncDisposable
             await runtime.DisposeAsync();
             throw;
         }
+        runtime.ClusterGateways = membership.CurrentView.Gateways;
         runtime.UpdateView(membership.CurrentView.ActiveSilos);
         return new SiloHost(runtime, siloListener, gatewayListener, membership, declaredDead.Task);
     }
