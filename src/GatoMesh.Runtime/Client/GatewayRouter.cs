@@ -99,9 +99,15 @@ internal sealed class GatewayRouter : CallRouter, IFrameHandler, IAsyncDisposabl
         Pending.Add(query);
         var frame = Frames.Start(FrameKind.ListGateways);
         frame.WriteInt64(query.CorrelationId);
-        if (!via.Send(frame)) Pending.Remove(query.CorrelationId);
-        // No answer (lost connection, timeout, malformed list): keep the list; the timer asks again.
-        if (await query.Task is { } learned) Learn(learned);
+        if (!via.Send(frame))
+        {
+            // Removed from the pending calls, the query would never complete: the timer asks again.
+            Pending.Remove(query.CorrelationId);
+            return;
+        }
+        // No answer (lost connection, timeout, malformed list) or an empty one (the silo stopped serving and
+        // knows no cluster): keep the list, which may hold the only live gateways; the timer asks again.
+        if (await query.Task is { Length: > 0 } learned) Learn(learned);
     }
 
     private static (string Host, int Port)[]? ReadGatewayList(WireReader r)
@@ -162,7 +168,11 @@ internal sealed class GatewayRouter : CallRouter, IFrameHandler, IAsyncDisposabl
         Pending.Add(query);
         var frame = Frames.Start(FrameKind.ListActivations);
         frame.WriteInt64(query.CorrelationId);
-        if (!connection.Send(frame)) Pending.Remove(query.CorrelationId);
+        if (!connection.Send(frame))
+        {
+            Pending.Remove(query.CorrelationId);
+            throw new SiloUnavailableException($"gateway connection to {gateway} closed");
+        }
         return await query.Task ?? throw new SiloUnavailableException($"silo behind gateway {gateway} did not list its activations");
     }
 
