@@ -7,7 +7,10 @@ using GatoMesh.Runtime.TestGrains;
 using Microsoft.Extensions.Logging;
 
 // gatomesh test silo: --port P --gateway-port G [--redis HOST:PORT --cluster-id ID] [--grains ASSEMBLY_PATH ...]
-// Prints "silo ready <host>:<port>@<generation> gateway <port>" once it serves; stops on SIGTERM / Ctrl+C.
+// Prints "silo ready <host>:<port>@<generation> gateway <port>" once it serves; stops on SIGTERM / Ctrl+C (exit 0).
+// Declared dead by the cluster, it stops and exits with DeclaredDeadExitCode, so a supervisor restarts it
+// as a new incarnation (a dead generation can never serve again).
+const int DeclaredDeadExitCode = 3;
 var port = 0;
 var gatewayPort = 0;
 string? redis = null;
@@ -74,11 +77,12 @@ using var sigterm = System.Runtime.InteropServices.PosixSignalRegistration.Creat
     c.Cancel = true;
     stop.TrySetResult();
 });
-await stop.Task;
+bool declaredDead = await Task.WhenAny(stop.Task, silo.DeclaredDead) == silo.DeclaredDead;
+if (declaredDead) Console.Error.WriteLine($"silo {silo.Address} was declared dead by the cluster; exiting with code {DeclaredDeadExitCode}");
 await silo.StopAsync();
 table?.Dispose();
 storage?.Dispose();
-return 0;
+return declaredDead ? DeclaredDeadExitCode : 0;
 
 static int ParsePort(string option, string value) =>
     int.TryParse(value, out int p) && p is >= 0 and <= 65535

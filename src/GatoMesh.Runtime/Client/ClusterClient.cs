@@ -27,5 +27,8 @@ public sealed class ClusterClient : IGrainFactory, IAsyncDisposable
     /// a diagnostic to check from every silo's own view that each grain has one activation.</summary>
     public Task<IReadOnlyList<GrainId>> ListActivationsAsync(string gateway) => _router.ListActivationsAsync(gateway);
 
+    /// <summary>The gateways this client may fail over to: the configured ones, then those learned from the cluster.</summary>
+    internal IReadOnlyList<string> KnownGateways => _router.KnownGateways;
+
     public ValueTask DisposeAsync() => _router.DisposeAsync();
 }

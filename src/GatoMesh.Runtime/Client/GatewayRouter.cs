@@ -8,28 +8,42 @@ namespace GatoMesh.Runtime.Client;
 /// <summary>
 /// Sends every call to one gateway silo, which routes it to the grain's owner. When the gateway's
 /// connection drops, calls in flight fail with <see cref="SiloUnavailableException"/> and the next call
-/// reconnects — to the same gateway if it answers, else to the next one in the list.
+/// reconnects — to the same gateway if it answers, else to the next one in the list. The list is the
+/// configured gateways followed by those the cluster reported (Orleans' gateway list provider, smaller):
+/// every new gateway connection and every <see cref="ClientOptions.GatewayListRefreshPeriod"/> the client
+/// asks its gateway for the gateways of the Active silos, so a client configured with one gateway still
+/// fails over when that silo dies.
 /// </summary>
 internal sealed class GatewayRouter : CallRouter, IFrameHandler, IAsyncDisposable
 {
-    private readonly (string Host, int Port)[] _gateways;
+    private readonly (string Host, int Port)[] _configured;
     private readonly OutboundConnections _connections;
+    private readonly Timer _refreshTimer;
+    // Copy-on-write: the configured gateways first (their indexes never move), then the learned ones.
+    private volatile (string Host, int Port)[] _gateways;
     private int _current;
+    // The connection the gateway list was last asked on: a new connection means a new gateway to ask.
+    private Connection? _listedVia;
 
     public GatewayRouter(ClientOptions options, RuntimeLog log) : base(options.CallTimeout)
     {
         if (options.Gateways.Count == 0)
             throw new ArgumentException("at least one gateway endpoint is needed", nameof(options));
-        _gateways = [.. options.Gateways.Select(ParseEndpoint)];
+        _configured = [.. options.Gateways.Select(g => ParseEndpoint(g) ?? throw new ArgumentException($"gateway endpoint '{g}' is not host:port", nameof(options)))];
+        _gateways = _configured;
         _current = Random.Shared.Next(_gateways.Length);
         _connections = new OutboundConnections(this, log, options.MaxFrameBytes);
+        _refreshTimer = new Timer(_ => _ = RefreshFromCurrentGatewayAsync(), null, options.GatewayListRefreshPeriod, options.GatewayListRefreshPeriod);
     }
 
-    private static (string, int) ParseEndpoint(string endpoint)
+    /// <summary>Every gateway the client may use, configured ones first.</summary>
+    public IReadOnlyList<string> KnownGateways => [.. _gateways.Select(g => $"{g.Host}:{g.Port}")];
+
+    private static (string Host, int Port)? ParseEndpoint(string endpoint)
     {
         int colon = endpoint.LastIndexOf(':');
         if (colon <= 0 || !int.TryParse(endpoint.AsSpan(colon + 1), out int port) || port is <= 0 or > 65535)
-            throw new ArgumentException($"gateway endpoint '{endpoint}' is not host:port", nameof(endpoint));
+            return null;
         return (endpoint[..colon], port);
     }
 
@@ -38,23 +52,87 @@ internal sealed class GatewayRouter : CallRouter, IFrameHandler, IAsyncDisposabl
     private async Task RouteAsync<T>(GrainCall<T> call)
     {
         Exception? last = null;
-        for (int attempt = 0; attempt < _gateways.Length; attempt++)
+        var gateways = _gateways;
+        for (int attempt = 0; attempt < gateways.Length; attempt++)
         {
-            int index = Volatile.Read(ref _current);
-            var (host, port) = _gateways[index];
+            int current = Volatile.Read(ref _current);
+            int index = current % gateways.Length;
+            var (host, port) = gateways[index];
             try
             {
                 var connection = await _connections.GetAsync(host, port);
+                if (!ReferenceEquals(Volatile.Read(ref _listedVia), connection)) _ = RefreshAsync(connection);
                 call.SendOver(connection, targetGeneration: 0);
                 return;
             }
             catch (SiloUnavailableException e)
             {
                 last = e;
-                Interlocked.CompareExchange(ref _current, (index + 1) % _gateways.Length, index);
+                Interlocked.CompareExchange(ref _current, (index + 1) % gateways.Length, current);
             }
         }
-        call.OnFailure(new SiloUnavailableException($"no gateway of {_gateways.Length} answered: {last?.Message}", last));
+        call.OnFailure(new SiloUnavailableException($"no gateway of {gateways.Length} answered: {last?.Message}", last));
+    }
+
+    private async Task RefreshFromCurrentGatewayAsync()
+    {
+        var gateways = _gateways;
+        var (host, port) = gateways[Volatile.Read(ref _current) % gateways.Length];
+        try
+        {
+            await RefreshAsync(await _connections.GetAsync(host, port), force: true);
+        }
+        catch (SiloUnavailableException)
+        {
+            // The gateway is gone: the next call fails over, and its new connection asks again.
+        }
+    }
+
+    /// <summary>Asks the gateway behind <paramref name="via"/> for the cluster's gateways and makes them the
+    /// learned part of the list. Without <paramref name="force"/>, asks at most once per connection.</summary>
+    private async Task RefreshAsync(Connection via, bool force = false)
+    {
+        var previous = Interlocked.Exchange(ref _listedVia, via);
+        if (!force && ReferenceEquals(previous, via)) return;
+        var query = new ControlCall<(string Host, int Port)[]?>(Environment.TickCount64 + (long)CallTimeout.TotalMilliseconds, ReadGatewayList, _ => null);
+        query.Via = via;
+        Pending.Add(query);
+        var frame = Frames.Start(FrameKind.ListGateways);
+        frame.WriteInt64(query.CorrelationId);
+        if (!via.Send(frame))
+        {
+            // Removed from the pending calls, the query would never complete: the timer asks again.
+            Pending.Remove(query.CorrelationId);
+            return;
+        }
+        // No answer (lost connection, timeout, malformed list) or an empty one (the silo stopped serving and
+        // knows no cluster): keep the list, which may hold the only live gateways; the timer asks again.
+        if (await query.Task is { Length: > 0 } learned) Learn(learned);
+    }
+
+    private static (string Host, int Port)[]? ReadGatewayList(WireReader r)
+    {
+        int count = r.ReadInt32();
+        if (count < 0 || count > r.Remaining / 4) throw new WireFormatException($"gateway count {count} does not fit the frame");
+        var gateways = new (string, int)[count];
+        for (int i = 0; i < count; i++)
+        {
+            string endpoint = r.ReadRequiredString("gateway endpoint");
+            gateways[i] = ParseEndpoint(endpoint) ?? throw new WireFormatException($"gateway endpoint '{endpoint}' is not host:port");
+        }
+        return gateways;
+    }
+
+    /// <summary>Replaces the learned gateways (a silo no longer Active drops out; configured ones stay),
+    /// keeping the client on the gateway it uses now.</summary>
+    private void Learn((string Host, int Port)[] learned)
+    {
+        var old = _gateways;
+        var inUse = old[Volatile.Read(ref _current) % old.Length];
+        (string Host, int Port)[] next = [.. _configured, .. learned.Distinct().Where(g => !_configured.Contains(g))];
+        _gateways = next;
+        int index = Array.IndexOf(next, inUse);
+        Volatile.Write(ref _current, index >= 0 ? index : 0);
     }
 
     public void OnFrame(Connection connection, FrameKind kind, WireReader body, ReadOnlyMemory<byte> bodyBytes)
@@ -69,6 +147,7 @@ internal sealed class GatewayRouter : CallRouter, IFrameHandler, IAsyncDisposabl
                 break;
             }
             case FrameKind.ActivationList:
+            case FrameKind.GatewayList:
             {
                 long correlation = body.ReadInt64();
                 if (Pending.TryTake(correlation, out var call)) call.OnResponse(ResponseStatus.Ok, body);
@@ -82,14 +161,18 @@ internal sealed class GatewayRouter : CallRouter, IFrameHandler, IAsyncDisposabl
     /// <summary>The grains activated on the silo behind <paramref name="gateway"/> (a diagnostic).</summary>
     public async Task<IReadOnlyList<GrainId>> ListActivationsAsync(string gateway)
     {
-        var (host, port) = ParseEndpoint(gateway);
+        var (host, port) = ParseEndpoint(gateway) ?? throw new ArgumentException($"gateway endpoint '{gateway}' is not host:port", nameof(gateway));
         var query = new ControlCall<IReadOnlyList<GrainId>?>(Environment.TickCount64 + (long)CallTimeout.TotalMilliseconds, SiloRuntime.ReadGrainList, _ => null);
         var connection = await _connections.GetAsync(host, port);
         query.Via = connection;
         Pending.Add(query);
         var frame = Frames.Start(FrameKind.ListActivations);
         frame.WriteInt64(query.CorrelationId);
-        if (!connection.Send(frame)) Pending.Remove(query.CorrelationId);
+        if (!connection.Send(frame))
+        {
+            Pending.Remove(query.CorrelationId);
+            throw new SiloUnavailableException($"gateway connection to {gateway} closed");
+        }
         return await query.Task ?? throw new SiloUnavailableException($"silo behind gateway {gateway} did not list its activations");
     }
 
@@ -98,6 +181,7 @@ internal sealed class GatewayRouter : CallRouter, IFrameHandler, IAsyncDisposabl
 
     public async ValueTask DisposeAsync()
     {
+        await _refreshTimer.DisposeAsync();
         Pending.FailAll(new SiloUnavailableException("client closed"));
         Pending.Dispose();
         await _connections.DisposeAsync();

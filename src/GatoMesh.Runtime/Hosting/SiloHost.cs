@@ -21,13 +21,19 @@ public sealed class SiloHost : IAsyncDisposable
     private readonly MembershipAgent _membership;
     private int _stopped;
 
-    private SiloHost(SiloRuntime runtime, ConnectionListener siloListener, ConnectionListener gatewayListener, MembershipAgent membership)
+    private SiloHost(SiloRuntime runtime, ConnectionListener siloListener, ConnectionListener gatewayListener, MembershipAgent membership, Task declaredDead)
     {
         Runtime = runtime;
         _siloListener = siloListener;
         _gatewayListener = gatewayListener;
         _membership = membership;
+        DeclaredDead = declaredDead;
     }
+
+    /// <summary>Completes once the cluster declared this incarnation dead (never on a graceful stop). From
+    /// then on the silo serves nothing and can never serve again (its generation is retired), so whoever
+    /// hosts it should stop it and end the process: a supervisor then starts a new incarnation.</summary>
+    public Task DeclaredDead { get; }
 
     internal SiloRuntime Runtime { get; }
 
@@ -40,7 +46,8 @@ public sealed class SiloHost : IAsyncDisposable
 
     /// <summary>Opens the ports, joins the membership table (a private in-process one by default) and
     /// returns once this silo is Active and serving. From then on every membership view change re-places
-    /// grains, and a declare-dead verdict makes the silo refuse all further requests.</summary>
+    /// grains, and a declare-dead verdict makes the silo refuse all further requests and completes
+    /// <see cref="DeclaredDead"/>.</summary>
     public static async Task<SiloHost> StartAsync(SiloOptions options, ILoggerFactory? loggers = null, CancellationToken cancellation = default)
     {
         loggers ??= NullLoggerFactory.Instance;
@@ -57,13 +64,19 @@ public sealed class SiloHost : IAsyncDisposable
         var membership = new MembershipAgent(options.Membership ?? new InProcessMembershipTable(), entry,
             new TransportProber(runtime, options.MembershipOptions.ProbeTimeout), options.MembershipOptions,
             loggers.CreateLogger("GatoMesh.Runtime.Membership"));
-        membership.ViewChanged += view => runtime.UpdateView(view.ActiveSilos);
+        membership.ViewChanged += view =>
+        {
+            runtime.ClusterGateways = view.Gateways;
+            runtime.UpdateView(view.ActiveSilos);
+        };
+        var declaredDead = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         membership.DeclaredDead += () =>
         {
             // The cluster has given this silo's grains to others: serve nothing, run no more timers.
             log.DeclaredDead(self);
             runtime.StopServing();
             runtime.Catalog.Deactivate(_ => true);
+            declaredDead.TrySetResult();
         };
         try
         {
@@ -77,8 +90,9 @@ public sealed class SiloHost : IAsyncDisposable
             await runtime.DisposeAsync();
             throw;
         }
+        runtime.ClusterGateways = membership.CurrentView.Gateways;
         runtime.UpdateView(membership.CurrentView.ActiveSilos);
-        return new SiloHost(runtime, siloListener, gatewayListener, membership);
+        return new SiloHost(runtime, siloListener, gatewayListener, membership, declaredDead.Task);
     }
 
     /// <summary>Microseconds since the epoch, strictly increasing within the process: a restarted silo

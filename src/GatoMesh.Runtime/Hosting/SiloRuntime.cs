@@ -18,6 +18,7 @@ internal sealed class SiloRuntime : CallRouter, IGrainFactory, IFrameHandler, IA
 {
     private volatile HashRing _ring;
     private volatile bool _serving = true;
+    private volatile IReadOnlyList<string> _gateways = [];
 
     public SiloRuntime(SiloAddress self, SiloOptions options, IGrainStorage storage, RuntimeLog log)
         : base(options.CallTimeout)
@@ -64,6 +65,14 @@ internal sealed class SiloRuntime : CallRouter, IGrainFactory, IFrameHandler, IA
         _ring = ring;
         Log.ViewChanged(Self, active);
         Catalog.Deactivate(a => !a.Class.IsStatelessWorker && ring.OwnerOf(a.GrainId) != Self);
+    }
+
+    /// <summary>The gateway endpoints of the Active silos in the latest membership view, which this silo
+    /// hands to clients that ask (<see cref="FrameKind.ListGateways"/>).</summary>
+    public IReadOnlyList<string> ClusterGateways
+    {
+        get => _gateways;
+        set => _gateways = value;
     }
 
     /// <summary>This silo was declared dead (or is stopping): refuse every further request.</summary>
@@ -230,6 +239,18 @@ internal sealed class SiloRuntime : CallRouter, IGrainFactory, IFrameHandler, IA
                     list.WriteString(g.Type);
                     list.WriteString(g.Key);
                 }
+                connection.Send(list);
+                break;
+            }
+            case FrameKind.ListGateways:
+            {
+                long correlation = body.ReadInt64();
+                // A silo that stopped serving lists nothing: it must not send clients to a cluster it left.
+                var gateways = _serving ? _gateways : [];
+                var list = Frames.Start(FrameKind.GatewayList);
+                list.WriteInt64(correlation);
+                list.WriteInt32(gateways.Count);
+                foreach (var g in gateways) list.WriteString(g);
                 connection.Send(list);
                 break;
             }

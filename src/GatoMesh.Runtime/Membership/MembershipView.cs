@@ -4,13 +4,22 @@ namespace GatoMesh.Runtime.Membership;
 /// were Active in it, ordered by endpoint then generation so every silo lists the same view the same way.</summary>
 public sealed record MembershipView(long Version, IReadOnlyList<SiloAddress> ActiveSilos)
 {
-    internal static MembershipView Of(MembershipSnapshot snapshot) => new(
-        snapshot.Version,
-        snapshot.Rows
-            .Where(r => r.Entry.Status == SiloStatus.Active)
-            .Select(r => r.Entry.Silo)
-            .OrderBy(s => s.Host, StringComparer.Ordinal)
-            .ThenBy(s => s.Port)
-            .ThenBy(s => s.Generation)
-            .ToArray());
+    /// <summary>The gateway endpoints ("host:port") of the Active silos, in the order of <see cref="ActiveSilos"/>:
+    /// what a silo tells clients so they can fail over to gateways they were not configured with.</summary>
+    public IReadOnlyList<string> Gateways { get; init; } = [];
+
+    internal static MembershipView Of(MembershipSnapshot snapshot)
+    {
+        var active = snapshot.Rows
+            .Select(r => r.Entry)
+            .Where(e => e.Status == SiloStatus.Active)
+            .OrderBy(e => e.Silo.Host, StringComparer.Ordinal)
+            .ThenBy(e => e.Silo.Port)
+            .ThenBy(e => e.Silo.Generation)
+            .ToArray();
+        return new(snapshot.Version, [.. active.Select(e => e.Silo)])
+        {
+            Gateways = [.. active.Select(e => $"{e.Silo.Host}:{e.GatewayPort}")],
+        };
+    }
 }

@@ -9,6 +9,8 @@ internal enum FrameKind : byte
     Pong = 4,
     ListActivations = 5,
     ActivationList = 6,
+    ListGateways = 7,
+    GatewayList = 8,
 }
 
 /// <summary>Outcome of a request, first byte of a response body after the correlation id.</summary>

@@ -77,5 +77,7 @@ public sealed class LifecycleTests
         await silo.StopAsync();
         Assert.Equal(1, CountJournal("deactivate stop-1"));
         await Assert.ThrowsAsync<SiloUnavailableException>(() => grain.Touch());
+        // Leaving on request is not a verdict of the cluster: a host must not treat it as one.
+        Assert.False(silo.DeclaredDead.IsCompleted);
     }
 }

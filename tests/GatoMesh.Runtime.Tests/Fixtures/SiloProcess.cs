@@ -1,4 +1,6 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
+using System.Runtime.InteropServices;
 using System.Text.RegularExpressions;
 using GatoMesh.Runtime.Membership;
 
@@ -8,14 +10,22 @@ namespace GatoMesh.Runtime.Tests.Fixtures;
 /// considered up once it printed its "silo ready" line.</summary>
 internal sealed partial class SiloProcess : IAsyncDisposable
 {
-    private readonly Process _process;
+    private const int SigStop = 19;
+    private const int SigCont = 18;
 
-    private SiloProcess(Process process, SiloAddress address, int gatewayPort)
+    private readonly Process _process;
+    private readonly ConcurrentQueue<string> _errorLines;
+
+    private SiloProcess(Process process, ConcurrentQueue<string> errorLines, SiloAddress address, int gatewayPort)
     {
         _process = process;
+        _errorLines = errorLines;
         Address = address;
         GatewayPort = gatewayPort;
     }
+
+    /// <summary>What the silo wrote to stderr so far (its log).</summary>
+    public IReadOnlyCollection<string> ErrorLines => _errorLines;
 
     public SiloAddress Address { get; }
     public int GatewayPort { get; }
@@ -43,7 +53,11 @@ internal sealed partial class SiloProcess : IAsyncDisposable
         foreach (var a in new[] { SiloDll(), "--port", port.ToString(), "--gateway-port", "0", "--redis", redis, "--cluster-id", clusterId })
             info.ArgumentList.Add(a);
         var process = Process.Start(info)!;
-        process.ErrorDataReceived += (_, _) => { };
+        var errorLines = new ConcurrentQueue<string>();
+        process.ErrorDataReceived += (_, e) =>
+        {
+            if (e.Data is not null) errorLines.Enqueue(e.Data);
+        };
         process.BeginErrorReadLine();
         using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(30));
         while (true)
@@ -63,7 +77,7 @@ internal sealed partial class SiloProcess : IAsyncDisposable
             if (!m.Success) continue;
             var address = new SiloAddress(m.Groups[1].Value, int.Parse(m.Groups[2].Value), long.Parse(m.Groups[3].Value));
             _ = DrainAsync(process);
-            return new SiloProcess(process, address, int.Parse(m.Groups[4].Value));
+            return new SiloProcess(process, errorLines, address, int.Parse(m.Groups[4].Value));
         }
     }
 
@@ -79,6 +93,36 @@ internal sealed partial class SiloProcess : IAsyncDisposable
     {
         _process.Kill(entireProcessTree: true);
         _process.WaitForExit(10_000);
+    }
+
+    /// <summary>kill -STOP: the process freezes (as in a long GC pause or swapping) until <see cref="Resume"/>.</summary>
+    public void Pause() => Signal(SigStop);
+
+    /// <summary>kill -CONT.</summary>
+    public void Resume() => Signal(SigCont);
+
+    private void Signal(int signal)
+    {
+        if (kill(_process.Id, signal) != 0)
+            throw new InvalidOperationException($"kill({_process.Id}, {signal}) failed: errno {Marshal.GetLastPInvokeError()}");
+    }
+
+    [DllImport("libc", SetLastError = true)]
+    private static extern int kill(int pid, int signal);
+
+    /// <summary>The exit code once the process ended by itself; fails the test after <paramref name="deadline"/>.</summary>
+    public async Task<int> ExitCodeAsync(TimeSpan deadline)
+    {
+        using var cancel = new CancellationTokenSource(deadline);
+        try
+        {
+            await _process.WaitForExitAsync(cancel.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            throw new TimeoutException($"silo {Address} did not exit within {deadline.TotalSeconds} s");
+        }
+        return _process.ExitCode;
     }
 
     public ValueTask DisposeAsync()

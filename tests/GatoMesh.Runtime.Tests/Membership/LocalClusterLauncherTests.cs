@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using GatoMesh.Runtime.Membership;
+using GatoMesh.Runtime.Tests.Fixtures;
 
 namespace GatoMesh.Runtime.Tests.Membership;
 
@@ -42,7 +43,7 @@ public sealed class LocalClusterLauncherTests : IDisposable
 
     /// <summary>Waits until the stand-in's bash has set up and exec'd into tail (only then are its signal dispositions final).</summary>
     private static async Task UntilRunningAsync(LocalProcess process) =>
-        await Poll.UntilAsync(() => process.IsRunning && CommandOf(process) == "tail", TimeSpan.FromSeconds(10), $"pid {process.Pid} runs tail");
+        await Eventually.True(() => process.IsRunning && CommandOf(process) == "tail", $"pid {process.Pid} runs tail", TimeSpan.FromSeconds(10));
 
     private static string? CommandOf(LocalProcess process)
     {
@@ -155,7 +156,7 @@ public sealed class LocalClusterLauncherTests : IDisposable
         // A silo that died on its own is reported gone; the rest still stop gracefully.
         var crashed = cluster.Silos[1].Process;
         System.Diagnostics.Process.GetProcessById(crashed.Pid).Kill();
-        await Poll.UntilAsync(() => !crashed.IsRunning, TimeSpan.FromSeconds(10), "the killed silo is gone");
+        await Eventually.True(() => !crashed.IsRunning, "the killed silo is gone", TimeSpan.FromSeconds(10));
         var outcomes = await LocalClusterLauncher.DownAsync(_state, TimeSpan.FromSeconds(10));
 
         Assert.Equal("gone", outcomes.Single(o => o.Process == crashed).Outcome);

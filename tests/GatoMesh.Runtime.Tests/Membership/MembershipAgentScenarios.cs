@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using GatoMesh.Runtime.Membership;
+using GatoMesh.Runtime.Tests.Fixtures;
 
 namespace GatoMesh.Runtime.Tests.Membership;
 
@@ -77,8 +78,8 @@ public abstract class MembershipAgentScenarios : IAsyncLifetime
         var silos = new Silo[n];
         for (var i = 0; i < n; i++)
             silos[i] = await StartSiloAsync(11001 + i);
-        await Poll.UntilAsync(() => silos.All(s => s.Agent.CurrentView.ActiveSilos.Count == n), Deadline,
-            $"every silo sees all {n} silos active");
+        await Eventually.True(() => silos.All(s => s.Agent.CurrentView.ActiveSilos.Count == n),
+            $"every silo sees all {n} silos active", Deadline);
         return silos;
     }
 
@@ -91,8 +92,8 @@ public abstract class MembershipAgentScenarios : IAsyncLifetime
         var silos = await StartClusterAsync(3);
 
         // Run the protocol past the heartbeat expiry: 40 refreshes of 100 ms each outlast the 3 s expiry.
-        await Poll.UntilAsync(() => silos.All(s => s.Agent.RefreshRounds >= 40 && s.Agent.ProbeRounds >= 40), Deadline,
-            "every agent ran 40 refresh and probe rounds");
+        await Eventually.True(() => silos.All(s => s.Agent.RefreshRounds >= 40 && s.Agent.ProbeRounds >= 40),
+            "every agent ran 40 refresh and probe rounds", Deadline);
 
         var table = await Table().ReadAllAsync();
         Assert.Equal(3, table.Rows.Count);
@@ -108,8 +109,8 @@ public abstract class MembershipAgentScenarios : IAsyncLifetime
     {
         var silos = await StartClusterAsync(3);
         var late = await StartSiloAsync(11010);
-        await Poll.UntilAsync(() => silos.All(s => s.Agent.CurrentView.ActiveSilos.Contains(late.Address)), Deadline,
-            "the others see the late silo");
+        await Eventually.True(() => silos.All(s => s.Agent.CurrentView.ActiveSilos.Contains(late.Address)),
+            "the others see the late silo", Deadline);
 
         foreach (var silo in silos)
         {
@@ -129,8 +130,8 @@ public abstract class MembershipAgentScenarios : IAsyncLifetime
         _network.Isolate(cutOff.Address);
 
         await cutOff.DeclaredDead.Task.WaitAsync(Deadline);
-        await Poll.UntilAsync(() => silos[..2].All(s => !s.Agent.CurrentView.ActiveSilos.Contains(cutOff.Address)), Deadline,
-            "the healthy silos drop the cut-off silo from their views");
+        await Eventually.True(() => silos[..2].All(s => !s.Agent.CurrentView.ActiveSilos.Contains(cutOff.Address)),
+            "the healthy silos drop the cut-off silo from their views", Deadline);
         var row = await RowOf(cutOff.Address);
         Assert.Equal(SiloStatus.Dead, row.Status);
         // Declared by votes (both peers agree), not by a stale heartbeat: the cut-off silo still reached the table.
@@ -149,8 +150,8 @@ public abstract class MembershipAgentScenarios : IAsyncLifetime
         await crashed.Agent.DisposeAsync();
         _network.Remove(crashed.Address);
 
-        await Poll.UntilAsync(() => silos.Where(s => s != crashed).All(s => !s.Agent.CurrentView.ActiveSilos.Contains(crashed.Address)),
-            Deadline, "the survivors drop the crashed silo");
+        await Eventually.True(() => silos.Where(s => s != crashed).All(s => !s.Agent.CurrentView.ActiveSilos.Contains(crashed.Address)),
+            "the survivors drop the crashed silo", Deadline);
         Assert.Equal(SiloStatus.Dead, (await RowOf(crashed.Address)).Status);
     }
 
@@ -166,9 +167,9 @@ public abstract class MembershipAgentScenarios : IAsyncLifetime
 
         Assert.Equal(SiloStatus.Dead, (await RowOf(old.Address)).Status);
         Assert.Equal(SiloStatus.Active, (await RowOf(restarted.Address)).Status);
-        await Poll.UntilAsync(() => silos[..2].All(s =>
+        await Eventually.True(() => silos[..2].All(s =>
                 s.Agent.CurrentView.ActiveSilos.Contains(restarted.Address) && !s.Agent.CurrentView.ActiveSilos.Contains(old.Address)),
-            Deadline, "the others see the new incarnation and not the old one");
+            "the others see the new incarnation and not the old one", Deadline);
         Assert.Equal(4, (await Table().ReadAllAsync()).Rows.Count);
     }
 
@@ -184,8 +185,8 @@ public abstract class MembershipAgentScenarios : IAsyncLifetime
         Assert.True(await table.InsertAsync(new MembershipEntry(stuck, SiloStatus.Active, 0, DateTimeOffset.UtcNow, DateTimeOffset.UtcNow, []),
             snapshot.Version));
 
-        await Poll.UntilAsync(async () => (await RowOf(stuck)).Status == SiloStatus.Dead, Deadline,
-            "the silo without heartbeats is declared dead");
+        await Eventually.True(async () => (await RowOf(stuck)).Status == SiloStatus.Dead,
+            "the silo without heartbeats is declared dead", Deadline);
         Assert.Empty((await RowOf(stuck)).SuspectedBy);
         foreach (var silo in silos)
             Assert.Equal(SiloStatus.Active, (await RowOf(silo.Address)).Status);
@@ -203,20 +204,20 @@ public abstract class MembershipAgentScenarios : IAsyncLifetime
                 links.Add(link);
                 return link;
             }));
-        await Poll.UntilAsync(() => silos.All(s => s.Agent.CurrentView.ActiveSilos.Count == 3), Deadline, "all three see each other");
+        await Eventually.True(() => silos.All(s => s.Agent.CurrentView.ActiveSilos.Count == 3), "all three see each other", Deadline);
 
         links.ForEach(l => l.Severed = true);
         // The outage lasts until every row's heartbeat has expired.
-        await Poll.UntilAsync(async () => (await Table().ReadAllAsync()).Rows.All(r => DateTimeOffset.UtcNow - r.Entry.IAmAliveTime > Fast.IAmAliveExpiry),
-            Deadline, "every heartbeat in the table is older than the expiry");
+        await Eventually.True(async () => (await Table().ReadAllAsync()).Rows.All(r => DateTimeOffset.UtcNow - r.Entry.IAmAliveTime > Fast.IAmAliveExpiry),
+            "every heartbeat in the table is older than the expiry", Deadline);
         var roundsAtRecovery = silos.Select(s => s.Agent.RefreshRounds).ToArray();
         // Restore one link first: that silo reads a table in which everyone else looks dead.
         links[0].Severed = false;
-        await Poll.UntilAsync(() => silos[0].Agent.RefreshRounds >= roundsAtRecovery[0] + 5, Deadline, "the first silo back refreshed");
+        await Eventually.True(() => silos[0].Agent.RefreshRounds >= roundsAtRecovery[0] + 5, "the first silo back refreshed", Deadline);
         links.ForEach(l => l.Severed = false);
         // 40 more rounds of 100 ms outlast the 3 s expiry: by then every silo has judged the heartbeats.
-        await Poll.UntilAsync(() => silos.Select((s, i) => s.Agent.RefreshRounds >= roundsAtRecovery[i] + 45 || s.DeclaredDead.Task.IsCompleted).All(x => x),
-            Deadline, "every silo refreshed for longer than the expiry after the outage (or was declared dead)");
+        await Eventually.True(() => silos.Select((s, i) => s.Agent.RefreshRounds >= roundsAtRecovery[i] + 45 || s.DeclaredDead.Task.IsCompleted).All(x => x),
+            "every silo refreshed for longer than the expiry after the outage (or was declared dead)", Deadline);
 
         var rows = (await Table().ReadAllAsync()).Rows;
         Assert.All(rows, r => Assert.Equal(SiloStatus.Active, r.Entry.Status));
@@ -236,8 +237,8 @@ public abstract class MembershipAgentScenarios : IAsyncLifetime
         Assert.Equal(SiloStatus.Dead, row.Status);
         Assert.Empty(row.SuspectedBy);
         Assert.False(leaving.DeclaredDead.Task.IsCompleted);
-        await Poll.UntilAsync(() => silos[1..].All(s => !s.Agent.CurrentView.ActiveSilos.Contains(leaving.Address)), Deadline,
-            "the others drop the silo that left");
+        await Eventually.True(() => silos[1..].All(s => !s.Agent.CurrentView.ActiveSilos.Contains(leaving.Address)),
+            "the others drop the silo that left", Deadline);
     }
 
     [Fact]
@@ -246,14 +247,14 @@ public abstract class MembershipAgentScenarios : IAsyncLifetime
         var silos = (await StartClusterAsync(2)).ToList();
         SeveredMembershipTable? link = null;
         var leaving = await StartSiloAsync(11020, connect: t => link = new SeveredMembershipTable(t));
-        await Poll.UntilAsync(() => silos.All(s => s.Agent.CurrentView.ActiveSilos.Contains(leaving.Address)), Deadline, "the others see the third silo");
+        await Eventually.True(() => silos.All(s => s.Agent.CurrentView.ActiveSilos.Contains(leaving.Address)), "the others see the third silo", Deadline);
 
         link!.Severed = true;
         await leaving.Agent.StopAsync();
         _network.Remove(leaving.Address);
 
-        await Poll.UntilAsync(() => silos.All(s => !s.Agent.CurrentView.ActiveSilos.Contains(leaving.Address)), Deadline,
-            "the others drop the silo that could not say goodbye");
+        await Eventually.True(() => silos.All(s => !s.Agent.CurrentView.ActiveSilos.Contains(leaving.Address)),
+            "the others drop the silo that could not say goodbye", Deadline);
         Assert.Equal(SiloStatus.Dead, (await RowOf(leaving.Address)).Status);
     }
 

@@ -128,7 +128,9 @@ public sealed class TwoSiloTests
         Assert.True(await table.UpdateAsync(row.Entry with { Status = SiloStatus.Dead }, row.ETag, snapshot.Version));
 
         await using var viaB = new ClusterClient(new ClientOptions { Gateways = [$"127.0.0.1:{b.GatewayPort}"] });
-        await Eventually.True(() => !b.Runtime.IsServing, "b stops serving");
+        await b.DeclaredDead.WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.False(b.Runtime.IsServing);
+        Assert.False(a.DeclaredDead.IsCompleted);
         await Assert.ThrowsAsync<SiloUnavailableException>(() => viaB.GetGrain<ICounterGrain>("d0").Add(1));
         await Eventually.True(() => !b.LocalActivations().Any(g => g.Key.StartsWith('d')), "b deactivates its grains");
         await BothSee(1, a);
