@@ -14,8 +14,10 @@ namespace GatoMesh.Model.Engine;
 internal sealed class ModelRunner : IDisposable
 {
     private readonly GatoModel model;
-    private readonly Tensor[] keys;   // per layer: [slots, heads, kv_size]
-    private readonly Tensor[] values; // per layer: [slots, heads, kv_size]
+    // Per layer: [heads, slots, kv_size]. Head-major, so gathering a batch's slots along dim 1 yields
+    // [heads * B, L, kv_size] ready for bmm with no transposing copy of the keys or values.
+    private readonly Tensor[] keys;
+    private readonly Tensor[] values;
     private readonly int heads, kvSize, attentionWidth;
     private readonly double scale;
 
@@ -32,8 +34,8 @@ internal sealed class ModelRunner : IDisposable
         values = new Tensor[c.Layers];
         for (var l = 0; l < c.Layers; l++)
         {
-            keys[l] = Tensor.Zeros([slots, heads, kvSize], device: device).DetachFromScope();
-            values[l] = Tensor.Zeros([slots, heads, kvSize], device: device).DetachFromScope();
+            keys[l] = Tensor.Zeros([heads, slots, kvSize], device: device).DetachFromScope();
+            values[l] = Tensor.Zeros([heads, slots, kvSize], device: device).DetachFromScope();
         }
     }
 
@@ -64,8 +66,8 @@ internal sealed class ModelRunner : IDisposable
             var q = qkv.Narrow(1, 0, attentionWidth).Reshape(n, heads, kvSize);
             var k = qkv.Narrow(1, attentionWidth, attentionWidth).Reshape(n, heads, kvSize);
             var v = qkv.Narrow(1, 2 * attentionWidth, attentionWidth).Reshape(n, heads, kvSize);
-            keys[l].IndexCopyInPlace(0, slots, k);
-            values[l].IndexCopyInPlace(0, slots, v);
+            keys[l].IndexCopyInPlace(1, slots, k.Transpose(0, 1));
+            values[l].IndexCopyInPlace(1, slots, v.Transpose(0, 1));
 
             var outputs = new List<Tensor>(single.Count + 1);
             if (batched is { } b)
@@ -98,17 +100,18 @@ internal sealed class ModelRunner : IDisposable
 
     private static bool IsShort(PlannedChunk chunk) => chunk.Count <= ShortChunk;
 
-    /// <summary>Attention of queries [B, T, heads, kv] over gathered keys [B, L]: scores get the
-    /// additive mask [B, 1, T, L] (0 visible, -inf hidden); returns [B * T, heads * kv].</summary>
+    /// <summary>Attention of queries [B, T, heads, kv] over the gathered slots <paramref name="index"/>
+    /// [B * L]: scores get the additive mask [B, T, L] (0 visible, -inf hidden); returns
+    /// [B * T, heads * kv].</summary>
     private Tensor Attend(Tensor q, Tensor keyPool, Tensor valuePool, Tensor index, Tensor mask, long length)
     {
         long b = q.Size(0), t = q.Size(1);
-        var k = keyPool.IndexSelect(0, index).View(b, length, heads, kvSize);
-        var v = valuePool.IndexSelect(0, index).View(b, length, heads, kvSize);
-        var scores = (q.Permute(0, 2, 1, 3) * scale).MatMul(k.Permute(0, 2, 3, 1)) + mask; // [B, heads, T, L]
-        var weights = Functional.Softmax(scores, -1);
-        var output = weights.MatMul(v.Permute(0, 2, 1, 3));                                  // [B, heads, T, kv]
-        return output.Permute(0, 2, 1, 3).Reshape(b * t, attentionWidth);
+        var queries = (q * scale).Permute(2, 0, 1, 3).Reshape(heads * b, t, kvSize);   // [heads * B, T, kv]
+        var k = keyPool.IndexSelect(1, index).View(heads * b, length, kvSize);         // [heads * B, L, kv]
+        var v = valuePool.IndexSelect(1, index).View(heads * b, length, kvSize);
+        var scores = queries.Bmm(k.Transpose(1, 2)).View(heads, b, t, length) + mask;  // [heads, B, T, L]
+        var weights = Functional.Softmax(scores, -1).View(heads * b, t, length);
+        return weights.Bmm(v).View(heads, b, t, kvSize).Permute(1, 2, 0, 3).Reshape(b * t, attentionWidth);
     }
 
     /// <summary>Index tensors of the padded product over short chunks: chunk b's queries are padded
@@ -145,7 +148,7 @@ internal sealed class ModelRunner : IDisposable
         }
         var uniform = queries == 1;
         return new BatchedIndex(batch, queries, length,
-            Tensor.From<long>(slots, device), Tensor.From<float>(mask, [batch, 1, queries, length], device),
+            Tensor.From<long>(slots, device), Tensor.From<float>(mask, [batch, queries, length], device),
             uniform ? null : Tensor.From<long>(queryRows, device), uniform ? null : Tensor.From<long>([.. outputRows], device));
     }
 
@@ -157,7 +160,7 @@ internal sealed class ModelRunner : IDisposable
         var mask = new float[count * length];
         for (var i = 0; i < count; i++)
             for (var j = context + i + 1; j < length; j++) mask[i * length + j] = float.NegativeInfinity;
-        return (Tensor.From<long>(chunk.KeySlots, device), Tensor.From<float>(mask, [1, 1, count, length], device), length);
+        return (Tensor.From<long>(chunk.KeySlots, device), Tensor.From<float>(mask, [1, count, length], device), length);
     }
 
     /// <summary>FinalNorm and the tied projection on each sampling chunk's last token, restricted to
