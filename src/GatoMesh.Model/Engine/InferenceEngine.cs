@@ -87,7 +87,6 @@ public sealed class InferenceEngine : IAsyncDisposable
         Post(() =>
         {
             scheduler.ReleaseAll();
-            runner.Dispose();
             runner = new ModelRunner(model, scheduler.Allocator.TotalBlocks * options.BlockSize);
             done.SetResult();
         });
@@ -130,7 +129,6 @@ public sealed class InferenceEngine : IAsyncDisposable
         // Requests posted while stopping are admitted and then dropped: each gets a cache miss.
         while (commands.TryDequeue(out var late)) late();
         scheduler.ReleaseAll();
-        runner.Dispose();
         stopped.SetResult();
     }
 

@@ -4,20 +4,18 @@ namespace GatoMesh.Model.Engine;
 
 /// <summary>
 /// Executes one <see cref="BatchPlan"/> as a single forward pass through the model's own modules
-/// over the paged KV pool (vLLM's model runner). Every new token of every chunk goes through the
+/// over the paged KV cache (vLLM's model runner). Every new token of every chunk goes through the
 /// embedding and the blocks together; only attention is per sequence: each block writes the new
 /// keys and values at their physical slots, then each token attends over its sequence's live slots
-/// up to itself — the short chunks (decode steps) of all sequences in one padded, masked batched
-/// product, longer chunks (prefill) one sequence at a time. Logits are computed only for tokens that
-/// sample, and only for their action's id range (h @ E[lo:hi]^T). Engine thread only.
+/// up to itself — short chunks (decode steps) read the pool in place (<see cref="HostKvPool"/>),
+/// longer chunks (prefill) gather their sequence's slots once per layer and attend with torch
+/// products and a causal mask. Logits are computed only for tokens that sample, and only for their
+/// action's id range (h @ E[lo:hi]^T). Engine thread only.
 /// </summary>
-internal sealed class ModelRunner : IDisposable
+internal sealed class ModelRunner
 {
     private readonly GatoModel model;
-    // Per layer: [heads, slots, kv_size]. Head-major, so gathering a batch's slots along dim 1 yields
-    // [heads * B, L, kv_size] ready for bmm with no transposing copy of the keys or values.
-    private readonly Tensor[] keys;
-    private readonly Tensor[] values;
+    private readonly HostKvPool pool;
     private readonly int heads, kvSize, attentionWidth;
     private readonly double scale;
 
@@ -29,14 +27,7 @@ internal sealed class ModelRunner : IDisposable
         kvSize = c.KvSize;
         attentionWidth = c.AttentionWidth;
         scale = 1.0 / Math.Sqrt(kvSize); // docs/MODEL.md: attention scale 1/sqrt(kv_size)
-        var device = model.Blocks[0].Qkv.Weight.Device;
-        keys = new Tensor[c.Layers];
-        values = new Tensor[c.Layers];
-        for (var l = 0; l < c.Layers; l++)
-        {
-            keys[l] = Tensor.Zeros([heads, slots, kvSize], device: device).DetachFromScope();
-            values[l] = Tensor.Zeros([heads, slots, kvSize], device: device).DetachFromScope();
-        }
+        pool = new HostKvPool(c.Layers, slots, heads, kvSize);
     }
 
     public GatoModel Model => model;
@@ -45,46 +36,43 @@ internal sealed class ModelRunner : IDisposable
     /// Call inside a <see cref="NoGradScope"/>; intermediates die with the caller's dispose scope.</summary>
     public List<float[]> Run(BatchPlan plan)
     {
-        // Short chunks (decode steps, a fed-back token plus a one-token observation) first, so their
-        // attention outputs come out of one padded batched product in row order.
+        // Short chunks first: their attention outputs fill one host buffer in row order.
         var chunks = plan.Chunks.Where(IsShort).Concat(plan.Chunks.Where(c => !IsShort(c))).ToList();
         var shortCount = chunks.TakeWhile(IsShort).Count();
         var shortRows = chunks.Take(shortCount).Sum(c => c.Count);
-        var device = keys[0].Device;
+        var device = model.Embed.Tokens.Weight.Device;
 
         var inputs = Gather(chunks);
-        using var slots = Tensor.From<long>([.. chunks.SelectMany(c => c.NewSlots)], device);
-        var batched = shortCount > 0 ? BatchedAttentionIndex(chunks.GetRange(0, shortCount), device) : null;
-        var single = chunks.Skip(shortCount).Select(c => SequenceAttentionIndex(c, device)).ToList();
+        long[] slots = [.. chunks.SelectMany(c => c.NewSlots)];
+        var masks = chunks.Skip(shortCount).Select(c => CausalMask(c, device)).ToList();
+        var n = slots.Length;
+        var qkvHost = new float[n * 3 * attentionWidth];
+        var attended = new float[shortRows * attentionWidth];
+        var scores = new float[heads * (chunks.Count == 0 ? 0 : chunks.Max(c => c.KeySlots.Length))];
 
         var x = model.Embed.Forward(inputs); // [N, width]
-        var n = x.Size(0);
-        for (var l = 0; l < keys.Length; l++)
+        for (var l = 0; l < model.Blocks.Count; l++)
         {
             var block = model.Blocks[l];
-            var qkv = block.Qkv.Forward(block.Ln1.Forward(x));                 // [N, 3 * heads * kv_size]
-            var q = qkv.Narrow(1, 0, attentionWidth).Reshape(n, heads, kvSize);
-            var k = qkv.Narrow(1, attentionWidth, attentionWidth).Reshape(n, heads, kvSize);
-            var v = qkv.Narrow(1, 2 * attentionWidth, attentionWidth).Reshape(n, heads, kvSize);
-            keys[l].IndexCopyInPlace(1, slots, k.Transpose(0, 1));
-            values[l].IndexCopyInPlace(1, slots, v.Transpose(0, 1));
+            var qkv = block.Qkv.Forward(block.Ln1.Forward(x));                 // [N, 3 * heads * kv_size]: q | k | v
+            qkv.CopyTo<float>(qkvHost);
+            pool.Write(l, qkvHost, slots);
 
-            var outputs = new List<Tensor>(single.Count + 1);
-            if (batched is { } b)
+            var outputs = new List<Tensor>(masks.Count + 1);
+            var row = 0;
+            for (var c = 0; c < shortCount; c++)
             {
-                var shortQueries = q.Narrow(0, 0, shortRows);
-                var padded = b.QueryRows is null
-                    ? shortQueries.Unsqueeze(1)                                       // [B, 1, heads, kv]
-                    : shortQueries.IndexSelect(0, b.QueryRows).View(b.Batch, b.Queries, heads, kvSize);
-                var output = Attend(padded, keys[l], values[l], b.KeySlots, b.Mask, b.Keys);
-                outputs.Add(b.OutputRows is null ? output : output.IndexSelect(0, b.OutputRows));
+                var chunk = chunks[c];
+                for (var i = 0; i < chunk.Count; i++, row++)
+                    pool.Attend(l, qkvHost.AsSpan(row * 3 * attentionWidth, attentionWidth), chunk.KeySlots, chunk.ContextBefore + i + 1,
+                        scores, attended.AsSpan(row * attentionWidth, attentionWidth));
             }
-            var row = (long)shortRows;
-            for (var i = 0; i < single.Count; i++)
+            if (shortRows > 0) outputs.Add(Tensor.From<float>(attended, [shortRows, attentionWidth], device));
+            for (var c = shortCount; c < chunks.Count; c++)
             {
-                var count = chunks[shortCount + i].Count;
-                outputs.Add(Attend(q.Narrow(0, row, count).Unsqueeze(0), keys[l], values[l], single[i].KeySlots, single[i].Mask, single[i].Keys));
-                row += count;
+                var chunk = chunks[c];
+                outputs.Add(AttendLong(l, qkv.Narrow(0, row, chunk.Count).Narrow(1, 0, attentionWidth), chunk, masks[c - shortCount], device));
+                row += chunk.Count;
             }
             var attention = outputs.Count == 1 ? outputs[0] : Tensor.Cat([.. outputs]); // [N, heads * kv_size]
             x = x + block.Out.Forward(attention);
@@ -94,73 +82,35 @@ internal sealed class ModelRunner : IDisposable
         return SampledLogits(chunks, plan, x, device);
     }
 
-    /// <summary>Chunks at most this long share one padded attention product; longer ones (prefill)
-    /// attend one sequence at a time, where padding would waste more than batching saves.</summary>
+    /// <summary>Chunks at most this long attend in place from the host pool; longer ones (prefill)
+    /// are compute-bound and go through torch's matrix products.</summary>
     private const int ShortChunk = 8;
 
     private static bool IsShort(PlannedChunk chunk) => chunk.Count <= ShortChunk;
 
-    /// <summary>Attention of queries [B, T, heads, kv] over the gathered slots <paramref name="index"/>
-    /// [B * L]: scores get the additive mask [B, T, L] (0 visible, -inf hidden); returns
-    /// [B * T, heads * kv].</summary>
-    private Tensor Attend(Tensor q, Tensor keyPool, Tensor valuePool, Tensor index, Tensor mask, long length)
+    /// <summary>A long chunk of one sequence: queries [T, heads * kv] over its gathered live slots
+    /// [L], causal (token i sees the context and the new tokens up to itself); returns [T, heads * kv].</summary>
+    private Tensor AttendLong(int layer, Tensor q, PlannedChunk chunk, Tensor mask, Device device)
     {
-        long b = q.Size(0), t = q.Size(1);
-        var queries = (q * scale).Permute(2, 0, 1, 3).Reshape(heads * b, t, kvSize);   // [heads * B, T, kv]
-        var k = keyPool.IndexSelect(1, index).View(heads * b, length, kvSize);         // [heads * B, L, kv]
-        var v = valuePool.IndexSelect(1, index).View(heads * b, length, kvSize);
-        var scores = queries.Bmm(k.Transpose(1, 2)).View(heads, b, t, length) + mask;  // [heads, B, T, L]
-        var weights = Functional.Softmax(scores, -1).View(heads * b, t, length);
-        return weights.Bmm(v).View(heads, b, t, kvSize).Permute(1, 2, 0, 3).Reshape(b * t, attentionWidth);
+        long t = chunk.Count, length = chunk.KeySlots.Length;
+        var keyRows = new float[length * attentionWidth];
+        var valueRows = new float[length * attentionWidth];
+        pool.Gather(layer, chunk.KeySlots, keyRows, valueRows);
+        var k = Tensor.From<float>(keyRows, [length, heads, kvSize], device).Transpose(0, 1);   // [heads, L, kv]
+        var v = Tensor.From<float>(valueRows, [length, heads, kvSize], device).Transpose(0, 1);
+        var queries = (q * scale).View(t, heads, kvSize).Transpose(0, 1);                        // [heads, T, kv]
+        var weights = Functional.Softmax(queries.MatMul(k.Transpose(1, 2)) + mask, -1);          // [heads, T, L]
+        return weights.MatMul(v).Transpose(0, 1).Reshape(t, attentionWidth);
     }
 
-    /// <summary>Index tensors of the padded product over short chunks: chunk b's queries are padded
-    /// to the longest chunk and its live slots to the longest sequence (with slot 0). Query i of
-    /// chunk b sees its keys up to <c>ContextBefore + i</c>; padded keys are masked out, and a padded
-    /// query sees key 0 only, so its softmax stays finite (its output is dropped).</summary>
-    private sealed record BatchedIndex(long Batch, long Queries, long Keys, Tensor KeySlots, Tensor Mask, Tensor? QueryRows, Tensor? OutputRows);
-
-    private static BatchedIndex BatchedAttentionIndex(List<PlannedChunk> shorts, Device device)
-    {
-        long batch = shorts.Count, queries = shorts.Max(c => c.Count), length = shorts.Max(c => c.KeySlots.Length);
-        var slots = new long[batch * length];
-        var mask = new float[batch * queries * length];
-        Array.Fill(mask, float.NegativeInfinity);
-        var queryRows = new long[batch * queries];
-        var outputRows = new List<long>();
-        var row = 0L;
-        for (var b = 0; b < batch; b++)
-        {
-            var chunk = shorts[b];
-            chunk.KeySlots.CopyTo(slots, b * length);
-            for (var i = 0; i < queries; i++)
-            {
-                var at = (b * queries + i) * length;
-                if (i < chunk.Count)
-                {
-                    Array.Fill(mask, 0f, (int)at, chunk.ContextBefore + i + 1);
-                    queryRows[b * queries + i] = row + i;
-                    outputRows.Add(b * queries + i);
-                }
-                else mask[at] = 0f;
-            }
-            row += chunk.Count;
-        }
-        var uniform = queries == 1;
-        return new BatchedIndex(batch, queries, length,
-            Tensor.From<long>(slots, device), Tensor.From<float>(mask, [batch, queries, length], device),
-            uniform ? null : Tensor.From<long>(queryRows, device), uniform ? null : Tensor.From<long>([.. outputRows], device));
-    }
-
-    /// <summary>A long chunk of one sequence: causal over its live slots (token i sees the context
-    /// and the new tokens up to itself).</summary>
-    private static (Tensor KeySlots, Tensor Mask, long Keys) SequenceAttentionIndex(PlannedChunk chunk, Device device)
+    /// <summary>Additive mask [1, T, L]: 0 where token i may see key j (j &lt;= ContextBefore + i), -inf after.</summary>
+    private static Tensor CausalMask(PlannedChunk chunk, Device device)
     {
         long length = chunk.KeySlots.Length, count = chunk.Count, context = chunk.ContextBefore;
         var mask = new float[count * length];
         for (var i = 0; i < count; i++)
             for (var j = context + i + 1; j < length; j++) mask[i * length + j] = float.NegativeInfinity;
-        return (Tensor.From<long>(chunk.KeySlots, device), Tensor.From<float>(mask, [1, count, length], device), length);
+        return Tensor.From<float>(mask, [1, count, length], device);
     }
 
     /// <summary>FinalNorm and the tied projection on each sampling chunk's last token, restricted to
@@ -212,11 +162,5 @@ internal sealed class ModelRunner : IDisposable
                 }
             }
         return new TokenBatchInputs([.. ids], [.. positions], [.. patches], [.. rows], [.. cols]);
-    }
-
-    public void Dispose()
-    {
-        foreach (var t in keys) t.Dispose();
-        foreach (var t in values) t.Dispose();
     }
 }

@@ -7,7 +7,7 @@ namespace GatoMesh.Model.Tests.Engine;
 /// The engine's scheduler and model runner driven synchronously on the test thread, recording the
 /// restricted logits of every sampled action token: what the logit-level invariants compare.
 /// </summary>
-internal sealed class EngineHarness : IDisposable
+internal sealed class EngineHarness
 {
     private readonly Scheduler scheduler;
     private readonly ModelRunner runner;
@@ -62,6 +62,4 @@ internal sealed class EngineHarness : IDisposable
         Assert.True(result.IsCompleted, "the request finished once the engine went idle");
         return result.Result;
     }
-
-    public void Dispose() => runner.Dispose();
 }
