@@ -12,7 +12,7 @@ namespace GatoMesh.Bench.Model;
 /// with a KV cache (bench/model/pytorch_baseline.py, Debian's python3-torch) on the same inputs,
 /// alternating point by point in one run so machine noise hits both sides alike; model FLOP
 /// utilization against a 1024^3 fp32 matmul measured in the same run. Both sides use 1 intra-op
-/// thread (MACHINE.md). Goal: engine/PyTorch decode >= 1.5 at batch 64 and >= 1.0 at batch 1.
+/// thread (MACHINE.md); bench/run.sh also gives both one OpenBLAS thread. Goal: engine/PyTorch decode >= 1.5 at batch 64 and >= 1.0 at batch 1.
 ///
 ///   GatoMesh.Bench model [--points 1x256,64x256] [--decode-steps 32]
 /// </summary>
@@ -70,6 +70,7 @@ internal static class ModelBenchmark
                 ["params"] = TensorLayout.Parameters(config),
                 ["params_non_embedding"] = TensorLayout.NonEmbeddingParameters(config),
                 ["torch_threads"] = 1,
+                ["openblas_threads"] = Environment.GetEnvironmentVariable("OPENBLAS_NUM_THREADS") ?? "OpenBLAS default",
                 ["libtorch"] = Torch.Torch.Version,
                 ["baseline"] = "bench/model/pytorch_baseline.py: eager PyTorch (Debian python3-torch), same safetensors weights, preallocated KV cache, same token ids",
                 ["decode_steps"] = steps,

@@ -43,8 +43,9 @@ public sealed record EngineOptions
         if (MaxSequences <= 0) throw new InvalidConfigException(nameof(MaxSequences), MaxSequences, "must be positive");
         if (Window(config) <= 1) throw new InvalidConfigException(nameof(ContextWindow), Window(config), "must be at least 2 tokens");
         if (TorchThreads is < 1) throw new InvalidConfigException(nameof(TorchThreads), TorchThreads, "must be at least 1");
-        // One full window must fit: the prompt and the timesteps start on separate blocks.
-        var needed = (Window(config) + BlockSize - 1) / BlockSize + 1;
+        // One full window must fit: the prompt ends in a partly used block, the timesteps start on a
+        // fresh one, and the oldest live timestep may start mid-block.
+        var needed = (Window(config) + BlockSize - 1) / BlockSize + 3;
         if (Blocks(config) < needed)
             throw new InvalidConfigException(KvBlocks is null ? nameof(KvBytes) : nameof(KvBlocks), KvBlocks ?? KvBytes,
                 $"the KV pool must hold one full context window ({needed} blocks of {BlockBytes(config)} bytes)");

@@ -122,9 +122,10 @@ internal sealed class Scheduler
         }
         counters.UsedBlocks = Allocator.UsedBlocks;
         counters.Sequences = sequences.Count;
-        if (plan.IsEmpty && ready.Count > 0 && Allocator.UsedBlocks == 0)
+        if (plan.IsEmpty && ready.Count > 0)
         {
-            // Nothing else holds blocks, yet the first sequence does not fit: it never will.
+            // Every other sequence was evictable (none is in the batch), yet the first one does not
+            // fit: it never will.
             var stuck = ready[0];
             Fail(stuck, new InvalidOperationException($"sequence '{stuck.Id}' does not fit in the KV pool of {Allocator.TotalBlocks} blocks"));
         }

@@ -88,7 +88,7 @@ public class SchedulerTests
     [Fact]
     public void A_full_pool_evicts_the_least_recently_used_sequence_outside_the_batch()
     {
-        var (scheduler, counters) = Create(new EngineOptions { KvBlocks = 18, BlockSize = 16 });
+        var (scheduler, counters) = Create(new EngineOptions { KvBlocks = 19, BlockSize = 16 });
         foreach (var id in new[] { "old", "recent" })
         {
             Submit(scheduler, id, promptTokens: 16, observationTokens: 60);
@@ -96,7 +96,7 @@ public class SchedulerTests
         }
         Assert.Equal(10, scheduler.Allocator.UsedBlocks); // each: 1 prompt block + 4 blocks for 62 step tokens
 
-        var newcomer = Submit(scheduler, "newcomer", promptTokens: 16, observationTokens: 140); // needs 10 blocks
+        var newcomer = Submit(scheduler, "newcomer", promptTokens: 16, observationTokens: 156); // needs 11 blocks
         while (scheduler.HasWork) Sample(scheduler, scheduler.Schedule());
         Assert.IsType<ActResult.Action>(newcomer.Result);
         Assert.Equal(1, counters.Evictions);
