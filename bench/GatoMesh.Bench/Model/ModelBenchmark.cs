@@ -99,7 +99,7 @@ internal static class ModelBenchmark
         var window = context + rounds * (ActionTokens + 1) + 16;
         var options = new EngineOptions
         {
-            KvBlocks = batch * ((window + 15) / 16 + 2),
+            KvBlocks = batch * ((window + 15) / 16 + 3),
             ContextWindow = window,
             MaxSequences = Math.Max(256, batch),
             TorchThreads = 1,
