@@ -28,6 +28,10 @@ public sealed record EngineOptions
     /// MACHINE.md: 1 is fastest on 2 cores (OpenBLAS runs its own threads).</summary>
     public int? TorchThreads { get; init; } = 1;
 
+    /// <summary>Threads (the engine thread and dedicated helpers) sharing the in-place attention of
+    /// decode rows; torch itself stays on <see cref="TorchThreads"/>.</summary>
+    public int AttentionThreads { get; init; } = Environment.ProcessorCount;
+
     /// <summary>Bytes of one KV block for <paramref name="config"/>.</summary>
     public long BlockBytes(GatoConfig config) => (long)config.Layers * 2 * BlockSize * config.AttentionWidth * sizeof(float);
 
@@ -42,6 +46,7 @@ public sealed record EngineOptions
         if (TokenBudget <= 0) throw new InvalidConfigException(nameof(TokenBudget), TokenBudget, "must be positive");
         if (MaxSequences <= 0) throw new InvalidConfigException(nameof(MaxSequences), MaxSequences, "must be positive");
         if (Window(config) <= 1) throw new InvalidConfigException(nameof(ContextWindow), Window(config), "must be at least 2 tokens");
+        if (AttentionThreads < 1) throw new InvalidConfigException(nameof(AttentionThreads), AttentionThreads, "must be at least 1");
         if (TorchThreads is < 1) throw new InvalidConfigException(nameof(TorchThreads), TorchThreads, "must be at least 1");
         // One full window must fit: the prompt ends in a partly used block, the timesteps start on a
         // fresh one, and the oldest live timestep may start mid-block.

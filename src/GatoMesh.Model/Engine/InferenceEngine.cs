@@ -20,6 +20,7 @@ public sealed class InferenceEngine : IAsyncDisposable
     private readonly Thread thread;
     private readonly TaskCompletionSource stopped = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly Scheduler scheduler;
+    private readonly AttentionWorkers workers;
     private ModelRunner runner;
     private readonly GatoConfig config;
     private volatile bool stopping;
@@ -31,7 +32,8 @@ public sealed class InferenceEngine : IAsyncDisposable
         this.options.Validate(model.Config);
         config = model.Config;
         scheduler = new Scheduler(config, this.options, counters);
-        runner = new ModelRunner(model, scheduler.Allocator.TotalBlocks * this.options.BlockSize);
+        workers = new AttentionWorkers(this.options.AttentionThreads);
+        runner = new ModelRunner(model, scheduler.Allocator.TotalBlocks * this.options.BlockSize, workers);
         thread = new Thread(Loop) { IsBackground = true, Name = "gatomesh-inference-engine" };
         thread.Start();
     }
@@ -87,7 +89,7 @@ public sealed class InferenceEngine : IAsyncDisposable
         Post(() =>
         {
             scheduler.ReleaseAll();
-            runner = new ModelRunner(model, scheduler.Allocator.TotalBlocks * options.BlockSize);
+            runner = new ModelRunner(model, scheduler.Allocator.TotalBlocks * options.BlockSize, workers);
             done.SetResult();
         });
         return done.Task;
@@ -129,6 +131,7 @@ public sealed class InferenceEngine : IAsyncDisposable
         // Requests posted while stopping are admitted and then dropped: each gets a cache miss.
         while (commands.TryDequeue(out var late)) late();
         scheduler.ReleaseAll();
+        workers.Dispose();
         stopped.SetResult();
     }
 

@@ -16,12 +16,14 @@ internal sealed class ModelRunner
 {
     private readonly GatoModel model;
     private readonly HostKvPool pool;
+    private readonly AttentionWorkers workers;
     private readonly int heads, kvSize, attentionWidth;
     private readonly double scale;
 
-    public ModelRunner(GatoModel model, int slots)
+    public ModelRunner(GatoModel model, int slots, AttentionWorkers workers)
     {
         this.model = model;
+        this.workers = workers;
         var c = model.Config;
         heads = c.Heads;
         kvSize = c.KvSize;
@@ -48,7 +50,12 @@ internal sealed class ModelRunner
         var n = slots.Length;
         var qkvHost = new float[n * 3 * attentionWidth];
         var attended = new float[shortRows * attentionWidth];
-        var scores = new float[heads * (chunks.Count == 0 ? 0 : chunks.Max(c => c.KeySlots.Length))];
+        var maxKeys = chunks.Count == 0 ? 0 : chunks.Max(c => c.KeySlots.Length);
+        var scores = Enumerable.Range(0, workers.Threads).Select(_ => new float[heads * maxKeys]).ToArray(); // scratch per worker
+        var rowChunk = new PlannedChunk[shortRows];
+        var rowIndex = new int[shortRows];
+        for (int c = 0, r = 0; c < shortCount; c++)
+            for (var i = 0; i < chunks[c].Count; i++, r++) (rowChunk[r], rowIndex[r]) = (chunks[c], i);
 
         var x = model.Embed.Forward(inputs); // [N, width]
         for (var l = 0; l < model.Blocks.Count; l++)
@@ -59,14 +66,14 @@ internal sealed class ModelRunner
             pool.Write(l, qkvHost, slots);
 
             var outputs = new List<Tensor>(masks.Count + 1);
-            var row = 0;
-            for (var c = 0; c < shortCount; c++)
+            var layer = l;
+            workers.Run(shortRows, minimumPerThread: 4, (worker, first, end) =>
             {
-                var chunk = chunks[c];
-                for (var i = 0; i < chunk.Count; i++, row++)
-                    pool.Attend(l, qkvHost.AsSpan(row * 3 * attentionWidth, attentionWidth), chunk.KeySlots, chunk.ContextBefore + i + 1,
-                        scores, attended.AsSpan(row * attentionWidth, attentionWidth));
-            }
+                for (var r = first; r < end; r++)
+                    pool.Attend(layer, qkvHost.AsSpan(r * 3 * attentionWidth, attentionWidth), rowChunk[r].KeySlots,
+                        rowChunk[r].ContextBefore + rowIndex[r] + 1, scores[worker], attended.AsSpan(r * attentionWidth, attentionWidth));
+            });
+            var row = shortRows;
             if (shortRows > 0) outputs.Add(Tensor.From<float>(attended, [shortRows, attentionWidth], device));
             for (var c = shortCount; c < chunks.Count; c++)
             {

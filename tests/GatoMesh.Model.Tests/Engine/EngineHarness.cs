@@ -7,7 +7,7 @@ namespace GatoMesh.Model.Tests.Engine;
 /// The engine's scheduler and model runner driven synchronously on the test thread, recording the
 /// restricted logits of every sampled action token: what the logit-level invariants compare.
 /// </summary>
-internal sealed class EngineHarness
+internal sealed class EngineHarness : IDisposable
 {
     private readonly Scheduler scheduler;
     private readonly ModelRunner runner;
@@ -16,10 +16,13 @@ internal sealed class EngineHarness
     {
         options.Validate(model.Config);
         scheduler = new Scheduler(model.Config, options, Counters);
-        runner = new ModelRunner(model, scheduler.Allocator.TotalBlocks * options.BlockSize);
+        runner = new ModelRunner(model, scheduler.Allocator.TotalBlocks * options.BlockSize, workers);
     }
 
     public EngineCounters Counters { get; } = new();
+
+    /// <summary>Two attention threads, so the row split is exercised whatever the machine.</summary>
+    private readonly AttentionWorkers workers = new(2);
     internal Scheduler Scheduler => scheduler;
 
     /// <summary>Logits per (sequence, timestep, action index).</summary>
@@ -62,4 +65,6 @@ internal sealed class EngineHarness
         Assert.True(result.IsCompleted, "the request finished once the engine went idle");
         return result.Result;
     }
+
+    public void Dispose() => workers.Dispose();
 }

@@ -14,7 +14,7 @@ public class EngineLogitsTests
     public void Cached_decode_equals_full_recompute_and_restricted_logits_equal_the_slice_of_full_logits(int tokenBudget)
     {
         using var model = new GatoModel(Presets.Tiny, seed: 1);
-        var engine = new EngineHarness(model, new EngineOptions { KvBlocks = 64, TokenBudget = tokenBudget });
+        using var engine = new EngineHarness(model, new EngineOptions { KvBlocks = 64, TokenBudget = tokenBudget });
         var episode = new Episode(model.Config, seed: 2, promptTokens: 10, images: true);
         var random = new Random(3);
         for (var t = 0; t < 4; t++)
@@ -35,10 +35,10 @@ public class EngineLogitsTests
     {
         using var model = new GatoModel(Presets.Tiny, seed: 4);
         var options = new EngineOptions { KvBlocks = 128, TokenBudget = 40 };
-        var prompts = new[] { 0, 3, 17, 40, 1, 26 };
-        var observationLengths = new[] { 1, 30, 5, 12, 60, 9 };
+        var prompts = new[] { 0, 3, 17, 40, 1, 26, 5, 9 };
+        var observationLengths = new[] { 1, 30, 5, 12, 60, 9, 2, 3 }; // 8 decode rows: the attention rows split across 2 threads
 
-        var batched = new EngineHarness(model, options);
+        using var batched = new EngineHarness(model, options);
         var episodes = prompts.Select((p, i) => new Episode(model.Config, seed: 10 + i, promptTokens: p, images: i % 2 == 0)).ToArray();
         var observations = new List<TokenBatchInputs[]>();
         for (var t = 0; t < 3; t++)
@@ -53,7 +53,7 @@ public class EngineLogitsTests
 
         for (var i = 0; i < episodes.Length; i++)
         {
-            var alone = new EngineHarness(model, options);
+            using var alone = new EngineHarness(model, options);
             var episode = new Episode(model.Config, seed: 10 + i, promptTokens: prompts[i], images: i % 2 == 0);
             for (var t = 0; t < 3; t++)
             {
@@ -73,7 +73,7 @@ public class EngineLogitsTests
         var config = Presets.Tiny with { Preset = "gato-tiny-1-block", Layers = 1 };
         using var model = new GatoModel(config, seed: 5);
         const int window = 64;
-        var engine = new EngineHarness(model, new EngineOptions { KvBlocks = 24, BlockSize = 4, ContextWindow = window });
+        using var engine = new EngineHarness(model, new EngineOptions { KvBlocks = 24, BlockSize = 4, ContextWindow = window });
         var episode = new Episode(config, seed: 6, promptTokens: 6);
         var random = new Random(7);
         long oldest = 0, observed = 0;
