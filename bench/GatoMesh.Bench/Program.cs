@@ -12,6 +12,6 @@ return args.FirstOrDefault() switch
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: GatoMesh.Bench tokens [--seconds S] [--out FILE] | torch [THREADS] | model [--points BxC,...] [--decode-steps N]");
+    Console.Error.WriteLine("usage: GatoMesh.Bench tokens [--seconds S] [--out FILE] | torch [THREADS] | model [--points BxC,...] [--decode-steps N] [--attention-threads N]");
     return 2;
 }
