@@ -1,3 +1,5 @@
+using GatoMesh.Tokens;
+
 namespace GatoMesh.Model;
 
 /// <summary>
@@ -14,6 +16,19 @@ public sealed record TokenBatchInputs(long[] Ids, long[] LocalPositions, float[]
 
     public int Count => Ids.Length;
     public int PatchCount => PatchRows.Length;
+
+    /// <summary>The tokens of an encoded buffer (a timestep, a context, a training sequence), copied.</summary>
+    public static TokenBatchInputs From(TokenBuffer buffer)
+    {
+        ArgumentNullException.ThrowIfNull(buffer);
+        var ids = new long[buffer.Count];
+        var local = new long[buffer.Count];
+        for (var i = 0; i < ids.Length; i++) (ids[i], local[i]) = (buffer.Ids[i], buffer.LocalPositions[i]);
+        var rows = new long[buffer.PatchCount];
+        var cols = new long[buffer.PatchCount];
+        for (var p = 0; p < rows.Length; p++) (rows[p], cols[p]) = (buffer.PatchRows[p], buffer.PatchColumns[p]);
+        return new TokenBatchInputs(ids, local, buffer.PatchPixels.ToArray(), rows, cols);
+    }
 
     /// <summary>Tokens without images.</summary>
     public static TokenBatchInputs Text(long[] ids, long[] localPositions) => new(ids, localPositions, [], [], []);
@@ -46,11 +61,4 @@ public sealed record TokenBatchInputs(long[] Ids, long[] LocalPositions, float[]
                 throw new InvalidModelInputException($"patch_cols[{p}]", PatchCols[p], $"must be in [0, {config.PatchBuckets})");
         }
     }
-}
-
-/// <summary>A model input out of range, naming the field and value.</summary>
-public sealed class InvalidModelInputException(string field, object? value, string reason)
-    : Exception($"model input '{field}' = {value}: {reason}")
-{
-    public string Field { get; } = field;
 }

@@ -44,19 +44,21 @@ public sealed class TrainStep(GatoModel model, AdamW optimizer, double maxGradie
         var n = (long)input.Batch * input.Length;
         if (batch.Targets.Length != n || batch.LossMask.Length != n)
             throw new InvalidModelInputException("targets", batch.Targets.Length, $"targets and loss mask need one entry per token ({n})");
+        var counted = new List<long>();
+        for (var i = 0; i < n; i++) if (batch.LossMask[i]) counted.Add(i);
         using var scope = DisposeScope.Begin();
         var device = model.Embed.Tokens.Weight.Device;
-        var logits = model.Logits(model.Forward(input)).View(n, model.Config.VocabSize);
-        var targets = Tensor.From<long>(batch.Targets, [n], device);
-        var (loss, _) = Functional.MaskedCrossEntropy(logits, targets, Tensor.From<bool>(batch.LossMask, [n], device));
+        var hidden = model.Forward(input).View(n, model.Config.Width);
+        // Scores only where the loss counts: the output projection is a large share of the compute,
+        // and most control tokens are observations. The mean is the same as masking full logits.
+        var m = counted.Count;
+        if (m == 0) return ((hidden.Sum() * 0.0).MoveToOuterScope(), 0, 0);
+        var logits = model.Logits(hidden.IndexSelect(0, Tensor.From<long>(counted.ToArray(), [m], device)));  // [m, Vt]
+        var targets = counted.Select(i => batch.Targets[i]).ToArray();
+        var (loss, _) = Functional.MaskedCrossEntropy(logits, Tensor.From<long>(targets, [m], device), Tensor.Ones([m], DType.Bool, device));
         var predicted = logits.ArgMax(-1).ToArray<long>();
-        int masked = 0, correct = 0;
-        for (var i = 0; i < n; i++)
-        {
-            if (!batch.LossMask[i]) continue;
-            masked++;
-            if (predicted[i] == batch.Targets[i]) correct++;
-        }
-        return (loss.MoveToOuterScope(), masked == 0 ? 0 : (double)correct / masked, masked);
+        var correct = 0;
+        for (var i = 0; i < m; i++) if (predicted[i] == targets[i]) correct++;
+        return (loss.MoveToOuterScope(), (double)correct / m, m);
     }
 }

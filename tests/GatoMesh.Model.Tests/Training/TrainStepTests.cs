@@ -70,6 +70,49 @@ public class TrainStepTests
         Assert.NotEqual(baseline.Loss, LossAndGradients(model, batch with { Targets = targets }).Loss);
     }
 
+    [Fact]
+    public void A_collated_sequence_computes_what_the_buffer_computes_alone()
+    {
+        var sequences = MixedDataset.Episodes(Config, episodes: 2, steps: 2, seed: 6);
+        var batch = TrainingBatch.Collate(sequences);
+        using var model = new GatoModel(Config, seed: 7);
+        using var scope = DisposeScope.Begin();
+        var batched = model.Forward(batch.Input);
+        for (var b = 0; b < sequences.Length; b++)
+        {
+            var alone = model.Forward(ModelInput.Single(TokenBatchInputs.From(sequences[b])));
+            Assert.True(alone.AllClose(batched.Narrow(0, b, 1).Narrow(1, 0, sequences[b].Count), 1e-4, 1e-4), $"sequence {b}");
+        }
+    }
+
+    [Fact]
+    public void A_batch_with_nothing_to_learn_has_zero_loss_and_leaves_the_weights_alone()
+    {
+        var batch = TrainingBatch.Collate(MixedDataset.Episodes(Config, episodes: 1, steps: 1, seed: 9));
+        batch = batch with { LossMask = new bool[batch.LossMask.Length] };
+        using var model = new GatoModel(Config, seed: 9);
+        using var optimizer = new AdamW(model.NamedParameters().Select(p => KeyValuePair.Create(p.Name, p.Tensor)),
+            new AdamWOptions { WeightDecay = 0 });
+        using var before = model.Embed.Tokens.Weight.Clone();
+        var result = new TrainStep(model, optimizer).Run(batch);
+        Assert.Equal((0.0, 0), (result.Loss, result.MaskedTokens));
+        Assert.True(before.AllClose(model.Embed.Tokens.Weight, 0, 0));
+    }
+
+    [Fact]
+    public void Dropout_acts_only_in_training_mode()
+    {
+        var config = Presets.Tiny with { Dropout = 0.5f };
+        using var model = new GatoModel(config, seed: 8);
+        var input = ModelInput.Single(SampleTokens.Random(config, 10, seed: 8));
+        using var scope = DisposeScope.Begin();
+        Assert.True(model.Forward(input).AllClose(model.Forward(input), 0, 0)); // a new model evaluates
+        model.Train();
+        Assert.False(model.Forward(input).AllClose(model.Forward(input)));
+        model.Eval();
+        Assert.True(model.Forward(input).AllClose(model.Forward(input), 0, 0));
+    }
+
     private static (double Loss, float[] Gradients) LossAndGradients(GatoModel model, TrainingBatch batch)
     {
         model.ZeroGrad();
