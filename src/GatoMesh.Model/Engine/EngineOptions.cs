@@ -1,0 +1,58 @@
+namespace GatoMesh.Model.Engine;
+
+/// <summary>
+/// Limits of the inference engine (vLLM's scheduler config, smaller). The KV pool is sized from
+/// <see cref="KvBlocks"/> when set, else from <see cref="KvBytes"/>: a block holds keys and values of
+/// <see cref="BlockSize"/> tokens in every layer (layers x 2 x BlockSize x heads x kv_size floats).
+/// </summary>
+public sealed record EngineOptions
+{
+    /// <summary>KV-cache memory budget in bytes (used when <see cref="KvBlocks"/> is null).</summary>
+    public long KvBytes { get; init; } = 256L << 20;
+
+    /// <summary>KV-cache size in blocks; overrides <see cref="KvBytes"/>.</summary>
+    public int? KvBlocks { get; init; }
+
+    public int BlockSize { get; init; } = 16;
+
+    /// <summary>Tokens per iteration (decode tokens plus prefill chunks).</summary>
+    public int TokenBudget { get; init; } = 512;
+
+    /// <summary>Sequences per iteration.</summary>
+    public int MaxSequences { get; init; } = 256;
+
+    /// <summary>Context window in tokens; null means the model's <see cref="GatoConfig.Context"/>.</summary>
+    public int? ContextWindow { get; init; }
+
+    /// <summary>libtorch intra-op threads set on the engine thread; null leaves the process setting.
+    /// MACHINE.md: 1 is fastest on 2 cores (OpenBLAS runs its own threads).</summary>
+    public int? TorchThreads { get; init; } = 1;
+
+    /// <summary>Threads (the engine thread and dedicated helpers) sharing the in-place attention of
+    /// decode rows; torch itself stays on <see cref="TorchThreads"/>.</summary>
+    public int AttentionThreads { get; init; } = Environment.ProcessorCount;
+
+    /// <summary>Bytes of one KV block for <paramref name="config"/>.</summary>
+    public long BlockBytes(GatoConfig config) => (long)config.Layers * 2 * BlockSize * config.AttentionWidth * sizeof(float);
+
+    internal int Blocks(GatoConfig config) => KvBlocks ?? (int)Math.Min(int.MaxValue, KvBytes / BlockBytes(config));
+
+    internal int Window(GatoConfig config) => ContextWindow ?? config.Context;
+
+    /// <summary>Checks every field against <paramref name="config"/>, naming the first one out of range.</summary>
+    internal void Validate(GatoConfig config)
+    {
+        if (BlockSize <= 0) throw new InvalidConfigException(nameof(BlockSize), BlockSize, "must be positive");
+        if (TokenBudget <= 0) throw new InvalidConfigException(nameof(TokenBudget), TokenBudget, "must be positive");
+        if (MaxSequences <= 0) throw new InvalidConfigException(nameof(MaxSequences), MaxSequences, "must be positive");
+        if (Window(config) <= 1) throw new InvalidConfigException(nameof(ContextWindow), Window(config), "must be at least 2 tokens");
+        if (AttentionThreads < 1) throw new InvalidConfigException(nameof(AttentionThreads), AttentionThreads, "must be at least 1");
+        if (TorchThreads is < 1) throw new InvalidConfigException(nameof(TorchThreads), TorchThreads, "must be at least 1");
+        // One full window must fit: the prompt ends in a partly used block, the timesteps start on a
+        // fresh one, and the oldest live timestep may start mid-block.
+        var needed = (Window(config) + BlockSize - 1) / BlockSize + 3;
+        if (Blocks(config) < needed)
+            throw new InvalidConfigException(KvBlocks is null ? nameof(KvBytes) : nameof(KvBlocks), KvBlocks ?? KvBytes,
+                $"the KV pool must hold one full context window ({needed} blocks of {BlockBytes(config)} bytes)");
+    }
+}

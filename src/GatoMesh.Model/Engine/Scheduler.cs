@@ -1,0 +1,300 @@
+using GatoMesh.Model.Kv;
+
+namespace GatoMesh.Model.Engine;
+
+/// <summary>
+/// The engine's sequence table and iteration planner (vLLM's scheduler + block manager split):
+/// admits requests, decides each iteration's batch — every ready decode token first, then prefill
+/// chunks in arrival order up to the token budget — reserves KV slots (evicting the least recently
+/// used sequence that is not in the batch when the pool is full), slides context windows, and turns
+/// sampled logits into fed-back tokens or finished actions. No torch: the model runner executes
+/// the plans. Owned by the engine thread.
+/// </summary>
+internal sealed class Scheduler
+{
+    private readonly GatoConfig config;
+    private readonly EngineOptions options;
+    private readonly int window;
+    private readonly EngineCounters counters;
+    private readonly Dictionary<string, EngineSequence> sequences = [];
+    private long iteration;
+    private long readyClock;
+
+    public Scheduler(GatoConfig config, EngineOptions options, EngineCounters counters)
+    {
+        this.config = config;
+        this.options = options;
+        this.counters = counters;
+        window = options.Window(config);
+        Allocator = new KvBlockAllocator(options.Blocks(config), options.BlockSize);
+        counters.TotalBlocks = Allocator.TotalBlocks;
+    }
+
+    public KvBlockAllocator Allocator { get; }
+    public int Window => window;
+    public bool HasWork => sequences.Values.Any(s => s.Segments.Count > 0);
+    public IReadOnlyDictionary<string, EngineSequence> Sequences => sequences;
+
+    /// <summary>Local position every action token takes (TOKENS.md: the table's last entry, 511).</summary>
+    private long ActionPosition => config.LocalPositions - 1;
+
+    /// <summary>
+    /// Takes a request onto its sequence. Answers at once (through the request's task) when the
+    /// engine does not hold the sequence at the caller's timestep or the request is refused.
+    /// </summary>
+    public void Admit(PendingAct act)
+    {
+        var request = act.Request;
+        sequences.TryGetValue(request.SequenceId, out var sequence);
+        if (sequence?.InFlight is not null)
+        {
+            Refuse(act, new InvalidActRequestException(nameof(request.SequenceId), request.SequenceId,
+                "a request for this sequence is already in progress"));
+            return;
+        }
+        var actions = request.ActionSpec.Count;
+        if (request.Context is { } context)
+        {
+            if (sequence is not null) Remove(sequence);
+            sequence = new EngineSequence(request.SequenceId, new SequenceCache(Allocator))
+            {
+                NextTimestep = request.Timestep,
+                OldestTimestep = request.Timestep - context.Timesteps.Count,
+            };
+            if (context.Prompt.Ids.Length > 0)
+                sequence.Segments.AddLast(new Segment { Tokens = context.Prompt, IsPrompt = true });
+            foreach (var past in context.Timesteps)
+            {
+                var tokens = Join(past.Observation, past.Actions);
+                sequence.Segments.AddLast(new Segment { Tokens = tokens, TimestepTokens = tokens.Ids.Length, ClosesTimestep = true });
+            }
+            sequences.Add(sequence.Id, sequence);
+        }
+        else if (sequence is null)
+        {
+            Miss(act, CacheMissReason.Unknown);
+            return;
+        }
+        else if (sequence.NextTimestep != request.Timestep)
+        {
+            Miss(act, CacheMissReason.TimestepMismatch);
+            return;
+        }
+        var promptTokens = request.Context?.Prompt.Ids.Length ?? sequence.Cache.PromptTokens;
+        var stepTokens = request.Observation.Ids.Length + actions;
+        if (promptTokens + stepTokens > window)
+        {
+            if (request.Context is not null) Remove(sequence);
+            Refuse(act, new InvalidActRequestException(nameof(request.Observation), request.Observation.Ids.Length,
+                $"the prompt ({promptTokens} tokens), the observation and {actions} action tokens exceed the context window of {window}"));
+            return;
+        }
+        sequence.Segments.AddLast(new Segment { Tokens = request.Observation, TimestepTokens = stepTokens, SampleAction = 0 });
+        sequence.InFlight = act;
+        sequence.LastUsed = iteration;
+        if (sequence.Segments.Count == 1 || request.Context is not null) sequence.ReadySince = ++readyClock;
+        counters.Sequences = sequences.Count;
+    }
+
+    /// <summary>Plans the next iteration; empty when no sequence has work that fits.</summary>
+    public BatchPlan Schedule()
+    {
+        iteration++;
+        var plan = new BatchPlan();
+        var inPlan = new HashSet<EngineSequence>();
+        var budget = options.TokenBudget;
+        var ready = sequences.Values.Where(s => s.Segments.Count > 0)
+            .OrderBy(s => s.Segments.First!.Value.IsDecode ? 0 : 1).ThenBy(s => s.ReadySince).ToList();
+        foreach (var sequence in ready)
+        {
+            if (budget == 0 || plan.Chunks.Count == options.MaxSequences) break;
+            if (!sequences.ContainsKey(sequence.Id)) continue; // evicted for an earlier chunk of this plan
+            inPlan.Add(sequence);
+            var chunk = PlanChunk(sequence, budget, inPlan);
+            if (chunk is null)
+            {
+                inPlan.Remove(sequence);
+                continue;
+            }
+            budget -= chunk.Count;
+            sequence.LastUsed = iteration;
+            plan.Chunks.Add(chunk);
+        }
+        counters.UsedBlocks = Allocator.UsedBlocks;
+        counters.Sequences = sequences.Count;
+        if (plan.IsEmpty && ready.Count > 0)
+        {
+            // Every other sequence was evictable (none is in the batch), yet the first one does not
+            // fit: it never will.
+            var stuck = ready[0];
+            Fail(stuck, new InvalidOperationException($"sequence '{stuck.Id}' does not fit in the KV pool of {Allocator.TotalBlocks} blocks"));
+        }
+        return plan;
+    }
+
+    private PlannedChunk? PlanChunk(EngineSequence sequence, int budget, HashSet<EngineSequence> inPlan)
+    {
+        var chunk = new PlannedChunk(sequence) { IsDecode = sequence.Segments.First!.Value.IsDecode };
+        while (budget > 0 && sequence.Segments.First is { } node)
+        {
+            var segment = node.Value;
+            if (segment.Offset == 0 && segment.TimestepTokens is { } stepTokens && sequence.Cache.Tokens + stepTokens > window)
+            {
+                // Dropping happens only at the start of a sequence's chunk, so every token attends
+                // over the same live slots however the work is split into iterations.
+                if (chunk.Count > 0) break;
+                while (sequence.Cache.Tokens + stepTokens > window && sequence.Cache.TimestepLengths.Count > 0)
+                {
+                    sequence.Cache.DropOldestTimestep();
+                    sequence.OldestTimestep++;
+                }
+            }
+            var take = Math.Min(segment.Remaining, budget);
+            if (!Reserve(sequence, segment.IsPrompt, take, chunk.NewSlots, inPlan)) break;
+            chunk.Pieces.Add((segment, segment.Offset, take));
+            segment.Offset += take;
+            budget -= take;
+            if (segment.Remaining > 0) break;
+            sequence.Segments.RemoveFirst();
+            if (segment.ClosesTimestep) sequence.Cache.EndTimestep();
+            if (segment.SampleAction >= 0)
+            {
+                chunk.SampleAction = segment.SampleAction;
+                chunk.SampleRange = sequence.InFlight!.Request.ActionSpec[segment.SampleAction];
+                break; // what follows depends on the sampled token
+            }
+        }
+        if (chunk.Count == 0) return null;
+        var live = new List<long>(sequence.Cache.Tokens);
+        sequence.Cache.LiveSlots(live);
+        chunk.KeySlots = [.. live];
+        return chunk;
+    }
+
+    /// <summary>Reserves slots, evicting least recently used sequences outside the plan (idle ones
+    /// first) while the pool is short. False when nothing more can be evicted.</summary>
+    private bool Reserve(EngineSequence sequence, bool prompt, int tokens, List<long> slots, HashSet<EngineSequence> inPlan)
+    {
+        while (!(prompt ? sequence.Cache.TryAppendPrompt(tokens, slots) : sequence.Cache.TryAppend(tokens, slots)))
+        {
+            var victim = sequences.Values.Where(s => !inPlan.Contains(s) && s.Cache.Blocks > 0)
+                .OrderBy(s => s.InFlight is null ? 0 : 1).ThenBy(s => s.LastUsed).FirstOrDefault();
+            if (victim is null) return false;
+            counters.Evictions++;
+            Remove(victim, CacheMissReason.Evicted);
+        }
+        return true;
+    }
+
+    /// <summary>Applies the sampled logits of the plan's sampling chunks (in plan order): feeds each
+    /// token back, or finishes the action.</summary>
+    public void ApplySamples(BatchPlan plan, IReadOnlyList<float[]> logits)
+    {
+        var k = 0;
+        foreach (var chunk in plan.Chunks)
+        {
+            if (chunk.IsDecode) counters.DecodeTokens += chunk.Count;
+            else counters.PrefillTokens += chunk.Count;
+            if (chunk.SampleAction < 0) continue;
+            var row = logits[k++];
+            var sequence = chunk.Sequence;
+            var act = sequence.InFlight!;
+            var index = chunk.SampleAction;
+            var token = ActionSampler.Sample(row, chunk.SampleRange.Lo, act.Request.Sampling, act.Request.Timestep, index);
+            act.Actions[index] = token;
+            var last = index == act.Actions.Length - 1;
+            // The last action token's keys are written in a later iteration, after the answer is
+            // out: the agent's next observation is on its way meanwhile.
+            sequence.Segments.AddFirst(new Segment
+            {
+                Tokens = Single(token),
+                SampleAction = last ? -1 : index + 1,
+                ClosesTimestep = last,
+            });
+            sequence.ReadySince = ++readyClock;
+            if (!last) continue;
+            sequence.InFlight = null;
+            sequence.NextTimestep = act.Request.Timestep + 1;
+            act.Cancellation.Dispose();
+            counters.ActionsCompleted++;
+            act.Completion.TrySetResult(new ActResult.Action([.. act.Actions], sequence.OldestTimestep));
+        }
+        counters.Iterations++;
+        counters.LastBatchTokens = plan.Tokens;
+        counters.LastBatchSequences = plan.Chunks.Count;
+        counters.UsedBlocks = Allocator.UsedBlocks;
+    }
+
+    /// <summary>Drops the sequence and its blocks; its request in progress (if any) gets a cache miss.</summary>
+    public void Release(string sequenceId)
+    {
+        if (sequences.TryGetValue(sequenceId, out var sequence)) Remove(sequence, CacheMissReason.Evicted);
+    }
+
+    /// <summary>Drops every sequence (a model swap invalidates every cached key and value).</summary>
+    public void ReleaseAll()
+    {
+        foreach (var sequence in sequences.Values.ToList()) Remove(sequence, CacheMissReason.Evicted);
+    }
+
+    /// <summary>Cancels the sequence's request if it is still <paramref name="act"/>; the sequence is
+    /// dropped (its cache may hold a half-appended timestep).</summary>
+    public void Cancel(string sequenceId, PendingAct act)
+    {
+        if (!sequences.TryGetValue(sequenceId, out var sequence) || sequence.InFlight != act) return;
+        sequence.InFlight = null;
+        Remove(sequence);
+        act.Completion.TrySetCanceled();
+    }
+
+    /// <summary>The forward pass failed: every sequence in it is dropped and its request faulted.</summary>
+    public void Fail(BatchPlan plan, Exception error)
+    {
+        foreach (var chunk in plan.Chunks) Fail(chunk.Sequence, error);
+    }
+
+    private void Fail(EngineSequence sequence, Exception error)
+    {
+        var act = sequence.InFlight;
+        sequence.InFlight = null;
+        Remove(sequence);
+        if (act is null) return;
+        counters.Failures++;
+        act.Cancellation.Dispose();
+        act.Completion.TrySetException(error);
+    }
+
+    private void Remove(EngineSequence sequence, CacheMissReason? missReason = null)
+    {
+        sequence.Cache.Release();
+        sequences.Remove(sequence.Id);
+        counters.Sequences = sequences.Count;
+        counters.UsedBlocks = Allocator.UsedBlocks;
+        if (sequence.InFlight is { } act && missReason is { } reason)
+        {
+            sequence.InFlight = null;
+            Miss(act, reason);
+        }
+    }
+
+    private void Miss(PendingAct act, CacheMissReason reason)
+    {
+        counters.CacheMisses++;
+        act.Cancellation.Dispose();
+        act.Completion.TrySetResult(new ActResult.CacheMiss(act.Request.SequenceId, reason));
+    }
+
+    private void Refuse(PendingAct act, Exception error)
+    {
+        counters.Failures++;
+        act.Cancellation.Dispose();
+        act.Completion.TrySetException(error);
+    }
+
+    private TokenBatchInputs Single(long token) => new([token], [ActionPosition], [], [], []);
+
+    private TokenBatchInputs Join(TokenBatchInputs observation, long[] actions) => new(
+        [.. observation.Ids, .. actions],
+        [.. observation.LocalPositions, .. Enumerable.Repeat(ActionPosition, actions.Length)],
+        observation.Patches, observation.PatchRows, observation.PatchCols);
+}

@@ -1,0 +1,70 @@
+using GatoMesh.Model.Engine;
+using GatoMesh.Torch;
+
+namespace GatoMesh.Model.Tests.Engine;
+
+/// <summary>
+/// The engine's scheduler and model runner driven synchronously on the test thread, recording the
+/// restricted logits of every sampled action token: what the logit-level invariants compare.
+/// </summary>
+internal sealed class EngineHarness : IDisposable
+{
+    private readonly Scheduler scheduler;
+    private readonly ModelRunner runner;
+
+    public EngineHarness(GatoModel model, EngineOptions options)
+    {
+        options.Validate(model.Config);
+        scheduler = new Scheduler(model.Config, options, Counters);
+        runner = new ModelRunner(model, scheduler.Allocator.TotalBlocks * options.BlockSize, workers);
+    }
+
+    public EngineCounters Counters { get; } = new();
+
+    /// <summary>Two attention threads, so the row split is exercised whatever the machine.</summary>
+    private readonly AttentionWorkers workers = new(2);
+    internal Scheduler Scheduler => scheduler;
+
+    /// <summary>Logits per (sequence, timestep, action index).</summary>
+    public Dictionary<(string Sequence, long Timestep, int Action), float[]> Logits { get; } = [];
+
+    /// <summary>Largest number of sequences seen in one iteration.</summary>
+    public int MaxBatchSequences { get; private set; }
+
+    public Task<ActResult> Submit(ActRequest request)
+    {
+        var act = new PendingAct(request, new TaskCompletionSource<ActResult>());
+        scheduler.Admit(act);
+        return act.Completion.Task;
+    }
+
+    /// <summary>Runs iterations until no sequence has work left.</summary>
+    public void RunUntilIdle()
+    {
+        while (true)
+        {
+            var plan = scheduler.Schedule();
+            if (plan.IsEmpty) return;
+            MaxBatchSequences = Math.Max(MaxBatchSequences, plan.Chunks.Count);
+            List<float[]> logits;
+            using (DisposeScope.Begin())
+            using (new NoGradScope())
+                logits = runner.Run(plan);
+            var k = 0;
+            foreach (var chunk in plan.Chunks.Where(c => c.SampleAction >= 0))
+                Logits[(chunk.Sequence.Id, chunk.Sequence.InFlight!.Request.Timestep, chunk.SampleAction)] = logits[k++];
+            scheduler.ApplySamples(plan, logits);
+        }
+    }
+
+    /// <summary>Submits and runs one request to completion.</summary>
+    public ActResult Act(ActRequest request)
+    {
+        var result = Submit(request);
+        RunUntilIdle();
+        Assert.True(result.IsCompleted, "the request finished once the engine went idle");
+        return result.Result;
+    }
+
+    public void Dispose() => workers.Dispose();
+}
