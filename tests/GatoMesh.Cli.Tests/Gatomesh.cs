@@ -40,16 +40,31 @@ internal static class Gatomesh
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
         var deadline = run.Deadline ?? DefaultDeadline;
-        if (!process.WaitForExit(deadline))
+        var clock = Stopwatch.StartNew();
+        // The deadline covers the output too: a process left behind holding the pipes would otherwise hang the read.
+        var finished = process.WaitForExit(deadline)
+                       && Task.WaitAll([stdout, stderr], Max(deadline - clock.Elapsed, TimeSpan.FromSeconds(5)));
+        if (!finished)
         {
-            process.Kill(entireProcessTree: true);
-            process.WaitForExit();
+            try
+            {
+                process.Kill(entireProcessTree: true);
+            }
+            catch (InvalidOperationException)
+            {
+                // It exited between the check and the kill; whatever holds its pipes is not its child anymore.
+            }
+            Task.WaitAll([stdout, stderr], TimeSpan.FromSeconds(10));
             Assert.Fail($"gatomesh {string.Join(' ', run.Args)} still ran after {deadline.TotalSeconds:F0} s; killed.\n" +
-                        $"stdout:\n{stdout.Result}\nstderr:\n{stderr.Result}");
+                        $"stdout:\n{Text(stdout)}\nstderr:\n{Text(stderr)}");
         }
         process.WaitForExit();
         return new CliResult(run.Args, process.ExitCode, stdout.Result, stderr.Result);
     }
+
+    private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
+
+    private static string Text(Task<string> output) => output.IsCompletedSuccessfully ? output.Result : "(still held open by another process)";
 
     private static string FindRepositoryRoot()
     {
