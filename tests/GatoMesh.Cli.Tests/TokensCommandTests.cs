@@ -81,7 +81,7 @@ public sealed class TokensCommandTests
             "--spec", Gatomesh.Example("arm.spec.json"),
             "--observation", Gatomesh.Example("arm.observation.json"), "--json");
 
-        result.AssertFailsNaming("text_model", "sawyer-stack", "SentencePiece");
+        result.AssertFailsNaming("--text-model", "sawyer-stack", "instruction");
     }
 
     [Fact]
