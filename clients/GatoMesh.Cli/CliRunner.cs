@@ -8,10 +8,17 @@ internal static class CliRunner
 {
     public static int Run(RootCommand root, string[] args)
     {
-        var config = new InvocationConfiguration { EnableDefaultExceptionHandler = false };
+        var parsed = root.Parse(args);
+        // A parse error (unknown or missing option) prints its message and the command's help; both go to
+        // stderr, so stdout stays empty on failure and `--json` output is never help text.
+        var config = new InvocationConfiguration
+        {
+            EnableDefaultExceptionHandler = false,
+            Output = parsed.Errors.Count > 0 ? Console.Error : Console.Out,
+        };
         try
         {
-            return root.Parse(args).Invoke(config);
+            return parsed.Invoke(config);
         }
         catch (Exception e)
         {

@@ -5,7 +5,7 @@ namespace GatoMesh.Cli;
 
 /// <summary>
 /// Where the local cluster's pieces live in a GatoMesh checkout: the state directory (.gatomesh at the
-/// repository root, which git ignores) and the silo executable. The silo is, for now, the runtime's test
+/// repository root, which git ignores, unless GATOMESH_STATE_DIR names another) and the silo executable. The silo is, for now, the runtime's test
 /// silo (tests/GatoMesh.Runtime.TestSilo); it becomes silos/GatoMesh.Silo once that host exists, with the
 /// same command line.
 /// </summary>
@@ -22,7 +22,14 @@ internal static class ClusterLayout
         Above(Directory.GetCurrentDirectory()) ?? Above(AppContext.BaseDirectory)
         ?? throw new LocalClusterException($"no GatoMesh checkout (GatoMesh.sln) above {Directory.GetCurrentDirectory()} or {AppContext.BaseDirectory}");
 
-    public static string StateDirectory(string root) => Path.Combine(root, ".gatomesh");
+    /// <summary>Environment variable naming another state directory, so a test (or a second developer
+    /// cluster) keeps its record and logs apart from the checkout's .gatomesh/.</summary>
+    public const string StateDirectoryVariable = "GATOMESH_STATE_DIR";
+
+    public static string StateDirectory(string root) =>
+        Environment.GetEnvironmentVariable(StateDirectoryVariable) is { Length: > 0 } chosen
+            ? Path.GetFullPath(chosen)
+            : Path.Combine(root, ".gatomesh");
 
     private const string SiloProject = "tests/GatoMesh.Runtime.TestSilo/GatoMesh.Runtime.TestSilo.csproj";
 
