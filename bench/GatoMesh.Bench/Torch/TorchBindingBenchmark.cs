@@ -17,7 +17,7 @@ internal static class TorchBindingBenchmark
     public static int Run(string[] args)
     {
         var threads = args.Length > 0 ? int.Parse(args[0]) : 1;
-        const int addIterations = 200_000, matmulIterations = 10, rounds = 3;
+        const int addIterations = 200_000, matmulIterations = 10, rounds = 5;
         var baseline = Path.Combine(BenchResults.RepoRoot(), "bench", "native", "build", "torch_baseline");
         if (!File.Exists(baseline))
             throw new FileNotFoundException("build the C++ baseline first (bench/run.sh torch does)", baseline);
