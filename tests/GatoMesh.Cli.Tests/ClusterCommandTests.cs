@@ -1,5 +1,3 @@
-using System.Net;
-using System.Net.Sockets;
 using System.Text.Json;
 
 namespace GatoMesh.Cli.Tests;
@@ -19,7 +17,7 @@ public sealed class ClusterCommandTests
     {
         using var state = new TempDirectory();
         var environment = new Dictionary<string, string> { ["GATOMESH_STATE_DIR"] = state.Path };
-        var basePort = FreePortBlock(4);
+        var basePort = LoopbackPorts.FreeBlock(4);
         JsonElement up;
         int[] pids;
         CliResult down;
@@ -72,34 +70,5 @@ public sealed class ClusterCommandTests
         {
             return false;
         }
-    }
-
-    /// <summary>The first of <paramref name="count"/> consecutive loopback ports that are free now, from a
-    /// random start, so parallel test runs on this machine do not meet on the default 11111.</summary>
-    private static int FreePortBlock(int count)
-    {
-        for (var attempt = 0; attempt < 200; attempt++)
-        {
-            var start = Random.Shared.Next(20_000, 60_000);
-            var listeners = new List<TcpListener>();
-            try
-            {
-                for (var port = start; port < start + count; port++)
-                {
-                    var listener = new TcpListener(IPAddress.Loopback, port);
-                    listener.Start();
-                    listeners.Add(listener);
-                }
-                return start;
-            }
-            catch (SocketException)
-            {
-            }
-            finally
-            {
-                listeners.ForEach(l => l.Stop());
-            }
-        }
-        throw new InvalidOperationException($"no {count} consecutive free loopback ports found");
     }
 }

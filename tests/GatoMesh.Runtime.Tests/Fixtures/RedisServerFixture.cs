@@ -40,7 +40,7 @@ public sealed class RedisServer : IAsyncDisposable
         // Another process can take the port between our probe and redis' bind; then redis exits and we try another.
         for (var attempt = 1; ; attempt++)
         {
-            var port = FreeLoopbackPort();
+            var port = LoopbackPorts.Free();
             var output = new StringBuilder();
             var process = Launch(port, ownerProcessId, output);
             var server = new RedisServer(process, port);
@@ -168,15 +168,6 @@ public sealed class RedisServer : IAsyncDisposable
     {
         lock (output)
             return output.ToString();
-    }
-
-    private static int FreeLoopbackPort()
-    {
-        var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
-        return port;
     }
 
     private static class Signals

@@ -29,7 +29,7 @@ public sealed class LocalClusterLauncherTests : IDisposable
         Silos = silos,
         SiloAssembly = siloAssembly,
         StateDirectory = _state,
-        BasePort = basePort == 0 ? FreePortBlock(2 * silos) : basePort,
+        BasePort = basePort == 0 ? LoopbackPorts.FreeBlock(2 * silos) : basePort,
         StartTimeout = TimeSpan.FromSeconds(60),
         StopGrace = TimeSpan.FromSeconds(5),
     };
@@ -251,34 +251,5 @@ public sealed class LocalClusterLauncherTests : IDisposable
         {
             return false;
         }
-    }
-
-    /// <summary>The first port of <paramref name="count"/> consecutive free loopback ports.</summary>
-    private static int FreePortBlock(int count)
-    {
-        for (var attempt = 0; attempt < 100; attempt++)
-        {
-            var start = Random.Shared.Next(20000, 30000);
-            var listeners = new List<TcpListener>();
-            try
-            {
-                for (var p = start; p < start + count; p++)
-                {
-                    var listener = new TcpListener(IPAddress.Loopback, p);
-                    listener.Start();
-                    listeners.Add(listener);
-                }
-                return start;
-            }
-            catch (SocketException)
-            {
-                // One of them is taken: try another block.
-            }
-            finally
-            {
-                listeners.ForEach(l => l.Stop());
-            }
-        }
-        throw new InvalidOperationException("no block of free loopback ports");
     }
 }

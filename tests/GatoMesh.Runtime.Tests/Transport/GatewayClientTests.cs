@@ -26,7 +26,7 @@ public sealed class GatewayClientTests
     {
         await using var silo = await SiloHost.StartAsync(new SiloOptions());
         // The first gateway in the list refuses connections: the client must move on to the live one.
-        int deadPort = FreePort();
+        int deadPort = LoopbackPorts.Free();
         await using var client = new ClusterClient(new ClientOptions { Gateways = [$"127.0.0.1:{deadPort}", $"127.0.0.1:{silo.GatewayPort}"] });
         for (int i = 0; i < 5; i++)
             Assert.Equal($"k{i}:hi", await client.GetGrain<ICounterGrain>($"k{i}").Echo("hi"));
@@ -48,14 +48,5 @@ public sealed class GatewayClientTests
         }
         Assert.Contains(inFlight, c => c.IsFaulted);
         await Assert.ThrowsAsync<SiloUnavailableException>(() => probe.Enter(1));
-    }
-
-    private static int FreePort()
-    {
-        var l = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
-        l.Start();
-        int port = ((System.Net.IPEndPoint)l.LocalEndpoint).Port;
-        l.Stop();
-        return port;
     }
 }

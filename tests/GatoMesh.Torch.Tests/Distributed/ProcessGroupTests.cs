@@ -1,5 +1,3 @@
-using System.Net;
-using System.Net.Sockets;
 using System.Reflection;
 using GatoMesh.Torch.Distributed;
 
@@ -15,7 +13,7 @@ public class ProcessGroupTests
     [Fact]
     public async Task Two_processes_all_reduce_broadcast_barrier_and_all_gather_over_Gloo()
     {
-        var port = FreeLoopbackPort();
+        var port = LoopbackPorts.Free();
         using var peer = StartWorker("collectives", port);
 
         var rank0 = Task.Run(() =>
@@ -55,7 +53,7 @@ public class ProcessGroupTests
     [Fact]
     public async Task A_peer_that_leaves_surfaces_as_a_TorchException_not_a_crash()
     {
-        var port = FreeLoopbackPort();
+        var port = LoopbackPorts.Free();
         using var peer = StartWorker("leave", port);
         using var group = await Task.Run(() => ProcessGroup.Create(Host, port, 0, 2, TimeSpan.FromSeconds(20))).WaitAsync(Deadline);
         var (code, _, errors) = await peer.WaitAsync(Deadline);
@@ -69,14 +67,14 @@ public class ProcessGroupTests
     [Fact]
     public void Joining_a_group_nobody_else_joins_times_out_with_c10ds_message()
     {
-        var e = Assert.Throws<TorchException>(() => ProcessGroup.Create(Host, FreeLoopbackPort(), 0, 2, TimeSpan.FromSeconds(2)));
+        var e = Assert.Throws<TorchException>(() => ProcessGroup.Create(Host, LoopbackPorts.Free(), 0, 2, TimeSpan.FromSeconds(2)));
         Assert.Contains("Timeout", e.Message); // "Socket Timeout" from the TCPStore rendezvous
     }
 
     [Fact]
     public void A_group_of_one_reduces_to_itself()
     {
-        using var group = ProcessGroup.Create(Host, FreeLoopbackPort(), 0, 1, Deadline);
+        using var group = ProcessGroup.Create(Host, LoopbackPorts.Free(), 0, 1, Deadline);
         using var t = Tensor.From<float>([2f, 6f]);
         group.AllReduce(t, ReduceOp.Average);
         Assert.Equal([2f, 6f], t.ToArray<float>());
@@ -106,12 +104,5 @@ public class ProcessGroupTests
         Assert.True(File.Exists(worker), $"the worker was not built at {worker}");
         var dotnet = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet";
         return ChildProcess.Start(dotnet, worker, mode, Host, port.ToString(), "1", "2");
-    }
-
-    private static int FreeLoopbackPort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }
