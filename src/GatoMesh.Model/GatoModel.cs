@@ -23,15 +23,26 @@ public sealed class GatoModel : Module
         ArgumentNullException.ThrowIfNull(config);
         Config = config.Validate();
         using var generator = new Generator(seed);
+        DropoutGenerator = new Generator(seed ^ DropoutSeedSalt, device);
         Embed = RegisterModule("embed", new TokenEmbedding(config, generator, device));
         blocks = RegisterModule("blocks", new ModuleList<TransformerBlock>(
-            Enumerable.Range(0, config.Layers).Select(_ => new TransformerBlock(config, generator, device))));
+            Enumerable.Range(0, config.Layers).Select(_ => new TransformerBlock(config, generator, DropoutGenerator, device))));
         FinalNorm = RegisterModule("final_norm", new LayerNorm(config.Width, config.LayerNormEps, device: device));
         Initialization.Apply(this, generator);
         Eval();
     }
 
     public GatoConfig Config { get; }
+
+    /// <summary>Every dropout mask of this model draws from this generator, never from libtorch's global
+    /// one, so a trainer that reseeds it per step gets masks that are a function of the step alone
+    /// (exact resume) whatever else in the process draws random numbers.</summary>
+    public Generator DropoutGenerator { get; }
+
+    private const ulong DropoutSeedSalt = 0x9E3779B97F4A7C15;
+
+    protected override void DisposeOwned() => DropoutGenerator.Dispose();
+
     public TokenEmbedding Embed { get; }
     public IReadOnlyList<TransformerBlock> Blocks => blocks;
     public LayerNorm FinalNorm { get; }

@@ -167,8 +167,8 @@ public sealed class Trainer : IDisposable
     /// <summary>One optimizer step on this step's batch; returns its loss.</summary>
     double TrainOne()
     {
-        // Dropout draws from the default generator: seeding it per step makes the masks a function of the step.
-        Torch.Torch.ManualSeed(Tokens.SeededRandom.For(options.Seed ^ DropoutSalt, Step).NextUInt64());
+        // Reseeding the model's dropout generator per step makes the masks a function of the step.
+        Model.DropoutGenerator.ManualSeed(Tokens.SeededRandom.For(options.Seed ^ DropoutSalt, Step).NextUInt64());
         for (var b = 0; b < buffers.Length; b++)
             data.Build(Step * options.BatchSize + b, buffers[b]);
         optimizer.LearningRate = schedule.At(Step);

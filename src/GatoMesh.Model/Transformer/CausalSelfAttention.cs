@@ -13,13 +13,13 @@ public sealed class CausalSelfAttention : Module
 {
     private readonly Dropout dropout;
 
-    internal CausalSelfAttention(GatoConfig config, Generator generator, Device? device)
+    internal CausalSelfAttention(GatoConfig config, Generator generator, Generator dropoutGenerator, Device? device)
     {
         Heads = config.Heads;
         KvSize = config.KvSize;
         Qkv = RegisterModule("qkv", new Linear(config.Width, 3L * config.AttentionWidth, generator: generator, device: device));
         Out = RegisterModule("out", new Linear(config.AttentionWidth, config.Width, generator: generator, device: device));
-        dropout = RegisterModule("dropout", new Dropout(config.Dropout));
+        dropout = RegisterModule("dropout", new Dropout(config.Dropout, dropoutGenerator));
     }
 
     public int Heads { get; }

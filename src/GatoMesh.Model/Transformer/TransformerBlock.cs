@@ -12,13 +12,13 @@ public sealed class TransformerBlock : Module
 {
     private readonly Dropout dropout;
 
-    internal TransformerBlock(GatoConfig config, Generator generator, Device? device)
+    internal TransformerBlock(GatoConfig config, Generator generator, Generator dropoutGenerator, Device? device)
     {
         Ln1 = RegisterModule("ln1", new LayerNorm(config.Width, config.LayerNormEps, device: device));
-        Attention = RegisterModule("attn", new CausalSelfAttention(config, generator, device));
+        Attention = RegisterModule("attn", new CausalSelfAttention(config, generator, dropoutGenerator, device));
         Ln2 = RegisterModule("ln2", new LayerNorm(config.Width, config.LayerNormEps, device: device));
         Mlp = RegisterModule("mlp", new FeedForward(config, generator, device));
-        dropout = RegisterModule("dropout", new Dropout(config.Dropout));
+        dropout = RegisterModule("dropout", new Dropout(config.Dropout, dropoutGenerator));
     }
 
     public LayerNorm Ln1 { get; }

@@ -87,8 +87,12 @@ public abstract class Module : IDisposable
         disposed = true;
         foreach (var (_, tensor) in parameters) tensor.Dispose();
         foreach (var (_, child) in children) child.Dispose();
+        DisposeOwned();
         GC.SuppressFinalize(this);
     }
+
+    /// <summary>Frees native objects a module owns besides its parameters and children (e.g. a generator).</summary>
+    protected virtual void DisposeOwned() { }
 
     /// <summary>A freshly initialized CPU tensor moved to <paramref name="device"/> (initializers draw on the
     /// CPU so a seed gives the same weights on every device).</summary>

@@ -113,6 +113,22 @@ public class TrainStepTests
         Assert.True(model.Forward(input).AllClose(model.Forward(input), 0, 0));
     }
 
+    [Fact]
+    public void Dropout_masks_come_from_the_models_own_generator_not_the_global_one()
+    {
+        var config = Presets.Tiny with { Dropout = 0.5f };
+        using var model = new GatoModel(config, seed: 8);
+        var input = ModelInput.Single(SampleTokens.Random(config, 10, seed: 8));
+        using var scope = DisposeScope.Begin();
+        model.Train();
+        model.DropoutGenerator.ManualSeed(5);
+        Torch.Torch.ManualSeed(1);
+        var first = model.Forward(input);
+        model.DropoutGenerator.ManualSeed(5);
+        Torch.Torch.ManualSeed(2); // another user of the global generator must not shift the masks
+        Assert.True(first.AllClose(model.Forward(input), 0, 0));
+    }
+
     private static (double Loss, float[] Gradients) LossAndGradients(GatoModel model, TrainingBatch batch)
     {
         model.ZeroGrad();

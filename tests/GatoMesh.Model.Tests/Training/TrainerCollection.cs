@@ -1,11 +1,10 @@
 namespace GatoMesh.Model.Tests;
 
 /// <summary>
-/// Trainer tests run alone: dropout draws from libtorch's process-wide default generator, which the
-/// trainer reseeds every step (exact resume depends on it), so no other test may draw from it or
-/// reseed it meanwhile. The gatomesh process runs one trainer and nothing else, as here.
+/// Trainer tests share one generated dataset. They need not run alone: dropout draws from each model's
+/// own generator, so tests running beside them cannot shift a trainer's masks (exact resume).
 /// </summary>
-[CollectionDefinition(Name, DisableParallelization = true)]
+[CollectionDefinition(Name)]
 public sealed class TrainerCollection : ICollectionFixture<TrainerDataset>
 {
     public const string Name = "trainer";
