@@ -25,4 +25,7 @@ public enum CacheMissReason
     TimestepMismatch,
     /// <summary>The sequence was evicted or released while this request was in progress.</summary>
     Evicted,
+    /// <summary>The window had to slide and <see cref="EngineOptions.ExactSlidingWindow"/> is on: resend
+    /// the context; the engine keeps the newest timesteps that fit and recomputes them.</summary>
+    WindowSlid,
 }

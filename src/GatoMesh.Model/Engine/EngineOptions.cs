@@ -24,6 +24,16 @@ public sealed record EngineOptions
     /// <summary>Context window in tokens; null means the model's <see cref="GatoConfig.Context"/>.</summary>
     public int? ContextWindow { get; init; }
 
+    /// <summary>
+    /// How a full window slides (docs/ENGINE.md, "Context window"). False (default, ARCHITECTURE.md):
+    /// drop the oldest timesteps' cached blocks and recompute nothing; exact in the first block, while
+    /// deeper blocks keep what kept tokens attended before the drop. True: answer
+    /// <see cref="CacheMissReason.WindowSlid"/> instead, so the caller resends its context, which the
+    /// engine trims to the window before prefilling: every action then equals a full recompute on the
+    /// slid window in every block, at the cost of one window prefill per slide.
+    /// </summary>
+    public bool ExactSlidingWindow { get; init; }
+
     /// <summary>libtorch intra-op threads set on the engine thread; null leaves the process setting.
     /// MACHINE.md: 1 is fastest on 2 cores (OpenBLAS runs its own threads).</summary>
     public int? TorchThreads { get; init; } = 1;

@@ -56,14 +56,17 @@ internal sealed class Scheduler
         if (request.Context is { } context)
         {
             if (sequence is not null) Remove(sequence);
+            var kept = options.ExactSlidingWindow
+                ? KeptTimesteps(context, request.Observation.Ids.Length + actions)
+                : context.Timesteps;
             sequence = new EngineSequence(request.SequenceId, new SequenceCache(Allocator))
             {
                 NextTimestep = request.Timestep,
-                OldestTimestep = request.Timestep - context.Timesteps.Count,
+                OldestTimestep = request.Timestep - kept.Count,
             };
             if (context.Prompt.Ids.Length > 0)
                 sequence.Segments.AddLast(new Segment { Tokens = context.Prompt, IsPrompt = true });
-            foreach (var past in context.Timesteps)
+            foreach (var past in kept)
             {
                 var tokens = Join(past.Observation, past.Actions);
                 sequence.Segments.AddLast(new Segment { Tokens = tokens, TimestepTokens = tokens.Ids.Length, ClosesTimestep = true });
@@ -126,8 +129,9 @@ internal sealed class Scheduler
         {
             // Every other sequence was evictable (none is in the batch), yet the first one does not
             // fit: it never will.
-            var stuck = ready[0];
-            Fail(stuck, new InvalidOperationException($"sequence '{stuck.Id}' does not fit in the KV pool of {Allocator.TotalBlocks} blocks"));
+            // (Sequences answered WindowSlid in this plan are gone and not stuck.)
+            if (ready.FirstOrDefault(s => sequences.ContainsKey(s.Id)) is { } stuck)
+                Fail(stuck, new InvalidOperationException($"sequence '{stuck.Id}' does not fit in the KV pool of {Allocator.TotalBlocks} blocks"));
         }
         return plan;
     }
@@ -143,6 +147,12 @@ internal sealed class Scheduler
                 // Dropping happens only at the start of a sequence's chunk, so every token attends
                 // over the same live slots however the work is split into iterations.
                 if (chunk.Count > 0) break;
+                if (options.ExactSlidingWindow && sequence.Cache.TimestepLengths.Count > 0)
+                {
+                    // Recompute instead: the caller resends its context, trimmed to the window at admission.
+                    Remove(sequence, CacheMissReason.WindowSlid);
+                    return null;
+                }
                 while (sequence.Cache.Tokens + stepTokens > window && sequence.Cache.TimestepLengths.Count > 0)
                 {
                     sequence.Cache.DropOldestTimestep();
@@ -262,6 +272,20 @@ internal sealed class Scheduler
         counters.Failures++;
         act.Cancellation.Dispose();
         act.Completion.TrySetException(error);
+    }
+
+    /// <summary>The newest whole timesteps of <paramref name="context"/> that fit the window beside the
+    /// prompt and the new step (exact sliding: the dropped ones are never computed).</summary>
+    private IReadOnlyList<CompletedTimestep> KeptTimesteps(SequenceContext context, int stepTokens)
+    {
+        var tokens = context.Prompt.Ids.Length + stepTokens + context.Timesteps.Sum(t => t.Observation.Ids.Length + t.Actions.Length);
+        var skip = 0;
+        while (skip < context.Timesteps.Count && tokens > window)
+        {
+            tokens -= context.Timesteps[skip].Observation.Ids.Length + context.Timesteps[skip].Actions.Length;
+            skip++;
+        }
+        return skip == 0 ? context.Timesteps : [.. context.Timesteps.Skip(skip)];
     }
 
     private void Remove(EngineSequence sequence, CacheMissReason? missReason = null)

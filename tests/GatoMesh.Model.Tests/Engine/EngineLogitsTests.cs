@@ -100,6 +100,83 @@ public class EngineLogitsTests
         Assert.Equal(6, engine.Scheduler.Sequences["w"].Cache.PromptTokens);
     }
 
+    [Fact]
+    public void With_exact_sliding_every_block_equals_a_recompute_on_the_slid_window()
+    {
+        var config = Presets.Tiny; // two blocks: the approximation of plain sliding would show here
+        using var model = new GatoModel(config, seed: 5);
+        const int window = 64;
+        using var engine = new EngineHarness(model, new EngineOptions { KvBlocks = 24, BlockSize = 4, ContextWindow = window, ExactSlidingWindow = true });
+        var episode = new Episode(config, seed: 6, promptTokens: 6);
+        var random = new Random(7);
+        long oldest = 0;
+        var slides = 0;
+        for (var t = 0; t < 10; t++)
+        {
+            var observation = episode.Observation(random.Next(6, 14));
+            var answer = engine.Act(episode.Step("w", observation, withContext: t == 0));
+            if (answer is ActResult.CacheMiss miss)
+            {
+                Assert.Equal(CacheMissReason.WindowSlid, miss.Reason);
+                slides++;
+                answer = engine.Act(episode.Step("w", observation, withContext: true)); // the whole context
+            }
+            var result = Assert.IsType<ActResult.Action>(answer);
+            Assert.True(result.OldestTimestep >= oldest, "the window only moves forward");
+            oldest = result.OldestTimestep;
+            var kept = episode.Timesteps.Skip((int)oldest).ToList();
+            Assert.True(episode.Sequence(kept, observation, result.Tokens).Count <= window, "prompt, window and step fit the context");
+            for (var k = 0; k < 2; k++)
+            {
+                var expected = Episode.ReferenceLogits(model, episode.Sequence(kept, observation, result.Tokens[..k]), episode.ActionSpec[k]);
+                AssertClose(expected, engine.Logits[("w", t, k)]);
+            }
+            episode.Record(observation, result);
+        }
+        Assert.True(oldest >= 3, $"the window slid (oldest timestep {oldest})");
+        Assert.True(slides >= 3, $"each slide was a resend ({slides})");
+    }
+
+    [Fact]
+    public void With_exact_sliding_evict_then_recompute_gives_the_same_actions_after_the_window_slid()
+    {
+        var config = Presets.Tiny;
+        using var model = new GatoModel(config, seed: 5);
+        var options = new EngineOptions { KvBlocks = 24, BlockSize = 4, ContextWindow = 64, ExactSlidingWindow = true };
+        var sampling = SamplingParams.WithTemperature(1.0f, seed: 11);
+
+        (long[][] Actions, Dictionary<(string, long, int), float[]> Logits) Run(ISet<int> evictBefore)
+        {
+            using var engine = new EngineHarness(model, options);
+            var episode = new Episode(config, seed: 6, promptTokens: 6);
+            var random = new Random(7);
+            var actions = new List<long[]>();
+            long oldest = 0;
+            for (var t = 0; t < 10; t++)
+            {
+                if (evictBefore.Contains(t)) engine.Scheduler.Release("w");
+                var observation = episode.Observation(random.Next(6, 14));
+                var answer = engine.Act(episode.Step("w", observation, withContext: t == 0, sampling));
+                if (answer is ActResult.CacheMiss)
+                {
+                    // As a session does: resend the context trimmed to the engine's last reported window.
+                    var request = episode.Step("w", observation, withContext: true, sampling);
+                    answer = engine.Act(request with { Context = request.Context! with { Timesteps = [.. episode.Timesteps.Skip((int)oldest)] } });
+                }
+                episode.Record(observation, answer);
+                var action = (ActResult.Action)answer;
+                oldest = action.OldestTimestep;
+                actions.Add(action.Tokens);
+            }
+            return ([.. actions], engine.Logits);
+        }
+
+        var straight = Run(new HashSet<int>());
+        var evicted = Run(new HashSet<int> { 5, 8 }); // both after the window first slid
+        Assert.Equal(straight.Actions, evicted.Actions);
+        foreach (var (key, logits) in straight.Logits) AssertClose(logits, evicted.Logits[key]);
+    }
+
     private static void AssertClose(float[] expected, float[] actual)
     {
         Assert.Equal(expected.Length, actual.Length);
