@@ -1,3 +1,4 @@
+using GatoMesh.Runtime.Redis;
 using System.Globalization;
 using System.Text.Json;
 using StackExchange.Redis;
@@ -68,12 +69,9 @@ public sealed class RedisMembershipTable : IMembershipTable, IDisposable
     /// <param name="clusterId">Separates clusters sharing one Redis; the hash key is <c>gatomesh:membership:{clusterId}</c>.</param>
     public RedisMembershipTable(string redisConfiguration, string clusterId)
     {
-        ArgumentException.ThrowIfNullOrWhiteSpace(redisConfiguration);
+        ArgumentException.ThrowIfNullOrWhiteSpace(redisConfiguration); // named as the caller knows it
         ArgumentException.ThrowIfNullOrWhiteSpace(clusterId);
-        var options = ConfigurationOptions.Parse(redisConfiguration);
-        // A silo may start before Redis answers; keep reconnecting instead of failing the constructor.
-        options.AbortOnConnectFail = false;
-        _redis = ConnectionMultiplexer.Connect(options);
+        _redis = RedisConnections.Connect(redisConfiguration);
         _key = KeyOf(clusterId);
     }
 

@@ -1,3 +1,4 @@
+using GatoMesh.Runtime.Redis;
 using StackExchange.Redis;
 
 namespace GatoMesh.Runtime.Storage;
@@ -38,11 +39,9 @@ public sealed class RedisGrainStorage : IGrainStorage, IDisposable
     /// <param name="keyPrefix">Prepended to every grain's key, e.g. "gatomesh:state:local:".</param>
     public RedisGrainStorage(string redisConfiguration, string keyPrefix)
     {
-        ArgumentException.ThrowIfNullOrWhiteSpace(redisConfiguration);
+        ArgumentException.ThrowIfNullOrWhiteSpace(redisConfiguration); // named as the caller knows it
         ArgumentNullException.ThrowIfNull(keyPrefix);
-        var options = ConfigurationOptions.Parse(redisConfiguration);
-        options.AbortOnConnectFail = false;
-        _redis = ConnectionMultiplexer.Connect(options);
+        _redis = RedisConnections.Connect(redisConfiguration);
         _keyPrefix = keyPrefix;
     }
 
