@@ -10,7 +10,13 @@ public abstract record ActResult
     /// <param name="OldestTimestep">Absolute index of the oldest timestep still in the engine's
     /// window after this step: a caller trims its own copy of the context to match, so a resend
     /// carries exactly the engine's window.</param>
-    public sealed record Action(long[] Tokens, long OldestTimestep) : ActResult;
+    public sealed record Action(long[] Tokens, long OldestTimestep) : ActResult
+    {
+        /// <summary>The weights that sampled it: 0 for the engine's first model, then the number
+        /// <see cref="InferenceEngine.SwapModelAsync"/> returned. A swap drops every cache first, so
+        /// one action never mixes two models.</summary>
+        public long ModelGeneration { get; init; }
+    }
 
     /// <summary>The engine does not hold the sequence at the caller's timestep; resend with
     /// <see cref="ActRequest.Context"/>.</summary>

@@ -77,20 +77,21 @@ public sealed class InferenceEngine : IAsyncDisposable
 
     /// <summary>Serves from <paramref name="model"/> from now on. Every cached sequence is dropped
     /// (its keys and values belong to the old weights): later requests get cache misses. The caller
-    /// keeps ownership of both models.</summary>
-    public Task SwapModelAsync(GatoModel model)
+    /// keeps ownership of both models. Returns the new model's generation: every action sampled
+    /// with it carries that number in <see cref="ActResult.Action.ModelGeneration"/>.</summary>
+    public Task<long> SwapModelAsync(GatoModel model)
     {
         ArgumentNullException.ThrowIfNull(model);
         // Same shapes: the KV pool, its budget and every caller's token space stay valid (a later
         // issue hot-swaps retrained weights of the served architecture).
         if (model.Config with { Preset = config.Preset } != config)
             throw new InvalidConfigException("model", model.Config.Preset, $"must have the served model's shapes ({config.Preset})");
-        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var done = new TaskCompletionSource<long>(TaskCreationOptions.RunContinuationsAsynchronously);
         Post(() =>
         {
             scheduler.ReleaseAll();
             runner = new ModelRunner(model, scheduler.Allocator.TotalBlocks * options.BlockSize, workers);
-            done.SetResult();
+            done.SetResult(++scheduler.ModelGeneration);
         });
         return done.Task;
     }

@@ -31,6 +31,9 @@ internal sealed class Scheduler
     }
 
     public KvBlockAllocator Allocator { get; }
+
+    /// <summary>Which weights answer: 0 for the engine's first model, +1 per swap. Every answer carries it.</summary>
+    public long ModelGeneration { get; set; }
     public int Window => window;
     public bool HasWork => sequences.Values.Any(s => s.Segments.Count > 0);
     public IReadOnlyDictionary<string, EngineSequence> Sequences => sequences;
@@ -227,7 +230,7 @@ internal sealed class Scheduler
             sequence.NextTimestep = act.Request.Timestep + 1;
             act.Cancellation.Dispose();
             counters.ActionsCompleted++;
-            act.Completion.TrySetResult(new ActResult.Action([.. act.Actions], sequence.OldestTimestep));
+            act.Completion.TrySetResult(new ActResult.Action([.. act.Actions], sequence.OldestTimestep) { ModelGeneration = ModelGeneration });
         }
         counters.Iterations++;
         counters.LastBatchTokens = plan.Tokens;

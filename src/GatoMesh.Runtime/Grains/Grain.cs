@@ -29,6 +29,12 @@ public abstract class Grain
     /// <summary>References to other grains; calls from here run as part of this grain's turn.</summary>
     protected IGrainFactory GrainFactory => Activation.Runtime.GrainFactory;
 
+    /// <summary>The silo's services (<see cref="Hosting.SiloOptions.Services"/>): what a grain needs
+    /// from the machine it runs on, such as a per-silo inference engine. Orleans injects these into
+    /// constructors; ours are read here so grain classes keep a parameterless constructor.</summary>
+    protected IServiceProvider Services =>
+        Activation.Runtime.Options.Services ?? throw new InvalidOperationException("this silo was started without SiloOptions.Services");
+
     public virtual Task OnActivateAsync(CancellationToken cancellation) => Task.CompletedTask;
 
     public virtual Task OnDeactivateAsync(CancellationToken cancellation) => Task.CompletedTask;

@@ -31,6 +31,10 @@ public sealed record SiloOptions
     /// <summary>The membership table shared by the cluster; null: a private in-process table (one silo).</summary>
     public IMembershipTable? Membership { get; init; }
 
+    /// <summary>What grains on this silo may use beyond the runtime (an inference engine, a model
+    /// registry's loader): grains read it through <c>Grain.Services</c>. Null: none.</summary>
+    public IServiceProvider? Services { get; init; }
+
     /// <summary>Timings of the membership protocol (heartbeats, probes, declare-dead).</summary>
     public MembershipOptions MembershipOptions { get; init; } = new();
 }

@@ -134,14 +134,17 @@ public class InferenceEngineTests
         await using var reference = new InferenceEngine(after, new EngineOptions { KvBlocks = 64 });
         var episode = new Episode(before.Config, seed: 9, promptTokens: 6);
         var observation = episode.Observation(9);
-        episode.Record(observation, await engine.ActAsync(episode.Step("s", observation, withContext: true)).WaitAsync(Deadline));
+        var first = await engine.ActAsync(episode.Step("s", observation, withContext: true)).WaitAsync(Deadline);
+        Assert.Equal(0, Assert.IsType<ActResult.Action>(first).ModelGeneration);
+        episode.Record(observation, first);
 
-        await engine.SwapModelAsync(after).WaitAsync(Deadline);
+        Assert.Equal(1, await engine.SwapModelAsync(after).WaitAsync(Deadline));
         var next = episode.Observation(9);
         Assert.Equal(new ActResult.CacheMiss("s", CacheMissReason.Unknown), await engine.ActAsync(episode.Step("s", next)).WaitAsync(Deadline));
         var resent = await engine.ActAsync(episode.Step("s", next, withContext: true)).WaitAsync(Deadline);
         var expected = await reference.ActAsync(episode.Step("s", next, withContext: true)).WaitAsync(Deadline);
         Assert.Equal(Assert.IsType<ActResult.Action>(expected).Tokens, Assert.IsType<ActResult.Action>(resent).Tokens);
+        Assert.Equal(1, Assert.IsType<ActResult.Action>(resent).ModelGeneration);
 
         var otherShapes = new GatoModel(Presets.Tiny with { Layers = 1 }, seed: 1);
         Assert.Throws<InvalidConfigException>(() => { _ = engine.SwapModelAsync(otherShapes); });
