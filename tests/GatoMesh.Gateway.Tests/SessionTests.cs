@@ -140,6 +140,52 @@ public sealed class SessionTests
     }
 
     [Fact]
+    public async Task A_step_unanswered_within_the_request_timeout_is_retried_on_a_new_connection_and_applied_once()
+    {
+        GatedGrainFactory? gated = null;
+        await using var gateway = await GatewayUnderTest.StartServingAsync(grains => gated = new GatedGrainFactory(grains, SessionKeys.Of("fleet-a", "robot")));
+        await using var client = await GatoMeshClient.ConnectAsync(new GatoMeshClientOptions
+        {
+            Endpoint = gateway.SessionsEndpoint,
+            ApiKey = GatewayUnderTest.KeyA,
+            RequestTimeout = TimeSpan.FromMilliseconds(300),
+            ReconnectDelay = TimeSpan.FromMilliseconds(10),
+        });
+        var session = await client.OpenSessionAsync("robot", Observations.SpecJson);
+
+        var step = session.StepAsync(Observations.For(2, 0));
+        await gated!.SecondStepWaiting; // the first try timed out and the client sent the step again
+        gated.Open();
+        var reply = await step;
+        var described = await session.DescribeAsync();
+
+        Assert.Equal(0, reply.Timestep);
+        Assert.Equal(1, reply.Sequence);
+        Assert.Equal(1, described.Sequence);
+        Assert.Equal(1, described.NextTimestep);
+    }
+
+    [Fact]
+    public async Task The_client_gives_up_with_Unavailable_after_its_attempts_when_the_cluster_cannot_serve()
+    {
+        await using var gateway = await GatewayUnderTest.StartServingAsync();
+        await using var client = await GatoMeshClient.ConnectAsync(new GatoMeshClientOptions
+        {
+            Endpoint = gateway.SessionsEndpoint,
+            ApiKey = GatewayUnderTest.KeyA,
+            MaxAttempts = 2,
+            ReconnectDelay = TimeSpan.FromMilliseconds(10),
+        });
+        var session = await client.OpenSessionAsync("robot", Observations.SpecJson);
+
+        await gateway.StopSiloAsync();
+        var refused = await Assert.ThrowsAsync<GatoMeshException>(() => session.StepAsync(Observations.For(0, 0)));
+
+        Assert.Equal(SessionErrorCode.Unavailable, refused.Code);
+        Assert.Contains("2 attempts", refused.Message);
+    }
+
+    [Fact]
     public async Task Reset_starts_a_new_episode_and_close_ends_the_session()
     {
         await using var gateway = await GatewayUnderTest.StartServingAsync();

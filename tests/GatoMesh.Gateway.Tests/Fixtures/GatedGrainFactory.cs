@@ -12,9 +12,14 @@ internal sealed class GatedGrainFactory(IGrainFactory silo, string gatedGrainKey
 {
     private readonly TaskCompletionSource _gate = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly TaskCompletionSource _waiting = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource _secondWaiting = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private int _arrived;
 
     /// <summary>Completes once a gated step arrived and is waiting.</summary>
     public Task StepWaiting => _waiting.Task;
+
+    /// <summary>Completes once a second gated step (e.g. a client's retry of the first) is waiting too.</summary>
+    public Task SecondStepWaiting => _secondWaiting.Task;
 
     public void Open() => _gate.TrySetResult();
 
@@ -30,7 +35,9 @@ internal sealed class GatedGrainFactory(IGrainFactory silo, string gatedGrainKey
 
         public async Task<StepReply> Step(StepRequest request)
         {
+            var arrived = Interlocked.Increment(ref owner._arrived);
             owner._waiting.TrySetResult();
+            if (arrived >= 2) owner._secondWaiting.TrySetResult();
             await owner._gate.Task;
             return await session.Step(request);
         }
