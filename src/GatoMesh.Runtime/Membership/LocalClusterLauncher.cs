@@ -119,7 +119,7 @@ public static class LocalClusterLauncher
             throw new LocalClusterException($"--base-port {options.BasePort}: silo and gateway ports must lie in 1024..65535");
         if (!File.Exists(options.SiloAssembly))
             throw new LocalClusterException($"silo assembly {options.SiloAssembly} does not exist; build it first " +
-                "(dotnet build tests/GatoMesh.Runtime.TestSilo -c Release)");
+                "(dotnet build silos/GatoMesh.Silo -c Release)");
     }
 
     private static async Task<Dictionary<int, SiloAddress>> WaitUntilActiveAsync(LocalClusterOptions options, string redis,
