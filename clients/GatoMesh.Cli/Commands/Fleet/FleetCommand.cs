@@ -1,0 +1,79 @@
+using System.CommandLine;
+using GatoMesh.Fleet;
+
+namespace GatoMesh.Cli;
+
+/// <summary>
+/// <c>gatomesh fleet --agents N --task TASK --duration S [--silo ADDRESS --api-key K] [--json]</c>:
+/// N simulated agents stepping a cluster through its gateway (docs/FLEET.md). Prints one JSON object
+/// with --json, a summary otherwise; the live display goes to stderr.
+/// </summary>
+internal static class FleetCommand
+{
+    public const string ApiKeyVariable = "GATOMESH_API_KEY";
+
+    public static Command Create()
+    {
+        var agents = new Option<int>("--agents") { Description = "concurrent simulated agents", DefaultValueFactory = _ => 10 };
+        var task = new Option<string>("--task") { Description = $"task: {string.Join(", ", FleetTasks.Names)}", DefaultValueFactory = _ => SyntheticTask.Name };
+        var duration = new Option<double>("--duration") { Description = "seconds of stepping (after every session is open)", DefaultValueFactory = _ => 10 };
+        var silo = new Option<string>("--silo") { Description = "the gateway: ws://host:port[/path] or host:port", Required = true };
+        var apiKey = new Option<string?>("--api-key") { Description = $"the fleet's API key (default: ${ApiKeyVariable})" };
+        var period = new Option<double?>("--period-ms") { Description = "pace each agent to one observation per period (50 = a 20 Hz robot); default closed loop" };
+        var connections = new Option<int>("--connections") { Description = "client WebSocket connections the sessions share", DefaultValueFactory = _ => 4 };
+        var seed = new Option<ulong>("--seed") { Description = "seed of the agents' episodes", DefaultValueFactory = _ => 1 };
+        var json = new Option<bool>("--json") { Description = "print one JSON object" };
+        var command = new Command("fleet", "run simulated agents against a cluster and report latency, throughput and batch")
+        {
+            agents, task, duration, silo, apiKey, period, connections, seed, json,
+        };
+        command.SetAction(async (parse, ct) =>
+        {
+            var options = new FleetOptions
+            {
+                Agents = parse.GetValue(agents),
+                Task = parse.GetValue(task)!,
+                Duration = TimeSpan.FromSeconds(parse.GetValue(duration)),
+                Period = parse.GetValue(period) is { } ms ? TimeSpan.FromMilliseconds(ms) : null,
+                Seed = parse.GetValue(seed),
+            };
+            var key = parse.GetValue(apiKey) ?? Environment.GetEnvironmentVariable(ApiKeyVariable)
+                ?? throw new InvalidFleetOptionException("--api-key", "(none)", $"a cluster needs the fleet's key: pass --api-key or set {ApiKeyVariable}");
+            var address = GatewayAddress.Parse(parse.GetValue(silo)!);
+            await using var target = await GatewayTarget.ConnectAsync(address, key, parse.GetValue(connections), ct: ct);
+            var report = await Run(target, options, parse.GetValue(json), ct);
+            Print(report, parse.GetValue(json));
+            return 0;
+        });
+        return command;
+    }
+
+    static async Task<FleetReport> Run(IFleetTarget target, FleetOptions options, bool json, CancellationToken ct)
+    {
+        Console.Error.WriteLine($"fleet: {options.Agents} agents, task {options.Task}, {options.Duration.TotalSeconds:0.#} s" +
+                                (options.Period is { } p ? $", one step per {p.TotalMilliseconds:0.#} ms" : ", closed loop"));
+        var display = new FleetProgressDisplay();
+        try
+        {
+            return await FleetRunner.RunAsync(target, options, display.Report, ct);
+        }
+        finally
+        {
+            display.Finish();
+        }
+    }
+
+    static void Print(FleetReport report, bool json)
+    {
+        if (json)
+        {
+            Console.WriteLine(report.ToJson().ToJsonString());
+            return;
+        }
+        Console.WriteLine($"agents {report.Agents}, task {report.Task}, model {report.Model}");
+        Console.WriteLine($"steps {report.Steps} in {report.DurationS:F1} s: {report.StepsPerSecond:F1} steps/s");
+        Console.WriteLine($"latency ms: p50 {report.P50Ms:F2}  p95 {report.P95Ms:F2}  p99 {report.P99Ms:F2}  max {report.MaxMs:F2}");
+        Console.WriteLine($"20 Hz deadline misses: {report.DeadlineMissRate20Hz:P2}; mean batch: {(report.MeanBatch is { } b ? $"{b:F1} tokens/iteration" : "n/a")}");
+        Console.WriteLine($"errors {report.Errors}" + (report.Errors == 0 ? "" : ": " + string.Join(", ", report.ErrorsByCode.Select(e => $"{e.Key} {e.Value}"))));
+    }
+}
