@@ -29,6 +29,13 @@ public sealed record FleetReport
     /// the target does not expose its engine's counters.</summary>
     public double? MeanBatch { get; init; }
 
+    /// <summary>Sequences (agents' requests) per engine iteration during the stepping phase.</summary>
+    public double? MeanBatchSequences { get; init; }
+
+    /// <summary>Engine iterations and tokens (decode + prefill) during the stepping phase.</summary>
+    public long? EngineIterations { get; init; }
+    public long? EngineTokens { get; init; }
+
     /// <summary>Fraction of steps slower than 50 ms.</summary>
     public double DeadlineMissRate20Hz { get; init; }
 
@@ -58,6 +65,9 @@ public sealed record FleetReport
         ["max_ms"] = Round(MaxMs),
         ["mean_ms"] = Round(MeanMs),
         ["mean_batch"] = MeanBatch is { } batch ? Round(batch) : null,
+        ["mean_batch_sequences"] = MeanBatchSequences is { } sequences ? Round(sequences) : null,
+        ["engine_iterations"] = EngineIterations,
+        ["engine_tokens"] = EngineTokens,
         ["deadline_miss_rate_20hz"] = Math.Round(DeadlineMissRate20Hz, 5),
         ["errors"] = Errors,
         ["open_errors"] = OpenErrors,

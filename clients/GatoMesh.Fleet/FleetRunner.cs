@@ -77,7 +77,12 @@ public static class FleetRunner
             P99Ms = latency.P99,
             MaxMs = latency.Max,
             MeanMs = latency.Mean,
-            MeanBatch = before is not null && after is not null ? after.MeanBatchSince(before) : null,
+            MeanBatch = before is not null && after is not null ? after.MeanBatchTokensSince(before) : null,
+            MeanBatchSequences = before is not null && after is not null ? after.MeanBatchSequencesSince(before) : null,
+            EngineIterations = before is not null && after is not null ? after.Iterations - before.Iterations : null,
+            EngineTokens = before is not null && after is not null
+                ? after.DecodeTokens + after.PrefillTokens - before.DecodeTokens - before.PrefillTokens
+                : null,
             DeadlineMissRate20Hz = latency.Count == 0 ? 0 : (double)counters.DeadlineMisses / latency.Count,
             Errors = counters.Errors,
             OpenErrors = openErrors,

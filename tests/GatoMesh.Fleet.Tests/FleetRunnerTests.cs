@@ -33,6 +33,7 @@ public class FleetRunnerTests
         Assert.Equal(report.Steps / report.DurationS, report.StepsPerSecond, 6);
         Assert.Equal("scripted-v1", report.Model);
         Assert.Equal(3, report.MeanBatch);
+        Assert.Equal(1, report.MeanBatchSequences);
         Assert.True(report.P50Ms <= report.P95Ms && report.P95Ms <= report.P99Ms && report.P99Ms <= report.MaxMs);
     }
 

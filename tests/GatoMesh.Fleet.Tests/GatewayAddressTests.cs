@@ -29,14 +29,17 @@ public class GatewayAddressTests
     }
 
     [Fact]
-    public void Engine_totals_come_from_the_three_engine_counters_and_need_all_three()
+    public void Engine_totals_come_from_the_four_engine_gauges_summed_over_silos_and_need_all_four()
     {
         const string text = """
-            gatomesh_engine_iterations_total{grain="inference/0"} 10
-            gatomesh_engine_decode_tokens_total{grain="inference/0"} 70
-            gatomesh_engine_prefill_tokens_total{grain="inference/0"} 30
+            # TYPE gatomesh_engine_iterations gauge
+            gatomesh_engine_iterations{silo="127.0.0.1:1"} 10
+            gatomesh_engine_iterations{silo="127.0.0.1:2"} 5
+            gatomesh_engine_decode_tokens{silo="127.0.0.1:1"} 70
+            gatomesh_engine_prefill_tokens{silo="127.0.0.1:1"} 30
+            gatomesh_engine_batched_sequences{silo="127.0.0.1:1"} 40
             """;
-        Assert.Equal(new EngineTotals(10, 70, 30), PrometheusEngineTotals.Parse(text));
-        Assert.Null(PrometheusEngineTotals.Parse(text.Replace("gatomesh_engine_prefill_tokens_total", "other")));
+        Assert.Equal(new EngineTotals(15, 70, 30, 40), PrometheusEngineTotals.Parse(text));
+        Assert.Null(PrometheusEngineTotals.Parse(text.Replace("gatomesh_engine_prefill_tokens", "other")));
     }
 }

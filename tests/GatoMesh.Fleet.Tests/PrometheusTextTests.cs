@@ -35,9 +35,10 @@ public class PrometheusTextTests
     [Fact]
     public void Mean_batch_is_tokens_per_iteration_between_two_readings()
     {
-        var before = new EngineTotals(Iterations: 100, DecodeTokens: 1000, PrefillTokens: 500);
-        var after = new EngineTotals(Iterations: 150, DecodeTokens: 2600, PrefillTokens: 900);
-        Assert.Equal(40, after.MeanBatchSince(before));
-        Assert.Equal(0, before.MeanBatchSince(before));
+        var before = new EngineTotals(Iterations: 100, DecodeTokens: 1000, PrefillTokens: 500, BatchedSequences: 800);
+        var after = new EngineTotals(Iterations: 150, DecodeTokens: 2600, PrefillTokens: 900, BatchedSequences: 1400);
+        Assert.Equal(40, after.MeanBatchTokensSince(before));
+        Assert.Equal(12, after.MeanBatchSequencesSince(before));
+        Assert.Equal(0, before.MeanBatchTokensSince(before));
     }
 }

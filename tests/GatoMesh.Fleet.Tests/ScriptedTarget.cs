@@ -29,7 +29,7 @@ internal sealed class ScriptedTarget : IFleetTarget
     }
 
     public Task<EngineTotals?> ReadEngineTotalsAsync(CancellationToken ct) =>
-        Task.FromResult<EngineTotals?>(new EngineTotals(Interlocked.Read(ref iterations), Interlocked.Read(ref tokens), 0));
+        Task.FromResult<EngineTotals?>(new EngineTotals(Interlocked.Read(ref iterations), Interlocked.Read(ref tokens), 0, Interlocked.Read(ref iterations)));
 
     internal sealed class Session(ScriptedTarget target, string specJson) : IFleetSession
     {

@@ -1,14 +1,15 @@
 namespace GatoMesh.Fleet;
 
 /// <summary>
-/// Reads <see cref="EngineTotals"/> from a gateway's <c>/metrics</c>: the serving grains' engine
-/// counters, summed over every inference grain (label set) of the silo.
+/// Reads <see cref="EngineTotals"/> from a gateway's <c>/metrics</c>: the serving grains' engine gauges
+/// (grains/GatoMesh.Grains/Serving/ServingMetrics.cs), summed over the silos (label sets) reported.
 /// </summary>
 public sealed class PrometheusEngineTotals(Uri metrics, HttpClient http)
 {
-    public const string IterationsMetric = "gatomesh_engine_iterations_total";
-    public const string DecodeTokensMetric = "gatomesh_engine_decode_tokens_total";
-    public const string PrefillTokensMetric = "gatomesh_engine_prefill_tokens_total";
+    public const string IterationsMetric = "gatomesh_engine_iterations";
+    public const string DecodeTokensMetric = "gatomesh_engine_decode_tokens";
+    public const string PrefillTokensMetric = "gatomesh_engine_prefill_tokens";
+    public const string BatchedSequencesMetric = "gatomesh_engine_batched_sequences";
 
     /// <summary>The totals now, or null when the endpoint cannot be read or lacks a counter.</summary>
     public async Task<EngineTotals?> ReadAsync(CancellationToken ct)
@@ -29,6 +30,7 @@ public sealed class PrometheusEngineTotals(Uri metrics, HttpClient http)
         PrometheusText.Sum(text, IterationsMetric) is { } iterations
         && PrometheusText.Sum(text, DecodeTokensMetric) is { } decode
         && PrometheusText.Sum(text, PrefillTokensMetric) is { } prefill
-            ? new EngineTotals((long)iterations, (long)decode, (long)prefill)
+        && PrometheusText.Sum(text, BatchedSequencesMetric) is { } sequences
+            ? new EngineTotals((long)iterations, (long)decode, (long)prefill, (long)sequences)
             : null;
 }

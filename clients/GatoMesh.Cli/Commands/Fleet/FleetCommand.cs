@@ -1,12 +1,16 @@
 using System.CommandLine;
 using GatoMesh.Fleet;
+using GatoMesh.Grains.Serving;
+using GatoMesh.Model;
+using GatoMesh.Silo;
 
 namespace GatoMesh.Cli;
 
 /// <summary>
-/// <c>gatomesh fleet --agents N --task TASK --duration S [--silo ADDRESS --api-key K] [--json]</c>:
-/// N simulated agents stepping a cluster through its gateway (docs/FLEET.md). Prints one JSON object
-/// with --json, a summary otherwise; the live display goes to stderr.
+/// <c>gatomesh fleet --agents N --task TASK --duration S [--silo ADDRESS --api-key K | --preset P | --checkpoint DIR] [--json]</c>:
+/// N simulated agents stepping a cluster through its gateway, or an embedded silo when no --silo is
+/// given (docs/FLEET.md). Prints one JSON object with --json, a summary otherwise; the live display
+/// goes to stderr.
 /// </summary>
 internal static class FleetCommand
 {
@@ -17,7 +21,10 @@ internal static class FleetCommand
         var agents = new Option<int>("--agents") { Description = "concurrent simulated agents", DefaultValueFactory = _ => 10 };
         var task = new Option<string>("--task") { Description = $"task: {string.Join(", ", FleetTasks.Names)}", DefaultValueFactory = _ => SyntheticTask.Name };
         var duration = new Option<double>("--duration") { Description = "seconds of stepping (after every session is open)", DefaultValueFactory = _ => 10 };
-        var silo = new Option<string>("--silo") { Description = "the gateway: ws://host:port[/path] or host:port", Required = true };
+        var silo = new Option<string?>("--silo") { Description = "a cluster's gateway: ws://host:port[/path] or host:port (default: an embedded silo)" };
+        var preset = new Option<string?>("--preset") { Description = "embedded silo: model preset with seeded random weights (default gato-tiny)" };
+        var checkpoint = new Option<DirectoryInfo?>("--checkpoint") { Description = "embedded silo: a checkpoint directory to serve" };
+        var modelSeed = new Option<ulong>("--model-seed") { Description = "embedded silo: seed of the preset's random weights", DefaultValueFactory = _ => 0 };
         var apiKey = new Option<string?>("--api-key") { Description = $"the fleet's API key (default: ${ApiKeyVariable})" };
         var period = new Option<double?>("--period-ms") { Description = "pace each agent to one observation per period (50 = a 20 Hz robot); default closed loop" };
         var connections = new Option<int>("--connections") { Description = "client WebSocket connections the sessions share", DefaultValueFactory = _ => 4 };
@@ -25,7 +32,7 @@ internal static class FleetCommand
         var json = new Option<bool>("--json") { Description = "print one JSON object" };
         var command = new Command("fleet", "run simulated agents against a cluster and report latency, throughput and batch")
         {
-            agents, task, duration, silo, apiKey, period, connections, seed, json,
+            agents, task, duration, silo, apiKey, preset, checkpoint, modelSeed, period, connections, seed, json,
         };
         command.SetAction(async (parse, ct) =>
         {
@@ -37,17 +44,37 @@ internal static class FleetCommand
                 Period = parse.GetValue(period) is { } ms ? TimeSpan.FromMilliseconds(ms) : null,
                 Seed = parse.GetValue(seed),
             };
-            var key = parse.GetValue(apiKey) ?? Environment.GetEnvironmentVariable(ApiKeyVariable)
-                ?? throw new InvalidFleetOptionException("--api-key", "(none)", $"a cluster needs the fleet's key: pass --api-key or set {ApiKeyVariable}");
-            var address = GatewayAddress.Parse(parse.GetValue(silo)!);
-            await using var target = await GatewayTarget.ConnectAsync(address, key, parse.GetValue(connections), ct: ct);
-            var report = await Run(target, options, parse.GetValue(json), ct);
+            FleetReport report;
+            if (parse.GetValue(silo) is { } address)
+            {
+                if (parse.GetValue(preset) is not null || parse.GetValue(checkpoint) is not null)
+                    throw new InvalidFleetOptionException(parse.GetValue(preset) is null ? "--checkpoint" : "--preset", "given",
+                        "chooses the embedded silo's model; a cluster given by --silo serves its own");
+                var key = parse.GetValue(apiKey) ?? Environment.GetEnvironmentVariable(ApiKeyVariable)
+                    ?? throw new InvalidFleetOptionException("--api-key", "(none)", $"a cluster needs the fleet's key: pass --api-key or set {ApiKeyVariable}");
+                await using var target = await GatewayTarget.ConnectAsync(GatewayAddress.Parse(address), key, parse.GetValue(connections), ct: ct);
+                report = await Run(target, options, parse.GetValue(json), ct);
+            }
+            else
+            {
+                var model = parse.GetValue(checkpoint) is { } directory
+                    ? parse.GetValue(preset) is null
+                        ? ModelSource.FromCheckpoint(directory.FullName)
+                        : throw new InvalidFleetOptionException("--checkpoint", directory.FullName, "give --preset or --checkpoint, not both")
+                    : ModelSource.FromPreset(parse.GetValue(preset) ?? Presets.Tiny.Preset, parse.GetValue(modelSeed));
+                Console.Error.WriteLine($"fleet: starting an embedded silo serving {model}");
+                await using var serving = await EmbeddedServing.StartAsync(new ServingSiloOptions { Model = model }, ct);
+                await using var target = await GatewayTarget.ConnectAsync(serving.Address, serving.ApiKey, parse.GetValue(connections),
+                    _ => Task.FromResult<EngineTotals?>(serving.EngineTotals()), ct);
+                report = await Run(target, options, parse.GetValue(json), ct);
+            }
             Print(report, parse.GetValue(json));
             return 0;
         });
         return command;
     }
 
+    /// <summary>Runs the fleet; the live display only without --json (stderr stays quiet for scripts).</summary>
     static async Task<FleetReport> Run(IFleetTarget target, FleetOptions options, bool json, CancellationToken ct)
     {
         Console.Error.WriteLine($"fleet: {options.Agents} agents, task {options.Task}, {options.Duration.TotalSeconds:0.#} s" +
@@ -55,7 +82,7 @@ internal static class FleetCommand
         var display = new FleetProgressDisplay();
         try
         {
-            return await FleetRunner.RunAsync(target, options, display.Report, ct);
+            return await FleetRunner.RunAsync(target, options, json ? null : display.Report, ct);
         }
         finally
         {

@@ -8,7 +8,7 @@ internal sealed class FleetProgressDisplay
 {
     static readonly TimeSpan LogEvery = TimeSpan.FromSeconds(5);
     readonly bool terminal = !Console.IsErrorRedirected;
-    TimeSpan lastLogged = TimeSpan.MinValue;
+    TimeSpan? lastLogged;
     bool drawn;
 
     public void Report(FleetProgress progress)
@@ -20,7 +20,7 @@ internal sealed class FleetProgressDisplay
             Console.Error.Write($"\r{line}  ");
             drawn = true;
         }
-        else if (progress.Elapsed - lastLogged >= LogEvery)
+        else if (lastLogged is not { } last || progress.Elapsed - last >= LogEvery)
         {
             Console.Error.WriteLine(line);
             lastLogged = progress.Elapsed;
