@@ -32,7 +32,8 @@ public sealed record FleetOptions
     /// <summary>How long in-flight steps may take to finish once the duration is over.</summary>
     public TimeSpan DrainTimeout { get; init; } = TimeSpan.FromSeconds(30);
 
-    internal void Validate()
+    /// <summary>Throws <see cref="InvalidFleetOptionException"/> (or the task catalog's error) for the first option out of range.</summary>
+    public void Validate()
     {
         if (Agents < 1)
             throw new InvalidFleetOptionException("--agents", Agents, "must be at least 1");

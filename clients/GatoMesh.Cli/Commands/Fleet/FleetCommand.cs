@@ -44,13 +44,14 @@ internal static class FleetCommand
                 Period = parse.GetValue(period) is { } ms ? TimeSpan.FromMilliseconds(ms) : null,
                 Seed = parse.GetValue(seed),
             };
+            options.Validate();
             FleetReport report;
             if (parse.GetValue(silo) is { } address)
             {
                 if (parse.GetValue(preset) is not null || parse.GetValue(checkpoint) is not null)
                     throw new InvalidFleetOptionException(parse.GetValue(preset) is null ? "--checkpoint" : "--preset", "given",
                         "chooses the embedded silo's model; a cluster given by --silo serves its own");
-                var key = parse.GetValue(apiKey) ?? Environment.GetEnvironmentVariable(ApiKeyVariable)
+                var key = new[] { parse.GetValue(apiKey), Environment.GetEnvironmentVariable(ApiKeyVariable) }.FirstOrDefault(k => !string.IsNullOrEmpty(k))
                     ?? throw new InvalidFleetOptionException("--api-key", "(none)", $"a cluster needs the fleet's key: pass --api-key or set {ApiKeyVariable}");
                 await using var target = await GatewayTarget.ConnectAsync(GatewayAddress.Parse(address), key, parse.GetValue(connections), ct: ct);
                 report = await Run(target, options, parse.GetValue(json), ct);
