@@ -125,6 +125,7 @@ internal static class ServingBenchmark
         var cachedPerSequence = 0.0;
         var blockSize = new EngineOptions().BlockSize;
         await using var target = await serving.ConnectAsync(Math.Clamp(agents / 250, 1, 16));
+        var cpuBefore = ThreadCpu.Read();
         var report = await FleetRunner.RunAsync(target, new FleetOptions
         {
             Agents = agents,
@@ -141,6 +142,7 @@ internal static class ServingBenchmark
                 cachedPerSequence = (double)m.UsedBlocks * blockSize / m.Sequences;
         });
         var engineAfter = serving.Silo.EngineMetrics;
+        var cpu = ThreadCpu.Since(cpuBefore);
         var tokensPerSecond = (report.EngineTokens ?? 0) / report.DurationS;
         var flopsPerToken = ServingFlops.PerToken(config, cachedPerSequence);
         var mfu = tokensPerSecond * flopsPerToken / (peakGflops * 1e9);
@@ -152,6 +154,9 @@ internal static class ServingBenchmark
         row["mean_cached_tokens_per_sequence"] = Math.Round(cachedPerSequence, 1);
         row["mfu"] = Math.Round(mfu, 4);
         row["mfu_matmul_only"] = Math.Round(tokensPerSecond * ServingFlops.PerToken(config, 0) / (peakGflops * 1e9), 4);
+        row["engine_iteration_ms"] = report.EngineIterations is > 0 ? Math.Round(report.DurationS * 1000 / report.EngineIterations.Value, 2) : null;
+        // Whole run (open, step, close), by thread role: what to make faster.
+        row["cpu_seconds_by_thread"] = new JsonObject(cpu.Where(e => e.Value > 0).OrderByDescending(e => e.Value).Select(e => KeyValuePair.Create(e.Key, (JsonNode?)e.Value)));
         row["evictions"] = engineAfter.Evictions - engineBefore.Evictions;
         row["cache_misses"] = engineAfter.CacheMisses - engineBefore.CacheMisses;
         row["gc_heap_per_session_kib"] = Math.Round((heapDuring - heapBefore) / 1024.0 / agents, 1);
