@@ -91,9 +91,7 @@ public sealed class DistributedTrainer : IDisposable
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(group);
         var training = options.Training;
-        Trainer.Validate(training);
-        if (options.MicroBatches < 1 || training.BatchSize % options.MicroBatches != 0)
-            throw new InvalidTrainingOptionException("--micro-batches", options.MicroBatches, $"must divide the batch size ({training.BatchSize})");
+        Validate(options);
         var data = TrainingData.Load(training);
         GatoModel? model = null;
         try
@@ -123,6 +121,19 @@ public sealed class DistributedTrainer : IDisposable
             data.Dispose();
             throw;
         }
+    }
+
+    /// <summary>Throws <see cref="InvalidTrainingOptionException"/> naming the first bad option (the
+    /// single-process trainer's rules, and micro-batches that divide the batch).</summary>
+    public static void Validate(DistributedTrainerOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var training = options.Training;
+        Trainer.Validate(training);
+        if (options.MicroBatches < 1 || training.BatchSize % options.MicroBatches != 0)
+            throw new InvalidTrainingOptionException("--micro-batches", options.MicroBatches, $"must divide the batch size ({training.BatchSize})");
+        if (!Directory.Exists(training.DataDirectory))
+            throw new InvalidTrainingOptionException("--data", training.DataDirectory, "no such directory");
     }
 
     void LoadOptimizer(string checkpoint)
