@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
+using System.Text.Json;
 using GatoMesh.Runtime;
 
 namespace GatoMesh.Grains;
@@ -43,12 +44,15 @@ public sealed class TrainerCoordinatorGrain : Grain, ITrainerCoordinatorGrain
 
     public Task<JobStatus> Start(TrainingJob job)
     {
+        // Compared as JSON: the record's task-weight dictionary has reference equality, and a retried call
+        // arrives as a fresh copy.
         ArgumentNullException.ThrowIfNull(job);
-        if (this.job is not null && this.job != job && state is not (JobState.Finished or JobState.Failed))
+        var same = this.job is not null && JsonSerializer.Serialize(this.job) == JsonSerializer.Serialize(job);
+        if (this.job is not null && !same && state is not (JobState.Finished or JobState.Failed))
             return Task.FromResult(Describe() with { Error = $"job {Key} is already running with another configuration" });
         if (job.Workers < 1)
             return Task.FromResult(Describe() with { Error = $"workers = {job.Workers}: a job needs at least 1 worker" });
-        if (this.job != job)
+        if (!same)
         {
             Reset();
             this.job = job;
