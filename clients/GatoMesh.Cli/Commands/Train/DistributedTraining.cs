@@ -15,14 +15,16 @@ namespace GatoMesh.Cli;
 /// coordinator in a running cluster through that gateway), launches N worker processes
 /// (<c>gatomesh train worker</c>) that find the coordinator through the gateway, tells the coordinator
 /// when one exits, and shows the job's progress from the coordinator's status. Same outputs as the
-/// single-process trainer; the JSON adds the workers, the parallelism and the restarts.
+/// single-process trainer; the JSON adds the workers, the parallelism and the restarts. With
+/// <c>--promote GATEWAY</c> the final checkpoint is deployed to that serving cluster's model registry
+/// (<see cref="IModelRegistryGrain.Deploy"/>), whose inference grains hot-swap to it.
 /// </summary>
 internal static class DistributedTraining
 {
     static readonly TimeSpan StatusPoll = TimeSpan.FromMilliseconds(200);
     static readonly TimeSpan ExitGrace = TimeSpan.FromSeconds(30);
 
-    public static async Task<int> RunAsync(DistributedTrainerOptions options, int workers, string? cluster, int threads, bool json, CancellationToken cancel)
+    public static async Task<int> RunAsync(DistributedTrainerOptions options, int workers, string? cluster, string? promote, int threads, bool json, CancellationToken cancel)
     {
         if (workers < 1) throw new InvalidTrainingOptionException("--workers", workers, "must be at least 1");
         DistributedTrainer.Validate(options);
@@ -133,6 +135,9 @@ internal static class DistributedTraining
             var checkpoint = status.LatestCheckpoint ?? Trainer.LatestCheckpoint(training.OutputDirectory);
             var lossCurve = Path.Combine(training.OutputDirectory, Trainer.LossCurveFile);
             var finalLoss = status.Losses.Count > 0 ? status.Losses[^1] : double.NaN;
+            ModelVersion? deployed = null;
+            if (promote is not null && !stoppedEarly && checkpoint is not null)
+                deployed = await CheckpointPromotion.DeployAsync(promote, checkpoint);
             if (json)
             {
                 var stats = new JsonArray();
@@ -159,6 +164,7 @@ internal static class DistributedTraining
                     ["micro_batches"] = options.MicroBatches,
                     ["restarts"] = status.Restarts,
                     ["worker_stats"] = stats,
+                    ["deployed"] = deployed is null ? null : new JsonObject { ["id"] = deployed.Id, ["revision"] = deployed.Revision, ["checkpoint"] = deployed.Checkpoint },
                 }.ToJsonString(ReadableJson.Options));
             }
             else
@@ -166,6 +172,7 @@ internal static class DistributedTraining
                 Console.WriteLine($"step {steps}/{training.Steps}  loss {finalLoss:F4}  {tokensPerSecond:F0} tokens/s  {workers} worker(s)  {status.Restarts} restart(s)");
                 Console.WriteLine($"checkpoint {checkpoint}");
                 Console.WriteLine($"loss curve {lossCurve}");
+                if (deployed is not null) Console.WriteLine($"deployed {deployed.Id} (revision {deployed.Revision}) via {promote}");
             }
             return 0;
         }

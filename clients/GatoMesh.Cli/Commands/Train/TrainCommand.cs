@@ -33,11 +33,12 @@ internal static class TrainCommand
         var workers = new Option<int?>("--workers") { Description = "data-parallel worker processes on loopback (docs/DISTRIBUTED.md); without it, one process trains" };
         var cluster = new Option<string?>("--cluster") { Description = "host:port of a running cluster's gateway to host the job's coordinator (with --workers, default 1)" };
         var zero = new Option<int>("--zero") { Description = "ZeRO stage: 0 = every worker keeps all optimizer state, 1 = each keeps its slice", DefaultValueFactory = _ => 0 };
+        var promote = new Option<string?>("--promote") { Description = "host:port of a serving cluster's gateway: deploy the final checkpoint there (its ModelRegistry) when the run ends" };
         var microBatches = new Option<int?>("--micro-batches") { Description = "micro-batches per global batch, fixed for the run (default: --workers); must divide --batch-size" };
         var command = new Command("train", "train the model on a data directory, resuming from --out if it holds a checkpoint")
         {
             preset, config, data, steps, output, batch, length, lr, warmup, weightDecay, clip, taskWeights, prompt, seed, every, threads, json,
-            workers, cluster, zero, microBatches,
+            workers, cluster, zero, microBatches, promote,
         };
         command.Subcommands.Add(TrainWorkerCommand.Create());
         command.SetAction(async (parse, _) =>
@@ -64,7 +65,7 @@ internal static class TrainCommand
                 Seed = parse.GetValue(seed),
                 CheckpointEvery = parse.GetValue(every),
             };
-            if (parse.GetValue(workers) is not null || parse.GetValue(cluster) is not null)
+            if (parse.GetValue(workers) is not null || parse.GetValue(cluster) is not null || parse.GetValue(promote) is not null)
             {
                 var count = parse.GetValue(workers) ?? 1;
                 var stage = parse.GetValue(zero);
@@ -80,7 +81,7 @@ internal static class TrainCommand
                 Console.CancelKeyPress += interrupt;
                 try
                 {
-                    return await DistributedTraining.RunAsync(distributed, count, parse.GetValue(cluster), parse.GetValue(threads), parse.GetValue(json), interrupted.Token);
+                    return await DistributedTraining.RunAsync(distributed, count, parse.GetValue(cluster), parse.GetValue(promote), parse.GetValue(threads), parse.GetValue(json), interrupted.Token);
                 }
                 finally
                 {
