@@ -104,10 +104,15 @@ internal static class DistributedTraining
                     }
                     if (status.Step != shownStep && status.Losses.Count > 0)
                     {
-                        if (firstStep < 0) firstStep = status.Step - 1;
+                        // Throughput counts from the first step seen, so worker start-up and data loading stay out of it.
+                        if (firstStep < 0)
+                        {
+                            firstStep = status.Step;
+                            clock.Restart();
+                        }
                         shownStep = status.Step;
                         var done = Math.Max(status.Step - firstStep, 1);
-                        var rate = done * (double)training.BatchSize * training.SequenceLength / Math.Max(clock.Elapsed.TotalSeconds, 1e-9);
+                        var rate = (status.Step - firstStep) * (double)training.BatchSize * training.SequenceLength / Math.Max(clock.Elapsed.TotalSeconds, 1e-9);
                         var remaining = TimeSpan.FromSeconds(clock.Elapsed.TotalSeconds / done * (status.Steps - status.Step));
                         bar.Report(new TrainerProgress(status.Step, status.Steps, status.Losses[^1], status.LearningRate ?? 0, rate, remaining));
                     }
@@ -124,6 +129,7 @@ internal static class DistributedTraining
             {
                 bar.Finish();
             }
+            var elapsed = clock.Elapsed.TotalSeconds;
             if (status.State == JobState.Failed) throw new TrainingJobFailedException($"job {jobId} failed: {status.Error}");
             if (stoppedEarly)
                 foreach (var p in processes) p.Kill();
@@ -131,7 +137,7 @@ internal static class DistributedTraining
 
             var steps = status.Step;
             var tokens = Math.Max(steps - Math.Max(firstStep, 0), 0) * (double)training.BatchSize * training.SequenceLength;
-            var tokensPerSecond = tokens / Math.Max(clock.Elapsed.TotalSeconds, 1e-9);
+            var tokensPerSecond = tokens / Math.Max(elapsed, 1e-9);
             var checkpoint = status.LatestCheckpoint ?? Trainer.LatestCheckpoint(training.OutputDirectory);
             var lossCurve = Path.Combine(training.OutputDirectory, Trainer.LossCurveFile);
             var finalLoss = status.Losses.Count > 0 ? status.Losses[^1] : double.NaN;
