@@ -34,7 +34,8 @@ def workers(r):
 tps = {n: r["tokens_per_s"] for n, r in runs.items()}
 result = {
     "benchmark": "training-distributed",
-    "machine": {"cpu": cpu, "cores": os.cpu_count(), "load_average_at_end": os.getloadavg()[0]},
+    "machine": {"cpu": cpu, "cores": os.cpu_count(), "load_average_at_end": os.getloadavg()[0],
+                "caveat": "a shared 2-core machine: with a load average far above 2, other processes take most of the cores and the ratios are indicative only; rerun when quiet"},
     "setup": {"preset": preset, "steps": int(steps), "global_batch": int(batch), "sequence_length": int(length),
               "micro_batches": 2,
               "threads": "workers: 1 libtorch + 1 OpenBLAS thread each (one core per worker); single-2cores: the single-process trainer, 1 libtorch + 2 OpenBLAS threads",

@@ -87,7 +87,9 @@ public sealed class TrainerCoordinatorGrain : Grain, ITrainerCoordinatorGrain
             return Task.FromResult(members.Contains(workerId) ? Assignment(workerId) : new WorkerAssignment(AssignmentKind.Wait));
         pending.Add(workerId);
         var alive = workers.Values.Where(w => w.Alive).Select(w => w.Id).ToList();
-        var enough = generation == 0 ? pending.Count >= job.Workers : pending.Count >= 1;
+        // The first generation waits for the job's workers, unless one is already gone: then, as after any
+        // failure, it forms from whoever is alive.
+        var enough = pending.Count >= (generation == 0 && workers.Values.All(w => w.Alive) ? job.Workers : 1);
         if (enough && alive.All(pending.Contains))
         {
             members = [.. pending.Order(StringComparer.Ordinal)];
@@ -129,12 +131,13 @@ public sealed class TrainerCoordinatorGrain : Grain, ITrainerCoordinatorGrain
             if (report.Checkpoint is not null) latestCheckpoint = report.Checkpoint;
             if (generation == 0 && report.ResumedFrom is not null) resumedFrom ??= report.ResumedFrom;
         }
-        if (report.Finished)
+        // Rank 0 writes the final checkpoint, so its report (which names it) finishes the job.
+        if (report.Finished && report.Rank == 0)
         {
             state = JobState.Finished;
             return Task.FromResult(WorkerDirective.Stop);
         }
-        return Task.FromResult(WorkerDirective.Continue);
+        return Task.FromResult(report.Finished ? WorkerDirective.Stop : WorkerDirective.Continue);
     }
 
     public Task Failed(string workerId, long generation, string reason, bool fatal)

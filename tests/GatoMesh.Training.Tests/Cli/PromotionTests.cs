@@ -7,9 +7,9 @@ using GatoMesh.Silo;
 namespace GatoMesh.Training.Tests;
 
 /// <summary>
-/// Deployment (issue 8, "Tests"): `gatomesh train --workers 2 --promote GATEWAY` deploys its final
-/// checkpoint to a running serving silo while an agent keeps stepping; the agent's steps switch to the
-/// new version and none of them fails.
+/// Deployment (issue 8, "Tests"): `gatomesh train --workers 2 --cluster GATEWAY --promote GATEWAY` runs
+/// its coordinator in a running serving silo and deploys its final checkpoint there while an agent keeps
+/// stepping; the agent's steps switch to the new version and none of them fails.
 /// </summary>
 [Collection(TrainingCollection.Name)]
 public sealed class PromotionTests(TrainingDataset data) : IDisposable
@@ -52,10 +52,12 @@ public sealed class PromotionTests(TrainingDataset data) : IDisposable
             }
         });
 
+        // The job's coordinator lives in the serving silo too (--cluster): one running cluster trains and serves.
+        var gateway = $"127.0.0.1:{silo.Host.GatewayPort}";
         string deployed;
         using (var run = new TrainProcess(
             "--data", data.Directory, "--out", Path.Combine(root, "run"), "--steps", "4", "--batch-size", "4", "--sequence-length", "128",
-            "--checkpoint-every", "2", "--workers", "2", "--promote", $"127.0.0.1:{silo.Host.GatewayPort}", "--json"))
+            "--checkpoint-every", "2", "--workers", "2", "--cluster", gateway, "--promote", gateway, "--json"))
         {
             Assert.Equal(0, run.WaitForExit(Deadline));
             deployed = JsonDocument.Parse(run.Stdout).RootElement.GetProperty("deployed").GetProperty("id").GetString()!;

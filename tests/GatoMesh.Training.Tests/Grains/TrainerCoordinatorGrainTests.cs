@@ -76,6 +76,40 @@ public sealed class TrainerCoordinatorGrainTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_worker_lost_before_the_first_generation_does_not_hold_the_job_the_others_form_it()
+    {
+        var c = Coordinator("early-loss");
+        await c.Start(Job(workers: 3));
+        Assert.Equal(AssignmentKind.Wait, (await c.Join("w0")).Kind);
+        Assert.Equal(AssignmentKind.Wait, (await c.Join("w1")).Kind);
+        await c.Leave("w1", "its process exited with code 137");
+
+        var w2 = await c.Join("w2");
+        Assert.Equal(AssignmentKind.Train, w2.Kind);
+        Assert.Equal((1, 2), (w2.Rank, w2.WorldSize));
+        var w0 = await c.Join("w0");
+        Assert.Equal((0, 2), (w0.Rank, w0.WorldSize));
+        Assert.Equal(0, (await c.Status()).Restarts);
+    }
+
+    [Fact]
+    public async Task Only_rank_0_finishing_finishes_the_job_because_it_writes_the_final_checkpoint()
+    {
+        var c = Coordinator("rank-order");
+        await c.Start(Job(workers: 2));
+        await c.Join("w0");
+        var w1 = await c.Join("w1");
+        var w0 = await c.Join("w0");
+
+        Assert.Equal(WorkerDirective.Stop, await c.Report(Report("w1", w1, step: 10, finished: true)));
+        Assert.Equal(JobState.Training, (await c.Status()).State);
+        await c.Report(Report("w0", w0, step: 10, finished: true) with { Checkpoint = "/out/checkpoints/step-00000010" });
+        var status = await c.Status();
+        Assert.Equal(JobState.Finished, status.State);
+        Assert.Equal("/out/checkpoints/step-00000010", status.LatestCheckpoint);
+    }
+
+    [Fact]
     public async Task The_last_step_finishes_the_job_and_every_later_join_is_told_done()
     {
         var c = Coordinator("finish");
