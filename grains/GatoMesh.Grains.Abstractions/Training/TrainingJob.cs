@@ -39,6 +39,10 @@ public sealed record TrainingJob
     /// <summary>A worker silent this long (no join, report or failure) is taken as gone.</summary>
     public double WorkerTimeoutSeconds { get; init; } = 120;
 
+    /// <summary>Generations ended by failures after which the job fails instead of restarting again (a fault
+    /// that every restart meets, such as an unreadable checkpoint, must not loop forever).</summary>
+    public int MaxRestarts { get; init; } = 20;
+
     /// <summary>Seconds a process-group rendezvous or collective may wait for a peer.</summary>
     public double CollectiveTimeoutSeconds { get; init; } = 60;
 }

@@ -183,6 +183,11 @@ public sealed class TrainerCoordinatorGrain : Grain, ITrainerCoordinatorGrain
         restarts++;
         lastRestart = reason;
         state = JobState.Forming;
+        if (restarts > job!.MaxRestarts)
+        {
+            state = JobState.Failed;
+            error = $"restarted {restarts} times (more than {job.MaxRestarts}); the last: {reason}";
+        }
     }
 
     /// <summary>Workers that fell silent are gone (a host whose launcher cannot see its exit, e.g. --cluster).</summary>

@@ -142,6 +142,24 @@ public sealed class TrainerCoordinatorGrainTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_job_whose_generations_keep_failing_fails_after_its_restart_limit()
+    {
+        var c = Coordinator("flapping");
+        await c.Start(Job(workers: 1) with { MaxRestarts = 2 });
+        for (var i = 0; i < 3; i++)
+        {
+            var a = await c.Join("w0");
+            Assert.Equal(AssignmentKind.Train, a.Kind);
+            await c.Failed("w0", a.Generation, "Socket Timeout", fatal: false);
+        }
+
+        var status = await c.Status();
+        Assert.Equal(JobState.Failed, status.State);
+        Assert.Contains("Socket Timeout", status.Error);
+        Assert.Equal(AssignmentKind.Done, (await c.Join("w0")).Kind);
+    }
+
+    [Fact]
     public async Task Starting_another_job_under_a_running_jobs_key_is_refused()
     {
         var c = Coordinator("twice");
