@@ -12,7 +12,9 @@ bench="$root/bench/GatoMesh.Bench/bin/Release/net10.0/GatoMesh.Bench.dll"
 names=("$@")
 [ "${#names[@]}" -gt 0 ] && [ "${names[0]}" != all ] || names=(tokens torch model serving)
 for name in "${names[@]}"; do
-  if [ "$name" = model ] || [ "$name" = serving ]; then
+  if [ "$name" = training ]; then
+    "$root/bench/training/distributed.sh"
+  elif [ "$name" = model ] || [ "$name" = serving ]; then
     # Both sides (engine and PyTorch child) with single-threaded OpenBLAS: decode matrices are tiny,
     # and OpenBLAS's spinning helper threads take the core the engine's attention runs on.
     OPENBLAS_NUM_THREADS=1 dotnet "$bench" "$name"

@@ -28,7 +28,7 @@ public sealed class Trainer : IDisposable
     public const string LatestFile = "latest";
     public const string OptimizerFile = "optimizer.safetensors";
     public const string LossCurveFile = "loss.png";
-    const ulong DropoutSalt = 0x3C6E_F372_FE94_F82BUL;
+    internal const ulong DropoutSalt = 0x3C6E_F372_FE94_F82BUL;
 
     readonly TrainerOptions options;
     readonly TrainingData data;
@@ -110,7 +110,7 @@ public sealed class Trainer : IDisposable
         }
     }
 
-    static void Validate(TrainerOptions o)
+    internal static void Validate(TrainerOptions o)
     {
         if (o.Steps <= 0) throw new InvalidTrainingOptionException("--steps", o.Steps, "must be at least 1");
         if (o.BatchSize <= 0) throw new InvalidTrainingOptionException("--batch-size", o.BatchSize, "must be at least 1");
@@ -178,7 +178,7 @@ public sealed class Trainer : IDisposable
         return result.Loss;
     }
 
-    static string StepDirectory(long step) => $"step-{step:D8}";
+    internal static string StepDirectory(long step) => $"step-{step:D8}";
 
     /// <summary>
     /// Writes <c>out/checkpoints/step-K/</c> (model, optimizer moments, trainer state) under a

@@ -30,11 +30,18 @@ internal static class TrainCommand
         var every = new Option<long>("--checkpoint-every") { Description = "steps between checkpoints", DefaultValueFactory = _ => 1000 };
         var threads = new Option<int>("--threads") { Description = "libtorch intra-op threads (1 is fastest on 2 cores; docs/MACHINE.md)", DefaultValueFactory = _ => 1 };
         var json = new Option<bool>("--json") { Description = "print one JSON summary" };
+        var workers = new Option<int?>("--workers") { Description = "data-parallel worker processes on loopback (docs/DISTRIBUTED.md); without it, one process trains" };
+        var cluster = new Option<string?>("--cluster") { Description = "host:port of a running cluster's gateway to host the job's coordinator (with --workers, default 1)" };
+        var zero = new Option<int>("--zero") { Description = "ZeRO stage: 0 = every worker keeps all optimizer state, 1 = each keeps its slice", DefaultValueFactory = _ => 0 };
+        var promote = new Option<string?>("--promote") { Description = "host:port of a serving cluster's gateway: deploy the final checkpoint there (its ModelRegistry) when the run ends" };
+        var microBatches = new Option<int?>("--micro-batches") { Description = "micro-batches per global batch, fixed for the run (default: --workers); must divide --batch-size" };
         var command = new Command("train", "train the model on a data directory, resuming from --out if it holds a checkpoint")
         {
             preset, config, data, steps, output, batch, length, lr, warmup, weightDecay, clip, taskWeights, prompt, seed, every, threads, json,
+            workers, cluster, zero, microBatches, promote,
         };
-        command.SetAction(parse =>
+        command.Subcommands.Add(TrainWorkerCommand.Create());
+        command.SetAction(async (parse, _) =>
         {
             Torch.Torch.Threads = parse.GetValue(threads);
             var model = parse.GetValue(config) is { } file
@@ -58,6 +65,29 @@ internal static class TrainCommand
                 Seed = parse.GetValue(seed),
                 CheckpointEvery = parse.GetValue(every),
             };
+            if (parse.GetValue(workers) is not null || parse.GetValue(cluster) is not null || parse.GetValue(promote) is not null)
+            {
+                var count = parse.GetValue(workers) ?? 1;
+                var stage = parse.GetValue(zero);
+                if (stage is not (0 or 1)) throw new InvalidTrainingOptionException("--zero", stage, "must be 0 (plain data parallelism) or 1 (ZeRO stage 1)");
+                var distributed = new DistributedTrainerOptions
+                {
+                    Training = options,
+                    Parallelism = stage == 1 ? DataParallelism.Zero1 : DataParallelism.Replicated,
+                    MicroBatches = parse.GetValue(microBatches) ?? count,
+                };
+                using var interrupted = new CancellationTokenSource();
+                ConsoleCancelEventHandler interrupt = (_, e) => { e.Cancel = true; interrupted.Cancel(); };
+                Console.CancelKeyPress += interrupt;
+                try
+                {
+                    return await DistributedTraining.RunAsync(distributed, count, parse.GetValue(cluster), parse.GetValue(promote), parse.GetValue(threads), parse.GetValue(json), interrupted.Token);
+                }
+                finally
+                {
+                    Console.CancelKeyPress -= interrupt;
+                }
+            }
             using var trainer = Trainer.Open(options);
             Console.Error.WriteLine(trainer.ResumedFrom is { } from
                 ? $"resuming from {from} at step {trainer.Step}"

@@ -1,0 +1,192 @@
+using System.Diagnostics;
+using System.Runtime.CompilerServices;
+using System.Text.Json.Nodes;
+using GatoMesh.Grains;
+using GatoMesh.Model;
+using GatoMesh.Runtime;
+using GatoMesh.Runtime.Client;
+using GatoMesh.Runtime.Hosting;
+
+namespace GatoMesh.Cli;
+
+/// <summary>
+/// <c>gatomesh train --workers N</c> (docs/DISTRIBUTED.md, "Training"): this process hosts a silo with
+/// the job's <see cref="ITrainerCoordinatorGrain"/> (or, with <c>--cluster ADDRESS</c>, reaches the
+/// coordinator in a running cluster through that gateway), launches N worker processes
+/// (<c>gatomesh train worker</c>) that find the coordinator through the gateway, tells the coordinator
+/// when one exits, and shows the job's progress from the coordinator's status. Same outputs as the
+/// single-process trainer; the JSON adds the workers, the parallelism and the restarts. With
+/// <c>--promote GATEWAY</c> the final checkpoint is deployed to that serving cluster's model registry
+/// (<see cref="IModelRegistryGrain.Deploy"/>), whose inference grains hot-swap to it.
+/// </summary>
+internal static class DistributedTraining
+{
+    static readonly TimeSpan StatusPoll = TimeSpan.FromMilliseconds(200);
+    static readonly TimeSpan ExitGrace = TimeSpan.FromSeconds(30);
+
+    public static async Task<int> RunAsync(DistributedTrainerOptions options, int workers, string? cluster, string? promote, int threads, bool json, CancellationToken cancel)
+    {
+        if (workers < 1) throw new InvalidTrainingOptionException("--workers", workers, "must be at least 1");
+        DistributedTrainer.Validate(options);
+        var training = options.Training;
+        Directory.CreateDirectory(training.OutputDirectory);
+        var startedFrom = Trainer.LatestCheckpoint(training.OutputDirectory);
+        var job = new TrainingJob
+        {
+            ConfigJson = training.Config.ToJson(),
+            DataDirectory = training.DataDirectory,
+            OutputDirectory = training.OutputDirectory,
+            Steps = training.Steps,
+            BatchSize = training.BatchSize,
+            SequenceLength = training.SequenceLength,
+            PeakLearningRate = training.PeakLearningRate,
+            WarmupSteps = training.WarmupSteps,
+            WeightDecay = training.WeightDecay,
+            ClipNorm = training.ClipNorm,
+            TaskWeights = training.TaskWeights.ToDictionary(),
+            PromptProbability = training.PromptProbability,
+            Seed = training.Seed,
+            CheckpointEvery = training.CheckpointEvery,
+            Workers = workers,
+            MicroBatches = options.MicroBatches,
+            Zero1 = options.Parallelism == DataParallelism.Zero1,
+            Threads = threads,
+        };
+        var jobId = $"train-{Guid.NewGuid():N}";
+
+        SiloHost? silo = null;
+        ClusterClient? client = null;
+        var processes = new List<WorkerProcess>();
+        try
+        {
+            IGrainFactory grains;
+            string gateway;
+            if (cluster is null)
+            {
+                RuntimeHelpers.RunModuleConstructor(typeof(TrainerCoordinatorGrain).Module.ModuleHandle);
+                silo = await SiloHost.StartAsync(new SiloOptions { IdleDeactivationAge = TimeSpan.FromDays(30) });
+                grains = silo.GrainFactory;
+                gateway = $"127.0.0.1:{silo.GatewayPort}";
+            }
+            else
+            {
+                client = new ClusterClient(new ClientOptions { Gateways = [cluster] });
+                grains = client;
+                gateway = cluster;
+            }
+            var coordinator = grains.GetGrain<ITrainerCoordinatorGrain>(jobId);
+            var started = await coordinator.Start(job);
+            if (started.Error is not null) throw new TrainingJobFailedException(started.Error);
+            Console.Error.WriteLine($"job {jobId}: {workers} worker(s), {(job.Zero1 ? "ZeRO-1" : "data parallel")}, {options.MicroBatches} micro-batch(es) of {training.BatchSize / options.MicroBatches}, coordinator via {gateway}");
+            for (var w = 0; w < workers; w++)
+            {
+                var process = WorkerProcess.Start($"w{w}", gateway, jobId, (id, code) =>
+                    _ = coordinator.Leave(id, $"its process exited with code {code}"));
+                processes.Add(process);
+                Console.Error.WriteLine($"worker {process.Id} pid {process.Pid}");
+            }
+
+            var clock = Stopwatch.StartNew();
+            var bar = new TrainProgressBar();
+            var stoppedEarly = false;
+            long firstStep = -1, shownStep = -1;
+            var restartsShown = 0;
+            JobStatus status;
+            try
+            {
+                while (true)
+                {
+                    status = await coordinator.Status();
+                    if (status.Restarts > restartsShown)
+                    {
+                        restartsShown = status.Restarts;
+                        Console.Error.WriteLine($"{Environment.NewLine}restarting from {status.LatestCheckpoint ?? "the start"}: {status.LastRestart}");
+                    }
+                    if (status.Step != shownStep && status.Losses.Count > 0)
+                    {
+                        // Throughput counts from the first step seen, so worker start-up and data loading stay out of it.
+                        if (firstStep < 0)
+                        {
+                            firstStep = status.Step;
+                            clock.Restart();
+                        }
+                        shownStep = status.Step;
+                        var done = Math.Max(status.Step - firstStep, 1);
+                        var rate = (status.Step - firstStep) * (double)training.BatchSize * training.SequenceLength / Math.Max(clock.Elapsed.TotalSeconds, 1e-9);
+                        var remaining = TimeSpan.FromSeconds(clock.Elapsed.TotalSeconds / done * (status.Steps - status.Step));
+                        bar.Report(new TrainerProgress(status.Step, status.Steps, status.Losses[^1], status.LearningRate ?? 0, rate, remaining));
+                    }
+                    if (status.State is JobState.Finished or JobState.Failed) break;
+                    if (cancel.IsCancellationRequested)
+                    {
+                        stoppedEarly = true;
+                        break;
+                    }
+                    await Task.Delay(StatusPoll, CancellationToken.None);
+                }
+            }
+            finally
+            {
+                bar.Finish();
+            }
+            var elapsed = clock.Elapsed.TotalSeconds;
+            if (status.State == JobState.Failed) throw new TrainingJobFailedException($"job {jobId} failed: {status.Error}");
+            if (stoppedEarly)
+                foreach (var p in processes) p.Kill();
+            foreach (var p in processes) await p.WaitForExitAsync(ExitGrace);
+
+            var steps = status.Step;
+            var tokens = Math.Max(steps - Math.Max(firstStep, 0), 0) * (double)training.BatchSize * training.SequenceLength;
+            var tokensPerSecond = tokens / Math.Max(elapsed, 1e-9);
+            var checkpoint = status.LatestCheckpoint ?? Trainer.LatestCheckpoint(training.OutputDirectory);
+            var lossCurve = Path.Combine(training.OutputDirectory, Trainer.LossCurveFile);
+            var finalLoss = status.Losses.Count > 0 ? status.Losses[^1] : double.NaN;
+            ModelVersion? deployed = null;
+            if (promote is not null && !stoppedEarly && checkpoint is not null)
+                deployed = await CheckpointPromotion.DeployAsync(promote, checkpoint);
+            if (json)
+            {
+                var stats = new JsonArray();
+                foreach (var w in status.Workers)
+                    stats.Add(new JsonObject
+                    {
+                        ["worker"] = w.WorkerId,
+                        ["rank"] = w.Rank,
+                        ["alive"] = w.Alive,
+                        ["optimizer_state_bytes"] = w.OptimizerStateBytes,
+                        ["peak_rss_bytes"] = w.PeakMemoryBytes,
+                    });
+                Console.WriteLine(new JsonObject
+                {
+                    ["steps"] = steps,
+                    ["final_loss"] = finalLoss,
+                    ["tokens_per_s"] = tokensPerSecond,
+                    ["checkpoint"] = checkpoint,
+                    ["loss_curve"] = lossCurve,
+                    ["resumed_from"] = startedFrom,
+                    ["stopped_early"] = stoppedEarly || steps < training.Steps,
+                    ["workers"] = workers,
+                    ["parallelism"] = job.Zero1 ? "zero1" : "replicated",
+                    ["micro_batches"] = options.MicroBatches,
+                    ["restarts"] = status.Restarts,
+                    ["worker_stats"] = stats,
+                    ["deployed"] = deployed is null ? null : new JsonObject { ["id"] = deployed.Id, ["revision"] = deployed.Revision, ["checkpoint"] = deployed.Checkpoint },
+                }.ToJsonString(ReadableJson.Options));
+            }
+            else
+            {
+                Console.WriteLine($"step {steps}/{training.Steps}  loss {finalLoss:F4}  {tokensPerSecond:F0} tokens/s  {workers} worker(s)  {status.Restarts} restart(s)");
+                Console.WriteLine($"checkpoint {checkpoint}");
+                Console.WriteLine($"loss curve {lossCurve}");
+                if (deployed is not null) Console.WriteLine($"deployed {deployed.Id} (revision {deployed.Revision}) via {promote}");
+            }
+            return 0;
+        }
+        finally
+        {
+            foreach (var p in processes) p.Dispose();
+            if (client is not null) await client.DisposeAsync();
+            if (silo is not null) await silo.DisposeAsync();
+        }
+    }
+}
