@@ -166,9 +166,25 @@ public sealed class EpisodeSessionGrain : Grain, IEpisodeSessionGrain
                 answer = await _inference.Act(act with { Context = Context() });
             }
         }
+        catch (InvalidActRequestException e) when (e.Field == nameof(ActRequest.SequenceId))
+        {
+            // An earlier attempt of this step (its call timed out, the client retried) still waits in
+            // the engine: drop it, so the next retry starts clean.
+            await _inference.Release(SequenceId);
+            return StepReply.Failed(Count(new SessionError(SessionErrorCode.Unavailable, "observation",
+                "an earlier attempt of this step was still queued in the engine; retry the step")));
+        }
         catch (InvalidActRequestException e)
         {
             return StepReply.Failed(Count(new SessionError(SessionErrorCode.ContextTooLong, "observation", e.Message)));
+        }
+        catch (GrainCallTimeoutException)
+        {
+            // The engine is overloaded beyond the call timeout. Drop the queued request (it would
+            // otherwise collide with the client's retry) and let the client retry later.
+            await _inference.Release(SequenceId);
+            return StepReply.Failed(Count(new SessionError(SessionErrorCode.Unavailable, "observation",
+                "the silo's engine did not answer within the call timeout (overloaded); retry the step")));
         }
         if (answer.Result is not ActResult.Action action)
             return StepReply.Failed(Count(new SessionError(SessionErrorCode.Unavailable, "observation",
