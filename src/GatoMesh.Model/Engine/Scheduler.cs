@@ -235,6 +235,7 @@ internal sealed class Scheduler
         counters.Iterations++;
         counters.LastBatchTokens = plan.Tokens;
         counters.LastBatchSequences = plan.Chunks.Count;
+        counters.BatchedSequences += plan.Chunks.Count;
         counters.UsedBlocks = Allocator.UsedBlocks;
     }
 

@@ -280,8 +280,8 @@ public sealed class InProcessMembershipAgentScenarios : MembershipAgentScenarios
     protected override IMembershipTable OpenTable() => _table;
 }
 
-public sealed class RedisMembershipAgentScenarios(GatoMesh.Runtime.Tests.Fixtures.RedisServerFixture redis)
-    : MembershipAgentScenarios, IClassFixture<GatoMesh.Runtime.Tests.Fixtures.RedisServerFixture>
+public sealed class RedisMembershipAgentScenarios(GatoMesh.Testing.RedisServerFixture redis)
+    : MembershipAgentScenarios, IClassFixture<GatoMesh.Testing.RedisServerFixture>
 {
     private readonly string _clusterId = $"agents-{Guid.NewGuid():N}";
 

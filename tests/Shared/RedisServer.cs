@@ -3,7 +3,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text;
 
-namespace GatoMesh.Runtime.Tests.Fixtures;
+namespace GatoMesh.Testing;
 
 /// <summary>
 /// A real redis-server on 127.0.0.1 and a free port, without persistence, owned by one test run.

@@ -1,8 +1,8 @@
-namespace GatoMesh.Runtime.Tests.Fixtures;
+namespace GatoMesh.Testing;
 
 /// <summary>Waits for a condition with a deadline (never a fixed sleep as synchronization); a missed
 /// deadline fails the test naming what never happened.</summary>
-internal static class Eventually
+internal static partial class Eventually
 {
     private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(20);
 
@@ -17,24 +17,6 @@ internal static class Eventually
         {
             if (DateTime.UtcNow > until) throw new TimeoutException($"not within {limit.TotalSeconds} s: {what}");
             await Task.Delay(PollInterval);
-        }
-    }
-
-    /// <summary>Retries <paramref name="action"/> through typed runtime errors (a silo gone, views settling)
-    /// until it succeeds; after the deadline the last error fails the test.</summary>
-    public static async Task<T> Succeeds<T>(Func<Task<T>> action, string what, TimeSpan? deadline = null)
-    {
-        var until = DateTime.UtcNow + (deadline ?? TimeSpan.FromSeconds(20));
-        while (true)
-        {
-            try
-            {
-                return await action();
-            }
-            catch (GrainRuntimeException) when (DateTime.UtcNow < until)
-            {
-                await Task.Delay(PollInterval);
-            }
         }
     }
 }

@@ -1,0 +1,374 @@
+using System.Diagnostics;
+using GatoMesh.Model;
+using GatoMesh.Model.Engine;
+using GatoMesh.Runtime;
+using GatoMesh.Runtime.Storage;
+using GatoMesh.Tokens;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace GatoMesh.Grains.Serving;
+
+/// <summary>
+/// One agent's episode (ARCHITECTURE.md, "Serving path"; GATO.md, "Deployment"): the prompt is
+/// pinned, every observation is tokenized and appended, the local inference grain samples the action
+/// tokens, the step is persisted, and only then is the action returned, so a crash of this silo loses
+/// nothing the agent was told. The engine normally holds the context in its KV cache; when it has lost
+/// it (eviction, swap, another silo after a crash), the session resends prompt and window, and the
+/// action is the one an uninterrupted session would have got.
+/// </summary>
+public sealed class EpisodeSessionGrain : Grain, IEpisodeSessionGrain
+{
+    // The cursor's window hint is rewritten once the window start moved this far past it, which
+    // bounds how far activation reads forward over deleted records (SessionStore.ReadWindowAsync).
+    private const int HintLag = 16;
+    private const int MaxResends = 3;
+
+    private SessionStore _store = null!;
+    private ModelHost _host = null!;
+    private ServingOptions _options = null!;
+    private IInferenceGrain _inference = null!;
+
+    private SessionHeader? _header;
+    private SessionCursor _cursor = new();
+    private readonly List<StepRecord> _window = [];
+    private StepRecord? _last;
+    private long _nextTimestep;
+
+    private EmbodimentSpec _spec = null!;
+    private TimestepEncoder _encoder = null!;
+    private ActionDecoder _decoder = null!;
+    private TokenRange[] _actionRanges = [];
+    private TokenBatchInputs _prompt = null!;
+    private int _promptTokens;
+    private readonly TokenBuffer _buffer = new();
+    private bool _active;
+
+    public override async Task OnActivateAsync(CancellationToken cancellation)
+    {
+        _store = new SessionStore(Services.GetRequiredService<IGrainStorage>(), Key);
+        _host = Services.GetRequiredService<ModelHost>();
+        _options = Services.GetRequiredService<ServingOptions>();
+        _inference = GrainFactory.GetGrain<IInferenceGrain>(IInferenceGrain.Cpu);
+        ServingMetrics.ActiveSessions.Add(1);
+        _active = true;
+
+        _header = await _store.ReadHeaderAsync();
+        _cursor = await _store.ReadCursorAsync() ?? new SessionCursor();
+        if (_header is null || !_cursor.Open) return;
+        if (DateTimeOffset.UtcNow - _cursor.LastActive > _options.SessionIdleExpiry)
+        {
+            await _store.ClearAsync();
+            _header = null;
+            _cursor = new SessionCursor();
+            return;
+        }
+        if (Prepare(_header) is { } broken)
+            throw new InvalidOperationException($"session {Key} holds a header it can no longer use: {broken}");
+        var records = await _store.ReadWindowAsync(_cursor.Episode, _cursor.WindowStartHint, HintLag + 64);
+        _window.AddRange(records);
+        _last = records.Count > 0 ? records[^1] : null;
+        _nextTimestep = _last is null ? Math.Max(0, _cursor.WindowStartHint) : _last.Timestep + 1;
+        if (_last is null && _cursor.WindowStartHint > 0)
+            _nextTimestep = _cursor.WindowStartHint;
+    }
+
+    public override Task OnDeactivateAsync(CancellationToken cancellation)
+    {
+        if (_active) ServingMetrics.ActiveSessions.Add(-1);
+        _active = false;
+        return Task.CompletedTask;
+    }
+
+    public async Task<SessionReply> Open(OpenSessionRequest request)
+    {
+        if (string.IsNullOrEmpty(request?.Fleet)) return Fail(SessionErrorCode.MalformedRequest, "fleet", "must be non-empty");
+        if (_header is not null && _cursor.Open)
+        {
+            if (_header.Fleet != request.Fleet) return Unknown();
+            return Same(_header, request)
+                ? Describe()
+                : Fail(SessionErrorCode.SessionExists, "session", "is already open with another spec, prompt or sampling; close it first");
+        }
+        if (request.Prompt.Count > _options.MaxPromptTimesteps)
+            return Fail(SessionErrorCode.InvalidPrompt, "prompt", $"has {request.Prompt.Count} timesteps; at most {_options.MaxPromptTimesteps} are accepted");
+        if (!float.IsFinite(request.Temperature) || request.Temperature < 0)
+            return Fail(SessionErrorCode.MalformedRequest, "temperature", $"= {request.Temperature}: must be finite and non-negative");
+        var header = new SessionHeader
+        {
+            Fleet = request.Fleet,
+            SpecJson = request.SpecJson ?? "",
+            Prompt = [.. request.Prompt],
+            Temperature = request.Temperature,
+            Seed = request.Seed,
+        };
+        if (Prepare(header) is { } error) return SessionReply.Failed(Count(error));
+        var episode = _cursor.Episode + 1;
+        await _store.WriteHeaderAsync(header);
+        _header = header;
+        _cursor = new SessionCursor { Open = true, Episode = episode, LastActive = DateTimeOffset.UtcNow };
+        await _store.WriteCursorAsync(_cursor);
+        _window.Clear();
+        _last = null;
+        _nextTimestep = 0;
+        ServingMetrics.SessionsOpened.Add(1);
+        return Describe();
+    }
+
+    public async Task<StepReply> Step(StepRequest request)
+    {
+        var started = Stopwatch.GetTimestamp();
+        if (Check(request?.Fleet) is { } refused) return StepReply.Failed(refused);
+        if (_last is { } last && request!.Sequence == last.Sequence)
+        {
+            ServingMetrics.RetriedSteps.Add(1);
+            return Reply(last);
+        }
+        var newest = Math.Max(_cursor.ResetSequence, _last?.Sequence ?? 0);
+        if (request!.Sequence <= newest)
+            return StepReply.Failed(Count(new SessionError(SessionErrorCode.StaleSequence, "sequence",
+                $"= {request.Sequence}: the session already applied sequence {newest}; use a larger number")));
+
+        TokenBatchInputs observation;
+        try
+        {
+            var values = FieldValueConversion.ToObservation(_spec, request.Observation, "observation");
+            _buffer.Clear();
+            _encoder.Encode(values, null, _buffer);
+            observation = TokenBatchInputs.From(_buffer);
+        }
+        catch (FieldError e)
+        {
+            return StepReply.Failed(Count(new SessionError(SessionErrorCode.InvalidObservation, e.Field, e.Problem)));
+        }
+        catch (TokenSpaceException e)
+        {
+            return StepReply.Failed(Count(new SessionError(SessionErrorCode.InvalidObservation, $"observation.{e.Field}", e.Message)));
+        }
+
+        var act = new ActRequest
+        {
+            SequenceId = SequenceId,
+            Timestep = _nextTimestep,
+            Observation = observation,
+            ActionSpec = _actionRanges,
+            Sampling = _header!.Temperature > 0 ? SamplingParams.WithTemperature(_header.Temperature, _header.Seed) : SamplingParams.Greedy,
+        };
+        InferenceReply answer;
+        var recomputed = false;
+        try
+        {
+            answer = await _inference.Act(act);
+            for (var resend = 0; answer.Result is ActResult.CacheMiss && resend < MaxResends; resend++)
+            {
+                recomputed = true;
+                answer = await _inference.Act(act with { Context = Context() });
+            }
+        }
+        catch (InvalidActRequestException e)
+        {
+            return StepReply.Failed(Count(new SessionError(SessionErrorCode.ContextTooLong, "observation", e.Message)));
+        }
+        if (answer.Result is not ActResult.Action action)
+            return StepReply.Failed(Count(new SessionError(SessionErrorCode.Unavailable, "observation",
+                $"the engine lost the session's cache {MaxResends + 1} times in a row (memory pressure); retry the step")));
+
+        var record = new StepRecord
+        {
+            Episode = _cursor.Episode,
+            Timestep = _nextTimestep,
+            Sequence = request.Sequence,
+            Observation = new Dictionary<string, FieldValue>(request.Observation, StringComparer.Ordinal),
+            ActionTokens = action.Tokens,
+            ModelVersion = answer.Version.Id,
+            Recomputed = recomputed,
+        };
+        // Persist before answering: the agent never acts on a step a crash could lose.
+        await _store.WriteStepAsync(record);
+        _window.Add(record);
+        _last = record;
+        _nextTimestep++;
+        await TrimAsync(action.OldestTimestep);
+        if (recomputed) ServingMetrics.Recomputes.Add(1);
+        ServingMetrics.Steps.Add(1);
+        ServingMetrics.StepMilliseconds.Record(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+        return Reply(record);
+    }
+
+    public async Task<SessionReply> Reset(ResetRequest request)
+    {
+        if (Check(request?.Fleet) is { } refused) return SessionReply.Failed(refused);
+        if (request!.Sequence == _cursor.ResetSequence && _cursor.ResetSequence > (_last?.Sequence ?? 0)) return Describe();
+        var newest = Math.Max(_cursor.ResetSequence, _last?.Sequence ?? 0);
+        if (request.Sequence <= newest)
+            return SessionReply.Failed(Count(new SessionError(SessionErrorCode.StaleSequence, "sequence",
+                $"= {request.Sequence}: the session already applied sequence {newest}; use a larger number")));
+        await EndEpisodeAsync();
+        _cursor.Episode++;
+        _cursor.ResetSequence = request.Sequence;
+        _cursor.WindowStartHint = 0;
+        _cursor.LastActive = DateTimeOffset.UtcNow;
+        await _store.WriteCursorAsync(_cursor);
+        return Describe();
+    }
+
+    public async Task<SessionReply> Close(string fleet)
+    {
+        if (_header is not null && _header.Fleet != fleet) return Unknown();
+        if (_header is null || !_cursor.Open) return new SessionReply { Session = SessionIdOf(Key), Open = false };
+        await EndEpisodeAsync();
+        await _store.ClearAsync();
+        _header = null;
+        _cursor = new SessionCursor { Episode = _cursor.Episode };
+        ServingMetrics.SessionsClosed.Add(1);
+        DeactivateOnIdle();
+        return new SessionReply { Session = SessionIdOf(Key), Open = false };
+    }
+
+    public Task<SessionReply> Describe(string fleet) =>
+        Task.FromResult(Check(fleet) is { } refused ? SessionReply.Failed(refused) : Describe());
+
+    private string SequenceId => $"{Key}#{_cursor.Episode}";
+
+    /// <summary>Prompt and window, as the engine needs them to rebuild the sequence's cache.</summary>
+    private SequenceContext Context()
+    {
+        var timesteps = new List<CompletedTimestep>(_window.Count);
+        foreach (var record in _window)
+        {
+            _buffer.Clear();
+            _encoder.Encode(FieldValueConversion.ToObservation(_spec, record.Observation, "observation"), null, _buffer);
+            timesteps.Add(new CompletedTimestep(TokenBatchInputs.From(_buffer), record.ActionTokens));
+        }
+        return new SequenceContext(_prompt, timesteps);
+    }
+
+    /// <summary>Drops the timesteps the engine slid out of its window, here and in storage.</summary>
+    private async Task TrimAsync(long oldest)
+    {
+        var dropped = new List<Task>();
+        while (_window.Count > 0 && _window[0].Timestep < oldest)
+        {
+            dropped.Add(_store.DeleteStepAsync(_window[0].Episode, _window[0].Timestep));
+            _window.RemoveAt(0);
+        }
+        var now = DateTimeOffset.UtcNow;
+        if (oldest - _cursor.WindowStartHint >= HintLag || now - _cursor.LastActive > _options.SessionIdleExpiry / 4)
+        {
+            _cursor.WindowStartHint = oldest;
+            _cursor.LastActive = now;
+            dropped.Add(_store.WriteCursorAsync(_cursor));
+        }
+        await Task.WhenAll(dropped);
+    }
+
+    /// <summary>Frees the engine's cache of the current episode and deletes its step records.</summary>
+    private async Task EndEpisodeAsync()
+    {
+        await _inference.Release(SequenceId);
+        await Task.WhenAll(_window.Select(r => _store.DeleteStepAsync(r.Episode, r.Timestep)));
+        _window.Clear();
+        _last = null;
+        _nextTimestep = 0;
+    }
+
+    /// <summary>Parses the spec, builds the encoder and encodes the prompt; null when all is well.</summary>
+    private SessionError? Prepare(SessionHeader header)
+    {
+        EmbodimentSpec spec;
+        TimestepEncoder encoder;
+        try
+        {
+            spec = SpecJsonReader.Parse(header.SpecJson);
+            encoder = new TimestepEncoder(spec, _host.Space, spec.Observation.Any(f => f.Kind == FieldKind.Text) ? _host.Text : null);
+        }
+        catch (Exception e) when (e is TokenSpaceException or System.Text.Json.JsonException or ArgumentException or InvalidOperationException)
+        {
+            return new SessionError(SessionErrorCode.InvalidSpec, "spec", e.Message);
+        }
+        var prompt = new TokenBuffer();
+        for (var i = 0; i < header.Prompt.Count; i++)
+        {
+            var field = $"prompt[{i}]";
+            var step = header.Prompt[i];
+            if (step is null) return new SessionError(SessionErrorCode.InvalidPrompt, field, "is missing");
+            try
+            {
+                encoder.Encode(FieldValueConversion.ToObservation(spec, step.Observation, field + ".observation"),
+                    FieldValueConversion.ToAction(spec, step.Action, field + ".action"), prompt);
+            }
+            catch (FieldError e)
+            {
+                return new SessionError(SessionErrorCode.InvalidPrompt, e.Field, e.Problem);
+            }
+            catch (TokenSpaceException e)
+            {
+                return new SessionError(SessionErrorCode.InvalidPrompt, field + "." + e.Field, e.Message);
+            }
+        }
+        // The prompt is pinned: it and one whole timestep must fit the window.
+        var window = _host.Engine.ContextWindow;
+        var step_ = spec.FixedObservationTokens + 1 + spec.ActionTokenCount;
+        if (prompt.Count + step_ > window)
+            return new SessionError(SessionErrorCode.ContextTooLong, "prompt",
+                $"{prompt.Count} prompt tokens and a {step_}-token timestep exceed the context window of {window} tokens");
+        _spec = spec;
+        _encoder = encoder;
+        _decoder = new ActionDecoder(spec, _host.Space);
+        _actionRanges = [.. spec.ActionIdRanges(_host.Space).Select(r => new TokenRange(r.Low, r.High))];
+        _prompt = TokenBatchInputs.From(prompt);
+        _promptTokens = prompt.Count;
+        return null;
+    }
+
+    private SessionError? Check(string? fleet)
+    {
+        if (_header is null || _header.Fleet != fleet)
+            return Count(new SessionError(SessionErrorCode.UnknownSession, "session", $"'{SessionIdOf(Key)}' is not open for this fleet"));
+        if (!_cursor.Open) return Count(new SessionError(SessionErrorCode.SessionClosed, "session", "is closed"));
+        return null;
+    }
+
+    private StepReply Reply(StepRecord record)
+    {
+        var ids = record.ActionTokens.Select(t => (int)t).ToArray();
+        return new StepReply
+        {
+            Sequence = record.Sequence,
+            Timestep = record.Timestep,
+            Action = FieldValueConversion.FromAction(_spec, _decoder.Decode(ids)),
+            ActionTokens = record.ActionTokens,
+            ModelVersion = record.ModelVersion,
+            Recomputed = record.Recomputed,
+        };
+    }
+
+    private SessionReply Describe() => new()
+    {
+        Session = SessionIdOf(Key),
+        Spec = _spec?.Name ?? "",
+        Open = _header is not null && _cursor.Open,
+        Sequence = Math.Max(_cursor.ResetSequence, _last?.Sequence ?? 0),
+        Episode = _cursor.Episode,
+        NextTimestep = _nextTimestep,
+        PromptTokens = _promptTokens,
+    };
+
+    private static bool Same(SessionHeader header, OpenSessionRequest request) =>
+        header.SpecJson == request.SpecJson && header.Temperature == request.Temperature && header.Seed == request.Seed
+        && System.Text.Json.JsonSerializer.Serialize(header.Prompt) == System.Text.Json.JsonSerializer.Serialize(request.Prompt.ToList());
+
+    private SessionReply Unknown() => SessionReply.Failed(Count(new SessionError(SessionErrorCode.UnknownSession, "session",
+        $"'{SessionIdOf(Key)}' is not open for this fleet")));
+
+    private static SessionReply Fail(SessionErrorCode code, string field, string message) =>
+        SessionReply.Failed(Count(new SessionError(code, field, message)));
+
+    private static SessionError Count(SessionError error)
+    {
+        ServingMetrics.Error(error.Code);
+        return error;
+    }
+
+    /// <summary>The client's session id (the key without its fleet prefix).</summary>
+    private static string SessionIdOf(string key) => key[(key.IndexOf('/') + 1)..];
+}
