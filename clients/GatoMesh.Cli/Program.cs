@@ -11,4 +11,5 @@ root.Subcommands.Add(DataCommand.Create());
 root.Subcommands.Add(EnvsCommand.Create());
 root.Subcommands.Add(ModelCommand.Create());
 root.Subcommands.Add(TrainCommand.Create());
+root.Subcommands.Add(EvalCommand.Create());
 return CliRunner.Run(root, args);

@@ -6,7 +6,9 @@ namespace GatoMesh.Eval;
 
 /// <summary>
 /// What an evaluation measured: per task the score and normalized score, their mean over tasks, and
-/// the serving side: step latency percentiles, agent steps, wall time and steps per second.
+/// the serving side: step latency percentiles, agent steps, wall time, steps per second and the
+/// number of agents that ran at once (<see cref="Concurrency"/>: the option, or fewer when there
+/// were fewer episodes).
 /// </summary>
 public sealed record EvaluationReport(string Agents, IReadOnlyList<TaskResult> Tasks, double MeanNormalized, LatencyDistribution Latency,
     long Steps, TimeSpan Elapsed, int Concurrency, string References)

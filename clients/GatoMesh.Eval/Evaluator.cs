@@ -46,7 +46,7 @@ public static class Evaluator
         }).ToList();
         return new EvaluationReport(agents.Name, tasks, tasks.Average(t => t.Normalized),
             LatencyDistribution.Of(results.SelectMany(r => r.StepMilliseconds).ToList()),
-            results.Sum(r => (long)r.Steps), elapsed, options.Concurrency, references.Source);
+            results.Sum(r => (long)r.Steps), elapsed, Math.Min(options.Concurrency, jobs.Count), references.Source);
     }
 
     /// <summary>One episode: reset the environment to the seed, then observation to the agent, its
