@@ -12,4 +12,5 @@ root.Subcommands.Add(EnvsCommand.Create());
 root.Subcommands.Add(ModelCommand.Create());
 root.Subcommands.Add(TrainCommand.Create());
 root.Subcommands.Add(EvalCommand.Create());
+root.Subcommands.Add(DemoCommand.Create());
 return CliRunner.Run(root, args);

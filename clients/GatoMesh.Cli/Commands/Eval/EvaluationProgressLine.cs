@@ -9,6 +9,7 @@ internal sealed class EvaluationProgressLine : IProgress<EvaluationProgress>
     readonly bool terminal = !Console.IsErrorRedirected;
     readonly Lock gate = new();
     int lastTenth = -1;
+    int lastDone;
     bool drawn;
 
     public void Report(EvaluationProgress p)
@@ -16,6 +17,9 @@ internal sealed class EvaluationProgressLine : IProgress<EvaluationProgress>
         var line = $"episodes {p.EpisodesDone}/{p.Episodes}  steps {p.Steps}  {p.Steps / Math.Max(p.Elapsed.TotalSeconds, 1e-9):F0} steps/s  {p.Elapsed.TotalSeconds:F0} s";
         lock (gate)
         {
+            // Episodes finish on many threads; a report overtaken by a later one is stale.
+            if (p.EpisodesDone <= lastDone) return;
+            lastDone = p.EpisodesDone;
             if (terminal)
             {
                 Console.Error.Write($"\r{line}   ");
