@@ -22,7 +22,7 @@ internal static class DemoCommand
         var minutes = new Option<double>("--minutes") { Description = "training budget in minutes (wall clock)", DefaultValueFactory = _ => 5 };
         var agents = new Option<int>("--agents") { Description = "concurrent agents (episode sessions) in the fleet", DefaultValueFactory = _ => 256 };
         var fresh = new Option<bool>("--fresh") { Description = "train anew instead of reusing the checkpoint of an earlier demo" };
-        var state = new Option<DirectoryInfo?>("--state-dir") { Description = $"where data and checkpoints stay between runs (default: ${StateVariable}, else ~/.gatomesh/demo)" };
+        var state = new Option<DirectoryInfo?>("--state-dir") { Description = $"where data and checkpoints stay between runs (default: ${StateVariable}/demo, else ~/.gatomesh/demo)" };
         var json = new Option<bool>("--json") { Description = "print one JSON object" };
         var command = new Command("demo", "generate data, train gato-small briefly (or reuse the last demo's checkpoint), serve it and run a fleet of agents on every task")
         {
@@ -98,10 +98,11 @@ internal static class DemoCommand
         return command;
     }
 
+    /// <summary>The demo's folder inside the CLI's state folder (shared with <c>cluster up</c>, hence its own subfolder).</summary>
     static string DefaultStateDirectory() =>
-        Environment.GetEnvironmentVariable(StateVariable) is { Length: > 0 } dir
+        Path.Combine(Environment.GetEnvironmentVariable(StateVariable) is { Length: > 0 } dir
             ? Path.GetFullPath(dir)
-            : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".gatomesh", "demo");
+            : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".gatomesh"), "demo");
 
     static JsonObject Reused(string checkpoint)
     {
