@@ -55,6 +55,13 @@ public sealed class EvalCommandTests(GeneratedData data)
     }
 
     [Fact]
+    public void Eval_of_a_cluster_refuses_a_checkpoint_before_contacting_anything()
+    {
+        Gatomesh.Run("eval", "--silo", "127.0.0.1:1", "--checkpoint", data.Directory, "--tasks", "catch", "--json")
+            .AssertFailsNaming("--checkpoint", "--silo");
+    }
+
+    [Fact]
     public void Eval_rejects_an_unknown_task_listing_the_known_ones()
     {
         Gatomesh.Run("eval", "--checkpoint", data.Directory, "--tasks", "pong", "--json").AssertFailsNaming("pong", "catch", "reacher");

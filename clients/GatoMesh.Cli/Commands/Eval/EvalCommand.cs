@@ -35,14 +35,14 @@ internal static class EvalCommand
                 Concurrency = parse.GetValue(concurrency),
                 FirstSeed = parse.GetValue(seed),
             }.Validate();
-            var references = References(parse.GetValue(data), options.Tasks);
             var gateway = parse.GetValue(silo);
             var served = parse.GetValue(checkpoint);
+            if (gateway is not null && served is not null)
+                throw new InvalidEvaluationOptionException("--checkpoint", served.FullName, "evaluates an embedded silo; with --silo the cluster's deployed model is evaluated (deploy it first)");
+            var references = References(parse.GetValue(data), options.Tasks);
             EvaluationReport report;
             if (gateway is not null)
             {
-                if (served is not null)
-                    throw new InvalidEvaluationOptionException("--checkpoint", served.FullName, "evaluates an embedded silo; with --silo the cluster's deployed model is evaluated (deploy it first)");
                 await using var client = new ClusterClient(new ClientOptions { Gateways = [gateway], CallTimeout = TimeSpan.FromMinutes(5) });
                 report = await Run(options, client, references, cancellation);
             }
