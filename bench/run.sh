@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs one benchmark by name (or all), each against its baseline in the same run; results land in
-# bench/results/<name>.json.   bench/run.sh torch | tokens | model | all
+# bench/results/<name>.json.   bench/run.sh torch | tokens | model | serving | all
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 "$root/build/setup.sh" all
@@ -10,9 +10,9 @@ if [ ! -x "$root/bench/native/build/torch_baseline" ] || [ "$root/bench/native/t
 fi
 bench="$root/bench/GatoMesh.Bench/bin/Release/net10.0/GatoMesh.Bench.dll"
 names=("$@")
-[ "${#names[@]}" -gt 0 ] && [ "${names[0]}" != all ] || names=(tokens torch model)
+[ "${#names[@]}" -gt 0 ] && [ "${names[0]}" != all ] || names=(tokens torch model serving)
 for name in "${names[@]}"; do
-  if [ "$name" = model ]; then
+  if [ "$name" = model ] || [ "$name" = serving ]; then
     # Both sides (engine and PyTorch child) with single-threaded OpenBLAS: decode matrices are tiny,
     # and OpenBLAS's spinning helper threads take the core the engine's attention runs on.
     OPENBLAS_NUM_THREADS=1 dotnet "$bench" "$name"

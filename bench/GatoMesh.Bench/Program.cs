@@ -7,11 +7,12 @@ return args.FirstOrDefault() switch
     "tokens" => TokensBenchmark.Run(args[1..]),
     "torch" => TorchBindingBenchmark.Run(args[1..]),
     "model" => GatoMesh.Bench.Model.ModelBenchmark.Run(args[1..]),
+    "serving" => GatoMesh.Bench.Serving.ServingBenchmark.Run(args[1..]),
     _ => Usage(),
 };
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: GatoMesh.Bench tokens [--seconds S] [--out FILE] | torch [THREADS] | model [--points BxC,...] [--decode-steps N] [--attention-threads N]");
+    Console.Error.WriteLine("usage: GatoMesh.Bench tokens [--seconds S] [--out FILE] | torch [THREADS] | model [--points BxC,...] [--decode-steps N] [--attention-threads N] | serving [--presets P,...] [--agents N,...] [--baseline-agents N,...] [--seconds S] [--no-goodput]");
     return 2;
 }

@@ -13,4 +13,5 @@ root.Subcommands.Add(ModelCommand.Create());
 root.Subcommands.Add(TrainCommand.Create());
 root.Subcommands.Add(EvalCommand.Create());
 root.Subcommands.Add(DemoCommand.Create());
+root.Subcommands.Add(FleetCommand.Create());
 return CliRunner.Run(root, args);

@@ -65,7 +65,7 @@ internal static class DemoCommand
             };
             Console.Error.WriteLine($"serving {checkpoint.Config.Preset} (step {training["steps"]}) to {options.Episodes * tasks.Count} agents across {tasks.Count} tasks");
             EvaluationReport report;
-            await using (var silo = await EmbeddedServing.StartAsync(checkpoint, fleet, cancellation: cancellation))
+            await using (var silo = await EvaluationSilo.StartAsync(checkpoint, fleet, cancellation: cancellation))
             {
                 var progress = new EvaluationProgressLine();
                 try

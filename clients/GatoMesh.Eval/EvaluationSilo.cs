@@ -11,7 +11,7 @@ namespace GatoMesh.Eval;
 /// <see cref="ServingSilo"/> with in-memory membership and storage, serving the checkpoint with the
 /// window it was trained for, its KV pool sized so every concurrent session keeps its window cached.
 /// </summary>
-public static class EmbeddedServing
+public static class EvaluationSilo
 {
     /// <summary>Above this the pool is capped and the engine evicts (sessions then resend their context).</summary>
     const long MaxKvBytes = 1L << 30;

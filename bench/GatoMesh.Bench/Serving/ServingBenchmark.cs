@@ -1,0 +1,193 @@
+using System.Text.Json.Nodes;
+using GatoMesh.Fleet;
+using GatoMesh.Grains.Serving;
+using GatoMesh.Model;
+using GatoMesh.Model.Engine;
+using GatoMesh.Silo;
+
+namespace GatoMesh.Bench.Serving;
+
+/// <summary>
+/// The serving path under fleet load (issue 6, "Benchmark"; bench/README.md, "serving"). Per preset, on
+/// one embedded silo: closed-loop synthetic agents at each count (latency, steps/s, realized batch,
+/// memory per session, evictions), the same counts against the baseline silo that batches one
+/// sequence per forward pass (EngineOptions.MaxSequences = 1) in the same run, the ratio of their best
+/// throughputs, the engine's model FLOP utilization at saturation against a matmul measured in this
+/// process, and the goodput: the most 20 Hz paced agents served with p99 under 50 ms and no error.
+///
+///   GatoMesh.Bench serving [--presets gato-tiny,gato-small] [--agents 1,10,100,1000,4000]
+///       [--baseline-agents 1,10,100] [--seconds 5] [--goodput-seconds 4] [--goodput-limit 4000] [--no-goodput]
+/// </summary>
+internal static class ServingBenchmark
+{
+    const double DeadlineMs = 50;
+
+    public static int Run(string[] args)
+    {
+        var presets = Option(args, "--presets", "gato-tiny,gato-small").Split(',');
+        var agents = Counts(Option(args, "--agents", "1,10,100,1000,4000"));
+        var baselineAgents = Counts(Option(args, "--baseline-agents", "1,10,100"));
+        var seconds = double.Parse(Option(args, "--seconds", "5"));
+        var goodputSeconds = double.Parse(Option(args, "--goodput-seconds", "4"));
+        var goodputLimit = int.Parse(Option(args, "--goodput-limit", "4000"));
+        var goodput = !args.Contains("--no-goodput");
+        Torch.Torch.Threads = 1;
+
+        var peak = MatmulPeak.Gflops();
+        Console.Error.WriteLine($"bench serving: (256x256)@(256x1024) fp32 matmul {peak:F1} GFLOP/s (1 torch thread, OPENBLAS_NUM_THREADS={Environment.GetEnvironmentVariable("OPENBLAS_NUM_THREADS") ?? "unset"})");
+        var results = new JsonArray();
+        foreach (var preset in presets)
+            results.Add(RunPreset(preset, agents, baselineAgents, seconds, goodput ? goodputSeconds : null, goodputLimit, peak).GetAwaiter().GetResult());
+
+        BenchResults.Write("serving", new JsonObject
+        {
+            ["benchmark"] = "serving",
+            ["task"] = SyntheticTask.Name,
+            ["seconds_per_point"] = seconds,
+            ["matmul_256x256x1024_gflops"] = Math.Round(peak, 2),
+            ["openblas_threads"] = Environment.GetEnvironmentVariable("OPENBLAS_NUM_THREADS") ?? "unset",
+            ["load_average_at_end"] = LoadAverage(),
+            ["flops_rule"] = "per processed token: 2 x non-embedding params (block matmul weights and biases) + layers x 4 x keys x attention width, keys = the engine's mean cached tokens per live sequence during the run; model FLOP/s = engine tokens/s x that",
+            ["presets"] = results,
+        });
+        return 0;
+    }
+
+    static async Task<JsonObject> RunPreset(string preset, int[] agents, int[] baselineAgents, double seconds,
+        double? goodputSeconds, int goodputLimit, double peakGflops)
+    {
+        var config = Presets.Get(preset);
+        var model = ModelSource.FromPreset(preset, seed: 0);
+        var served = new JsonArray();
+        var baseline = new JsonArray();
+        var best = (StepsPerSecond: 0.0, Mfu: 0.0, Agents: 0);
+        JsonObject? goodput = null;
+
+        await using (var serving = await EmbeddedServing.StartAsync(new ServingSiloOptions { Model = model }))
+        {
+            await Warm(serving);
+            foreach (var n in agents)
+            {
+                var row = await Point(serving, config, n, seconds, period: null, peakGflops);
+                served.Add(row);
+                var stepsPerSecond = (double)row["steps_per_s"]!;
+                if (stepsPerSecond > best.StepsPerSecond)
+                    best = (stepsPerSecond, (double)row["mfu"]!, n);
+            }
+            if (goodputSeconds is { } probeSeconds)
+                goodput = await Goodput(serving, config, probeSeconds, goodputLimit, peakGflops);
+        }
+
+        var baselineBest = 0.0;
+        await using (var serving = await EmbeddedServing.StartAsync(new ServingSiloOptions { Model = model, Engine = new EngineOptions { MaxSequences = 1 } }))
+        {
+            await Warm(serving);
+            foreach (var n in baselineAgents)
+            {
+                var row = await Point(serving, config, n, seconds, period: null, peakGflops);
+                baseline.Add(row);
+                baselineBest = Math.Max(baselineBest, (double)row["steps_per_s"]!);
+            }
+        }
+
+        return new JsonObject
+        {
+            ["preset"] = preset,
+            ["non_embedding_params"] = ServingFlops.NonEmbeddingParameters(config),
+            ["context"] = config.Context,
+            ["closed_loop"] = served,
+            ["baseline_max_sequences_1"] = baseline,
+            ["saturation_agents"] = best.Agents,
+            ["saturation_steps_per_s"] = Math.Round(best.StepsPerSecond, 1),
+            ["baseline_best_steps_per_s"] = Math.Round(baselineBest, 1),
+            ["ratio_vs_baseline"] = baselineBest > 0 ? Math.Round(best.StepsPerSecond / baselineBest, 2) : null,
+            ["mfu_at_saturation"] = Math.Round(best.Mfu, 4),
+            ["goodput_20hz"] = goodput,
+        };
+    }
+
+    /// <summary>A few steps first, so JIT and first allocations are not in the first point.</summary>
+    static async Task Warm(EmbeddedServing serving)
+    {
+        await using var target = await serving.ConnectAsync(1);
+        await FleetRunner.RunAsync(target, new FleetOptions { Agents = 4, Duration = TimeSpan.FromSeconds(1) });
+    }
+
+    static async Task<JsonObject> Point(EmbeddedServing serving, GatoConfig config, int agents, double seconds, TimeSpan? period, double peakGflops)
+    {
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        GC.Collect();
+        var heapBefore = GC.GetTotalMemory(false);
+        var workingSetBefore = Environment.WorkingSet;
+        var engineBefore = serving.Silo.EngineMetrics;
+        long heapDuring = heapBefore, workingSetDuring = workingSetBefore;
+        var cachedPerSequence = 0.0;
+        var blockSize = new EngineOptions().BlockSize;
+        await using var target = await serving.ConnectAsync(Math.Clamp(agents / 250, 1, 16));
+        var cpuBefore = ThreadCpu.Read();
+        var report = await FleetRunner.RunAsync(target, new FleetOptions
+        {
+            Agents = agents,
+            Duration = TimeSpan.FromSeconds(seconds),
+            Period = period,
+            OpenConcurrency = 128,
+        }, progress =>
+        {
+            // Sampled while every session is open and stepping.
+            heapDuring = Math.Max(heapDuring, GC.GetTotalMemory(false));
+            workingSetDuring = Math.Max(workingSetDuring, Environment.WorkingSet);
+            var m = serving.Silo.EngineMetrics;
+            if (m.Sequences > 0)
+                cachedPerSequence = (double)m.UsedBlocks * blockSize / m.Sequences;
+        });
+        var engineAfter = serving.Silo.EngineMetrics;
+        var cpu = ThreadCpu.Since(cpuBefore);
+        var tokensPerSecond = (report.EngineTokens ?? 0) / report.DurationS;
+        var flopsPerToken = ServingFlops.PerToken(config, cachedPerSequence);
+        var mfu = tokensPerSecond * flopsPerToken / (peakGflops * 1e9);
+        Console.Error.WriteLine($"bench serving: {config.Preset} {(period is null ? "closed loop" : $"paced {period.Value.TotalMilliseconds} ms")} " +
+                                $"agents {agents}: {report.StepsPerSecond:F1} steps/s, p50 {report.P50Ms:F1} p99 {report.P99Ms:F1} ms, " +
+                                $"batch {report.MeanBatchSequences:F1} seq / {report.MeanBatch:F1} tok, errors {report.Errors}, MFU {mfu:P1}");
+        var row = report.ToJson();
+        row["engine_tokens_per_s"] = Math.Round(tokensPerSecond, 1);
+        row["mean_cached_tokens_per_sequence"] = Math.Round(cachedPerSequence, 1);
+        row["mfu"] = Math.Round(mfu, 4);
+        row["mfu_matmul_only"] = Math.Round(tokensPerSecond * ServingFlops.PerToken(config, 0) / (peakGflops * 1e9), 4);
+        row["engine_iteration_ms"] = report.EngineIterations is > 0 ? Math.Round(report.DurationS * 1000 / report.EngineIterations.Value, 2) : null;
+        // Whole run (open, step, close), by thread role: what to make faster.
+        row["cpu_seconds_by_thread"] = new JsonObject(cpu.Where(e => e.Value > 0).OrderByDescending(e => e.Value).Select(e => KeyValuePair.Create(e.Key, (JsonNode?)e.Value)));
+        row["evictions"] = engineAfter.Evictions - engineBefore.Evictions;
+        row["cache_misses"] = engineAfter.CacheMisses - engineBefore.CacheMisses;
+        row["gc_heap_per_session_kib"] = Math.Round((heapDuring - heapBefore) / 1024.0 / agents, 1);
+        row["working_set_per_session_kib"] = Math.Round((workingSetDuring - workingSetBefore) / 1024.0 / agents, 1);
+        return row;
+    }
+
+    static async Task<JsonObject> Goodput(EmbeddedServing serving, GatoConfig config, double seconds, int limit, double peakGflops)
+    {
+        var probes = new JsonArray();
+        var (bestAgents, _) = await GoodputSearch.FindAsync(start: 16, limit, resolution: 0.1, async agents =>
+        {
+            var row = await Point(serving, config, agents, seconds, TimeSpan.FromMilliseconds(DeadlineMs), peakGflops);
+            probes.Add(row);
+            return (long)row["errors"]! == 0 && (double)row["p99_ms"]! < DeadlineMs && (long)row["steps"]! > 0;
+        });
+        return new JsonObject
+        {
+            ["agents"] = bestAgents,
+            ["rule"] = "most agents, each sending one observation every 50 ms, with p99 < 50 ms and no error; doubling from 16, then bisection to 10%",
+            ["probes"] = probes,
+        };
+    }
+
+    static int[] Counts(string list) => list.Split(',', StringSplitOptions.RemoveEmptyEntries).Select(int.Parse).ToArray();
+
+    static string LoadAverage() => File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "unknown";
+
+    static string Option(string[] args, string name, string fallback)
+    {
+        var i = Array.IndexOf(args, name);
+        return i >= 0 && i + 1 < args.Length ? args[i + 1] : fallback;
+    }
+}

@@ -1,0 +1,199 @@
+using System.Collections.Concurrent;
+using GatoMesh.Grains;
+using GatoMesh.Protos;
+using GatoMesh.Protos.V1;
+using PromptTimestep = GatoMesh.Grains.PromptTimestep;
+
+namespace GatoMesh.Client;
+
+/// <summary>
+/// A connection to a GatoMesh gateway (docs/GATEWAY.md): one WebSocket that carries the requests of
+/// every session opened through this client, concurrently; thread-safe. When the connection is lost the
+/// client reconnects (backing off) and sends the requests in flight again, unchanged: a step keeps the
+/// sequence number it was given, so the session applies it once and answers the retry with the same
+/// action. Refusals that a retry cannot cure throw <see cref="GatoMeshException"/> at once.
+/// </summary>
+public sealed class GatoMeshClient : IAsyncDisposable
+{
+    private static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(5);
+
+    private readonly GatoMeshClientOptions _options;
+    private readonly ConcurrentDictionary<ulong, TaskCompletionSource<ServerMessage>> _pending = new();
+    private readonly SemaphoreSlim _connectLock = new(1, 1);
+    private readonly CancellationTokenSource _disposed = new();
+    private GatewayConnection? _connection;
+    private long _lastRequestId;
+
+    private GatoMeshClient(GatoMeshClientOptions options) => _options = options;
+
+    /// <summary>Connects (trying up to <see cref="GatoMeshClientOptions.MaxAttempts"/> times).</summary>
+    /// <exception cref="GatoMeshException"><see cref="SessionErrorCode.Unauthorized"/> for a refused key;
+    /// <see cref="SessionErrorCode.Unavailable"/> when no connection could be made.</exception>
+    public static async Task<GatoMeshClient> ConnectAsync(GatoMeshClientOptions options, CancellationToken ct = default)
+    {
+        if (options.Endpoint.Scheme is not ("ws" or "wss"))
+            throw new ArgumentException($"Endpoint must be a ws:// or wss:// URI, not '{options.Endpoint}'", nameof(options));
+        if (string.IsNullOrEmpty(options.ApiKey))
+            throw new ArgumentException("ApiKey must be non-empty", nameof(options));
+        if (options.MaxAttempts < 1)
+            throw new ArgumentException($"MaxAttempts must be at least 1, not {options.MaxAttempts}", nameof(options));
+        var client = new GatoMeshClient(options);
+        Exception? failure = null;
+        for (var attempt = 1; attempt <= options.MaxAttempts; attempt++)
+        {
+            if (attempt > 1) await Task.Delay(client.Backoff(attempt), ct);
+            try
+            {
+                await client.ConnectionAsync(ct);
+                return client;
+            }
+            catch (Exception e) when (IsConnectFailure(e))
+            {
+                failure = e;
+            }
+            catch
+            {
+                await client.DisposeAsync();
+                throw;
+            }
+        }
+        await client.DisposeAsync();
+        throw new GatoMeshException(SessionErrorCode.Unavailable, "endpoint",
+            $"could not connect to {options.Endpoint} in {options.MaxAttempts} attempts: {failure?.Message}", failure);
+    }
+
+    /// <summary>Opens the session <paramref name="sessionId"/> of this client's fleet (or re-opens it,
+    /// idempotently, with the same spec and prompt: its step numbering then continues).</summary>
+    public async Task<EpisodeSession> OpenSessionAsync(string sessionId, string specJson,
+        IReadOnlyList<PromptTimestep>? prompt = null, float temperature = 0, ulong seed = 0, CancellationToken ct = default)
+    {
+        var open = new Open { SessionId = sessionId, SpecJson = specJson, Temperature = temperature, Seed = seed };
+        foreach (var timestep in prompt ?? []) open.Prompt.Add(WireMapping.ToWire(timestep));
+        var reply = await SendAsync(new ClientMessage { Open = open }, ct);
+        var info = Expect(reply, ServerMessage.ResultOneofCase.Session).Session;
+        return new EpisodeSession(this, sessionId, (long)info.Sequence);
+    }
+
+    /// <summary>Sends <paramref name="message"/> (its request id is set here) until it is answered:
+    /// retried on a lost connection, a timeout or an <c>Unavailable</c> answer; any other error answer
+    /// throws.</summary>
+    internal async Task<ServerMessage> SendAsync(ClientMessage message, CancellationToken ct)
+    {
+        ObjectDisposedException.ThrowIf(_disposed.IsCancellationRequested, this);
+        var id = (ulong)Interlocked.Increment(ref _lastRequestId);
+        message.RequestId = id;
+        var answer = NewAnswer(id);
+        try
+        {
+            Exception? failure = null;
+            for (var attempt = 1; attempt <= _options.MaxAttempts; attempt++)
+            {
+                if (attempt > 1) await Task.Delay(Backoff(attempt), ct);
+                GatewayConnection connection;
+                try
+                {
+                    connection = await ConnectionAsync(ct);
+                    await connection.SendAsync(message, ct);
+                }
+                catch (Exception e) when (IsConnectFailure(e))
+                {
+                    failure = e;
+                    continue;
+                }
+                using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct, _disposed.Token);
+                timeout.CancelAfter(_options.RequestTimeout);
+                await Task.WhenAny(answer.Task, connection.Closed, Task.Delay(Timeout.Infinite, timeout.Token));
+                ct.ThrowIfCancellationRequested();
+                ObjectDisposedException.ThrowIf(_disposed.IsCancellationRequested, this);
+                if (answer.Task.IsCompleted)
+                {
+                    var reply = answer.Task.Result;
+                    if (reply.ResultCase != ServerMessage.ResultOneofCase.Error) return reply;
+                    var error = WireMapping.FromWire(reply.Error);
+                    if (error.Code != SessionErrorCode.Unavailable) throw new GatoMeshException(error);
+                    failure = new GatoMeshException(error);
+                    answer = NewAnswer(id);
+                    continue;
+                }
+                if (connection.IsOpen)
+                {
+                    // No answer in time on a socket that looks alive: deem it dead, so every request on it
+                    // moves to a new connection rather than waiting out its own timeout.
+                    connection.Abort();
+                    failure = new TimeoutException($"no answer within {_options.RequestTimeout.TotalMilliseconds:0} ms");
+                }
+                else
+                {
+                    failure = new IOException("the connection to the gateway was lost");
+                }
+            }
+            throw new GatoMeshException(SessionErrorCode.Unavailable, "connection",
+                $"no answer after {_options.MaxAttempts} attempts: {failure?.Message}", failure);
+        }
+        finally
+        {
+            _pending.TryRemove(id, out _);
+        }
+    }
+
+    internal static ServerMessage Expect(ServerMessage reply, ServerMessage.ResultOneofCase kind) => reply.ResultCase == kind
+        ? reply
+        : throw new GatoMeshException(SessionErrorCode.Internal, "reply", $"the gateway answered {reply.ResultCase} where {kind} was due");
+
+    private TaskCompletionSource<ServerMessage> NewAnswer(ulong id)
+    {
+        var answer = new TaskCompletionSource<ServerMessage>(TaskCreationOptions.RunContinuationsAsynchronously);
+        _pending[id] = answer;
+        return answer;
+    }
+
+    private void OnReply(ServerMessage reply)
+    {
+        // Replies to requests no longer waiting (answered on an earlier try, or id 0: a frame the gateway
+        // could not read far enough to know its id) have no one to go to.
+        if (_pending.TryGetValue(reply.RequestId, out var answer)) answer.TrySetResult(reply);
+    }
+
+    private async Task<GatewayConnection> ConnectionAsync(CancellationToken ct)
+    {
+        if (_connection is { IsOpen: true } open) return open;
+        await _connectLock.WaitAsync(ct);
+        try
+        {
+            ObjectDisposedException.ThrowIf(_disposed.IsCancellationRequested, this);
+            if (_connection is { IsOpen: true } current) return current;
+            _connection = await GatewayConnection.ConnectAsync(_options, OnReply, ct);
+            return _connection;
+        }
+        finally
+        {
+            _connectLock.Release();
+        }
+    }
+
+    /// <summary>Pause before try <paramref name="attempt"/> (2, 3, ...): the delay, doubling, capped.</summary>
+    private TimeSpan Backoff(int attempt)
+    {
+        var delay = _options.ReconnectDelay * Math.Pow(2, Math.Min(attempt - 2, 16));
+        return delay < MaxBackoff ? delay : MaxBackoff;
+    }
+
+    private static bool IsConnectFailure(Exception e) =>
+        e is ConnectionLostException or System.Net.WebSockets.WebSocketException or IOException
+            or System.Net.Http.HttpRequestException or System.Net.Sockets.SocketException;
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_disposed.IsCancellationRequested) return;
+        _disposed.Cancel();
+        await _connectLock.WaitAsync();
+        try
+        {
+            if (_connection is { } connection) await connection.CloseAsync(TimeSpan.FromSeconds(2));
+        }
+        finally
+        {
+            _connectLock.Release();
+        }
+    }
+}

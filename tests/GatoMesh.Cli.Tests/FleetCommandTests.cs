@@ -1,0 +1,88 @@
+using System.Text.Json;
+
+namespace GatoMesh.Cli.Tests;
+
+/// <summary><c>gatomesh fleet</c> (docs/FLEET.md): simulated agents against an embedded serving silo, the
+/// --json contract, and errors that name the option.</summary>
+public sealed class FleetCommandTests
+{
+    private static readonly TimeSpan FleetDeadline = TimeSpan.FromSeconds(150);
+
+    [Fact]
+    public void A_short_synthetic_fleet_against_the_embedded_silo_steps_without_errors_and_reports_every_field()
+    {
+        var json = Gatomesh.Run(new CliRun(["fleet", "--agents", "6", "--task", "synthetic", "--duration", "2", "--json"])
+        {
+            Deadline = FleetDeadline,
+        }).Json();
+
+        Assert.Equal(6, json.GetProperty("agents").GetInt32());
+        Assert.Equal(0, json.GetProperty("errors").GetInt64());
+        var steps = json.GetProperty("steps").GetInt64();
+        Assert.True(steps > 0, "no step was answered");
+        Assert.True(json.GetProperty("steps_per_s").GetDouble() > 0);
+        var p50 = json.GetProperty("p50_ms").GetDouble();
+        var p95 = json.GetProperty("p95_ms").GetDouble();
+        var p99 = json.GetProperty("p99_ms").GetDouble();
+        var max = json.GetProperty("max_ms").GetDouble();
+        Assert.True(0 < p50 && p50 <= p95 && p95 <= p99 && p99 <= max, $"percentiles out of order: {p50} {p95} {p99} {max}");
+        // Each step runs at least one engine iteration of at least one token: the batch was read from the silo.
+        Assert.True(json.GetProperty("mean_batch").GetDouble() >= 1);
+        Assert.True(json.GetProperty("mean_batch_sequences").GetDouble() >= 1);
+        Assert.InRange(json.GetProperty("deadline_miss_rate_20hz").GetDouble(), 0, 1);
+        // The embedded default: gato-tiny with seeded random weights (seed 0).
+        Assert.Equal("gato-tiny-seed0", json.GetProperty("model").GetString());
+    }
+
+    [Fact]
+    public void Paced_agents_each_step_at_most_once_a_period()
+    {
+        var json = Gatomesh.Run(new CliRun(["fleet", "--agents", "3", "--duration", "2", "--period-ms", "100", "--json"])
+        {
+            Deadline = FleetDeadline,
+        }).Json();
+
+        Assert.Equal(0, json.GetProperty("errors").GetInt64());
+        Assert.Equal(100, json.GetProperty("period_ms").GetDouble());
+        // 2 s at one observation per 100 ms: at most 21 per agent.
+        Assert.InRange(json.GetProperty("steps").GetInt64(), 1, 3 * 21);
+    }
+
+    [Fact]
+    public void An_unknown_task_fails_naming_it_and_the_known_tasks()
+    {
+        Gatomesh.Run("fleet", "--task", "pong", "--silo", "127.0.0.1:9", "--api-key", "k", "--json")
+            .AssertFailsNaming("pong", "synthetic", "catch", "gridworld", "cartpole-swingup", "reacher");
+    }
+
+    [Theory]
+    [InlineData("--agents", "0")]
+    [InlineData("--duration", "-1")]
+    public void An_option_out_of_range_fails_naming_it(string option, string value)
+    {
+        Gatomesh.Run("fleet", option, value, "--silo", "127.0.0.1:9", "--api-key", "k", "--json").AssertFailsNaming(option, value);
+    }
+
+    [Fact]
+    public void A_silo_address_that_is_neither_a_ws_uri_nor_host_port_fails_naming_the_option()
+    {
+        Gatomesh.Run("fleet", "--silo", "http://127.0.0.1:80", "--api-key", "k", "--json").AssertFailsNaming("--silo", "http://127.0.0.1:80");
+    }
+
+    [Fact]
+    public void A_cluster_without_an_api_key_fails_naming_the_option()
+    {
+        Gatomesh.Run(new CliRun(["fleet", "--silo", "127.0.0.1:9", "--json"])
+        {
+            Environment = new Dictionary<string, string> { ["GATOMESH_API_KEY"] = "" },
+        }).AssertFailsNaming("--api-key");
+    }
+
+    [Fact]
+    public void A_gateway_nobody_listens_on_fails_as_unavailable_naming_the_endpoint()
+    {
+        var port = LoopbackPorts.Free();
+        Gatomesh.Run(new CliRun(["fleet", "--silo", $"127.0.0.1:{port}", "--api-key", "k", "--json"]) { Deadline = FleetDeadline })
+            .AssertFailsNaming("Unavailable", $"ws://127.0.0.1:{port}/v1/sessions");
+    }
+}

@@ -1,0 +1,155 @@
+using GatoMesh.Fleet;
+using GatoMesh.Grains;
+using GatoMesh.Tokens;
+
+namespace GatoMesh.Fleet.Tests;
+
+public class FleetRunnerTests
+{
+    static FleetOptions Options(int agents, double seconds) => new()
+    {
+        Agents = agents,
+        Duration = TimeSpan.FromSeconds(seconds),
+        ProgressInterval = TimeSpan.FromMilliseconds(100),
+    };
+
+    [Fact]
+    public async Task Every_agent_opens_its_own_session_steps_it_and_closes_it()
+    {
+        var target = new ScriptedTarget();
+        var report = await FleetRunner.RunAsync(target, Options(agents: 12, seconds: 0.5));
+
+        Assert.Equal(12, target.Sessions.Count);
+        Assert.All(target.Sessions.Values, session =>
+        {
+            Assert.True(session.Closed);
+            Assert.True(session.Steps > 0);
+            Assert.Equal(SyntheticTask.Name, SpecJsonReader.Parse(session.SpecJson).Name);
+        });
+        Assert.Equal(0, report.Errors);
+        Assert.True(report.Steps > 0);
+        // Steps completing after the measured window are not counted, so the report never exceeds what was served.
+        Assert.True(report.Steps <= target.Sessions.Values.Sum(s => s.Steps));
+        Assert.Equal(report.Steps / report.DurationS, report.StepsPerSecond, 6);
+        Assert.Equal("scripted-v1", report.Model);
+        Assert.Equal(3, report.MeanBatch);
+        Assert.Equal(1, report.MeanBatchSequences);
+        Assert.True(report.P50Ms <= report.P95Ms && report.P95Ms <= report.P99Ms && report.P99Ms <= report.MaxMs);
+    }
+
+    [Fact]
+    public async Task Error_replies_are_counted_by_code_and_the_agents_keep_stepping()
+    {
+        var target = new ScriptedTarget { FailEvery = 3 };
+        var report = await FleetRunner.RunAsync(target, Options(agents: 4, seconds: 0.4));
+
+        Assert.True(report.Errors > 0);
+        Assert.Equal(report.Errors, report.ErrorsByCode["Unavailable"]);
+        Assert.Single(report.ErrorsByCode);
+        Assert.True(report.Steps > report.Errors);
+    }
+
+    [Fact]
+    public async Task Episodes_that_end_reset_the_session_and_the_environment()
+    {
+        var target = new ScriptedTarget();
+        await FleetRunner.RunAsync(target, Options(agents: 1, seconds: 1) with { Seed = 5 });
+        var session = Assert.Single(target.Sessions.Values);
+
+        // Replay the agent's episodes under the script's zero force: each reset follows an episode's last step.
+        using var task = new SyntheticTask();
+        var zero = new ActionValues().SetContinuous(SyntheticTask.ForceKey, [0f, 0f]);
+        var (steps, episodes) = (0L, 0);
+        while (true)
+        {
+            task.Reset(FleetAgent.EpisodeSeed(5, 0, episodes));
+            do steps++;
+            while (!task.Step(zero).Done);
+            if (steps > session.Steps)
+                break;
+            episodes++;
+        }
+        Assert.True(episodes > 0, "the run should last longer than one episode");
+        Assert.Equal(episodes, session.Resets);
+    }
+
+    [Fact]
+    public async Task Rejected_opens_are_open_errors_and_no_agent_steps()
+    {
+        var target = new ScriptedTarget { RejectOpens = true };
+        var report = await FleetRunner.RunAsync(target, Options(agents: 5, seconds: 0.2));
+
+        Assert.Equal(5, report.OpenErrors);
+        Assert.Equal(5, report.ErrorsByCode["InvalidSpec"]);
+        Assert.Equal(0, report.Steps);
+        Assert.Equal(0, report.StepsPerSecond);
+    }
+
+    [Fact]
+    public async Task Paced_agents_send_at_most_one_observation_per_period()
+    {
+        var target = new ScriptedTarget();
+        var options = Options(agents: 3, seconds: 0.5) with { Period = TimeSpan.FromMilliseconds(50) };
+        var report = await FleetRunner.RunAsync(target, options);
+
+        // 0.5 s at one step per 50 ms is at most 11 sends an agent (one at the start of each period).
+        Assert.All(target.Sessions.Values, session => Assert.InRange(session.Steps, 1, 11));
+        Assert.Equal(50, report.PeriodMs);
+    }
+
+    [Fact]
+    public async Task The_same_fleet_seed_sends_the_same_first_observation_from_each_agent()
+    {
+        var one = new ScriptedTarget();
+        var other = new ScriptedTarget();
+        await FleetRunner.RunAsync(one, Options(agents: 3, seconds: 1) with { Seed = 9, SessionPrefix = "a" });
+        await FleetRunner.RunAsync(other, Options(agents: 3, seconds: 1) with { Seed = 9, SessionPrefix = "a" });
+        for (var i = 0; i < 3; i++)
+        {
+            var a = one.Sessions[$"a-{i}"].FirstObservation!;
+            var b = other.Sessions[$"a-{i}"].FirstObservation!;
+            Assert.Equal(a[SyntheticTask.StateKey].Continuous, b[SyntheticTask.StateKey].Continuous);
+            Assert.Equal(a[SyntheticTask.CameraKey].Image!.Pixels, b[SyntheticTask.CameraKey].Image!.Pixels);
+        }
+        Assert.NotEqual(one.Sessions["a-0"].FirstObservation![SyntheticTask.StateKey].Continuous,
+            one.Sessions["a-1"].FirstObservation![SyntheticTask.StateKey].Continuous);
+    }
+
+    [Fact]
+    public async Task Progress_is_reported_while_the_agents_step()
+    {
+        var seen = new List<FleetProgress>();
+        await FleetRunner.RunAsync(new ScriptedTarget(), Options(agents: 2, seconds: 0.5), progress => seen.Add(progress));
+        Assert.NotEmpty(seen);
+        Assert.All(seen, p => Assert.Equal(2, p.Agents));
+        Assert.True(seen[^1].Steps > 0);
+    }
+
+    [Theory]
+    [InlineData(0, 1.0, "--agents")]
+    [InlineData(1, 0.0, "--duration")]
+    public async Task Options_out_of_range_name_the_option(int agents, double seconds, string option)
+    {
+        var error = await Assert.ThrowsAsync<InvalidFleetOptionException>(() =>
+            FleetRunner.RunAsync(new ScriptedTarget(), Options(agents, seconds)));
+        Assert.Equal(option, error.Option);
+    }
+
+    [Fact]
+    public async Task An_unknown_task_names_the_known_ones()
+    {
+        var error = await Assert.ThrowsAsync<GatoMesh.Envs.UnknownTaskException>(() =>
+            FleetRunner.RunAsync(new ScriptedTarget(), Options(1, 1) with { Task = "pong" }));
+        Assert.Contains("synthetic", error.Message);
+        Assert.Contains("catch", error.Message);
+    }
+
+    [Fact]
+    public void The_json_report_holds_the_issue_fields()
+    {
+        var json = new FleetReport { Agents = 3, Steps = 10, ErrorsByCode = new Dictionary<string, long> { ["Unavailable"] = 2 }, Errors = 2, Model = "m" }.ToJson();
+        foreach (var field in new[] { "agents", "steps", "steps_per_s", "p50_ms", "p95_ms", "p99_ms", "max_ms", "mean_batch", "deadline_miss_rate_20hz", "errors", "model" })
+            Assert.True(json.ContainsKey(field), $"missing {field}");
+        Assert.Equal(2, (long)json["errors_by_code"]!["Unavailable"]!);
+    }
+}
