@@ -11,5 +11,7 @@ root.Subcommands.Add(DataCommand.Create());
 root.Subcommands.Add(EnvsCommand.Create());
 root.Subcommands.Add(ModelCommand.Create());
 root.Subcommands.Add(TrainCommand.Create());
+root.Subcommands.Add(EvalCommand.Create());
+root.Subcommands.Add(DemoCommand.Create());
 root.Subcommands.Add(FleetCommand.Create());
 return CliRunner.Run(root, args);

@@ -194,6 +194,10 @@ public sealed class Trainer : IDisposable
         if (Directory.Exists(staging)) Directory.Delete(staging, recursive: true);
         Directory.CreateDirectory(staging);
         Checkpoint.Save(Model, staging);
+        // A checkpoint is self-contained for serving: text observations tokenize with the very
+        // SentencePiece model the training data was encoded with (docs/TRAINING.md, "Run directory").
+        if (data.TextModelPath is { } textModel)
+            File.Copy(textModel, Path.Combine(staging, SentencePieceTrainer.ModelFileName));
         var state = optimizer.State();
         try
         {

@@ -36,6 +36,10 @@ internal sealed class TrainingData : IDisposable
     public IReadOnlyList<string> Tasks { get; }
     public IReadOnlyList<double> Weights { get; }
 
+    /// <summary>The data's SentencePiece model file, or null when the data has no text. Checkpoints
+    /// carry a copy, so the sessions serving one encode text exactly as training did.</summary>
+    public string? TextModelPath => text?.ModelPath;
+
     /// <summary>Episodes read, over all sampled tasks.</summary>
     public int Episodes { get; private init; }
 

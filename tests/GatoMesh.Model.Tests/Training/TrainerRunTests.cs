@@ -29,6 +29,9 @@ public sealed class TrainerRunTests(TrainerDataset data) : IDisposable
         Assert.Equal(report.Checkpoint, Trainer.LatestCheckpoint(output));
         Assert.True(Directory.Exists(Path.Combine(output, "checkpoints", "step-00000010")));
         Assert.True(File.Exists(report.LossCurve));
+        // Self-contained for serving: the data's SentencePiece model rides along, byte for byte.
+        Assert.Equal(File.ReadAllBytes(Path.Combine(data.Directory, "text", SentencePieceTrainer.ModelFileName)),
+            File.ReadAllBytes(Path.Combine(report.Checkpoint, SentencePieceTrainer.ModelFileName)));
     }
 
     [Fact]
