@@ -91,6 +91,7 @@ public static class FleetRunner
             Errors = counters.Errors,
             OpenErrors = openErrors,
             ErrorsByCode = counters.ErrorsByCode,
+            FirstErrors = counters.FirstErrorMessages,
             Model = counters.Model,
             OpenS = opening.Elapsed.TotalSeconds,
             CloseS = closing.Elapsed.TotalSeconds,

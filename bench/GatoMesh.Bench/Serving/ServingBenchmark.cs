@@ -17,6 +17,7 @@ namespace GatoMesh.Bench.Serving;
 ///
 ///   GatoMesh.Bench serving [--presets gato-tiny,gato-small] [--agents 1,10,100,1000,4000]
 ///       [--baseline-agents 1,10,100] [--seconds 5] [--goodput-seconds 4] [--goodput-limit 4000] [--no-goodput]
+///       [--attention-threads N] [--out NAME]
 /// </summary>
 internal static class ServingBenchmark
 {
@@ -31,6 +32,7 @@ internal static class ServingBenchmark
         var goodputSeconds = double.Parse(Option(args, "--goodput-seconds", "4"));
         var goodputLimit = int.Parse(Option(args, "--goodput-limit", "4000"));
         var goodput = !args.Contains("--no-goodput");
+        var attentionThreads = int.Parse(Option(args, "--attention-threads", new EngineOptions().AttentionThreads.ToString()));
         Torch.Torch.Threads = 1;
 
         var results = new JsonArray();
@@ -43,14 +45,16 @@ internal static class ServingBenchmark
             var peak = peaks.Max();
             Console.Error.WriteLine($"bench serving: (256x256)@(256x1024) fp32 matmul {peaks[^1]:F1} GFLOP/s, best {peak:F1} " +
                                     $"(1 torch thread, OPENBLAS_NUM_THREADS={Environment.GetEnvironmentVariable("OPENBLAS_NUM_THREADS") ?? "unset"})");
-            var result = RunPreset(preset, agents, baselineAgents, seconds, goodput ? goodputSeconds : null, goodputLimit, peak).GetAwaiter().GetResult();
+            var result = RunPreset(preset, agents, baselineAgents, seconds, goodput ? goodputSeconds : null, goodputLimit, peak,
+                new EngineOptions { AttentionThreads = attentionThreads }).GetAwaiter().GetResult();
             result["matmul_peak_gflops"] = Math.Round(peak, 2);
             results.Add(result);
         }
 
-        BenchResults.Write("serving", new JsonObject
+        BenchResults.Write(Option(args, "--out", "serving"), new JsonObject
         {
             ["benchmark"] = "serving",
+            ["attention_threads"] = attentionThreads,
             ["task"] = SyntheticTask.Name,
             ["seconds_per_point"] = seconds,
             ["matmul_256x256x1024_gflops"] = new JsonArray(peaks.Select(p => (JsonNode)Math.Round(p, 2)).ToArray()),
@@ -63,7 +67,7 @@ internal static class ServingBenchmark
     }
 
     static async Task<JsonObject> RunPreset(string preset, int[] agents, int[] baselineAgents, double seconds,
-        double? goodputSeconds, int goodputLimit, double peakGflops)
+        double? goodputSeconds, int goodputLimit, double peakGflops, EngineOptions engine)
     {
         var config = Presets.Get(preset);
         var model = ModelSource.FromPreset(preset, seed: 0);
@@ -72,7 +76,7 @@ internal static class ServingBenchmark
         var best = (StepsPerSecond: 0.0, Mfu: 0.0, Agents: 0);
         JsonObject? goodput = null;
 
-        await using (var serving = await EmbeddedServing.StartAsync(new ServingSiloOptions { Model = model }))
+        await using (var serving = await EmbeddedServing.StartAsync(new ServingSiloOptions { Model = model, Engine = engine }))
         {
             await Warm(serving);
             foreach (var n in agents)
@@ -88,7 +92,7 @@ internal static class ServingBenchmark
         }
 
         var baselineBest = 0.0;
-        await using (var serving = await EmbeddedServing.StartAsync(new ServingSiloOptions { Model = model, Engine = new EngineOptions { MaxSequences = 1 } }))
+        await using (var serving = await EmbeddedServing.StartAsync(new ServingSiloOptions { Model = model, Engine = engine with { MaxSequences = 1 } }))
         {
             await Warm(serving);
             foreach (var n in baselineAgents)
