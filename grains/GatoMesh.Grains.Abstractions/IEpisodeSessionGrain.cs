@@ -18,8 +18,8 @@ public interface IEpisodeSessionGrain : IGrainWithStringKey
 
     Task<SessionReply> Reset(ResetRequest request);
 
-    /// <summary>Ends the session and deletes its persisted state; a closed session answers
-    /// <see cref="SessionErrorCode.SessionClosed"/> until it is opened again. Closing twice is fine.</summary>
+    /// <summary>Ends the session and deletes its persisted state; afterwards the session is unknown
+    /// (<see cref="SessionErrorCode.UnknownSession"/>) until it is opened again. Closing twice is fine.</summary>
     Task<SessionReply> Close(string fleet);
 
     Task<SessionReply> Describe(string fleet);

@@ -111,7 +111,7 @@ public enum SessionErrorCode
     InvalidPrompt = 4,
     /// <summary>The step's sequence number is not newer than the session's last one.</summary>
     StaleSequence = 5,
-    /// <summary>The session was closed.</summary>
+    /// <summary>The session's header exists but it is not open (an open interrupted by a crash): open it again.</summary>
     SessionClosed = 6,
     /// <summary>Open with another spec or prompt on a session that is already open.</summary>
     SessionExists = 7,

@@ -1,4 +1,6 @@
 using System.Net;
+using System.Security.Cryptography;
+using System.Text;
 using System.Text.Json;
 using GatoMesh.Grains;
 using GatoMesh.Runtime;
@@ -69,9 +71,11 @@ public sealed class GatewayServer : IAsyncDisposable
         var exporter = new PrometheusExporter(metrics.Meter);
         var dispatcher = new RequestDispatcher(grains, metrics, log);
         app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.FromSeconds(15) });
+        // Open sockets end when the gateway stops, instead of holding Kestrel's shutdown until its timeout.
+        var stopping = app.Lifetime.ApplicationStopping;
         app.Run(context => context.Request.Path.Value switch
         {
-            SessionsPath => AcceptSessionsAsync(context, options, dispatcher, metrics, log),
+            SessionsPath => AcceptSessionsAsync(context, options, dispatcher, metrics, log, stopping),
             "/health" => WriteHealthAsync(context, options.Health, log),
             "/metrics" => WriteMetricsAsync(context, exporter),
             _ => Status(context, StatusCodes.Status404NotFound, $"no such endpoint; the gateway serves {SessionsPath}, /health and /metrics"),
@@ -91,7 +95,8 @@ public sealed class GatewayServer : IAsyncDisposable
         return new GatewayServer(app, exporter, metrics, new Uri(bound).Port);
     }
 
-    private static async Task AcceptSessionsAsync(HttpContext context, GatewayOptions options, RequestDispatcher dispatcher, GatewayMetrics metrics, ILogger log)
+    private static async Task AcceptSessionsAsync(HttpContext context, GatewayOptions options, RequestDispatcher dispatcher,
+        GatewayMetrics metrics, ILogger log, CancellationToken stopping)
     {
         if (!HttpMethods.IsGet(context.Request.Method))
         {
@@ -99,7 +104,7 @@ public sealed class GatewayServer : IAsyncDisposable
             return;
         }
         // Authenticate before the upgrade: an unknown key never gets a socket.
-        if (ApiKey(context.Request) is not { } key || !options.FleetKeys.TryGetValue(key, out var fleet))
+        if (ApiKey(context.Request) is not { } key || FleetOf(options.FleetKeys, key) is not { } fleet)
         {
             metrics.Error(SessionErrorCode.Unauthorized);
             context.Response.Headers.WWWAuthenticate = "Bearer";
@@ -112,15 +117,27 @@ public sealed class GatewayServer : IAsyncDisposable
             return;
         }
         using var socket = await context.WebSockets.AcceptWebSocketAsync();
+        using var ended = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, stopping);
         metrics.ConnectionOpened();
         try
         {
-            await new SessionSocket(socket, fleet, dispatcher, metrics, log, options).RunAsync(context.RequestAborted);
+            await new SessionSocket(socket, fleet, dispatcher, metrics, log, options).RunAsync(ended.Token);
         }
         finally
         {
             metrics.ConnectionClosed();
         }
+    }
+
+    /// <summary>The key's fleet, comparing against every configured key in fixed time, so how long a
+    /// refusal takes says nothing about how close a guessed key came.</summary>
+    private static string? FleetOf(IReadOnlyDictionary<string, string> fleetKeys, string key)
+    {
+        var presented = Encoding.UTF8.GetBytes(key);
+        string? fleet = null;
+        foreach (var (known, owner) in fleetKeys)
+            if (CryptographicOperations.FixedTimeEquals(presented, Encoding.UTF8.GetBytes(known))) fleet = owner;
+        return fleet;
     }
 
     private static string? ApiKey(HttpRequest request)

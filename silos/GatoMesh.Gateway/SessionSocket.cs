@@ -19,7 +19,13 @@ namespace GatoMesh.Gateway;
 /// </summary>
 internal sealed class SessionSocket
 {
-    private const int InitialBufferBytes = 64 * 1024;
+    /// <summary>A socket's frame buffer starts this small (thousands of robots may each hold a socket)
+    /// and grows to the largest frame it reads, up to the limit.</summary>
+    private const int InitialBufferBytes = 4 * 1024;
+
+    /// <summary>A buffer grown past this returns to the initial size after a small frame, so one big
+    /// frame does not pin memory for the life of the socket.</summary>
+    private const int KeepBufferBytes = 256 * 1024;
 
     private readonly WebSocket _socket;
     private readonly string _fleet;
@@ -33,7 +39,7 @@ internal sealed class SessionSocket
     private readonly HashSet<Task> _serving = [];
     private Task _writeLoop = Task.CompletedTask;
     private byte[] _buffer;
-    private readonly byte[] _discard = new byte[InitialBufferBytes];
+    private byte[]? _discard;
 
     public SessionSocket(WebSocket socket, string fleet, RequestDispatcher dispatcher, GatewayMetrics metrics, ILogger log, GatewayOptions options)
     {
@@ -108,8 +114,8 @@ internal sealed class SessionSocket
                     lock (_serving) _serving.Remove(done);
                 }, TaskScheduler.Default);
             }
-            if (_buffer.Length > InitialBufferBytes && kept <= InitialBufferBytes)
-                _buffer = new byte[InitialBufferBytes]; // an idle socket does not keep a big frame's buffer
+            if (_buffer.Length > KeepBufferBytes && kept <= InitialBufferBytes)
+                _buffer = new byte[InitialBufferBytes];
         }
     }
 
@@ -120,7 +126,7 @@ internal sealed class SessionSocket
         if (kept == _buffer.Length && _buffer.Length < _maxMessageBytes)
             Array.Resize(ref _buffer, (int)Math.Min((long)_buffer.Length * 2, _maxMessageBytes));
         keeping = kept < _buffer.Length;
-        return keeping ? _buffer.AsMemory(kept) : _discard;
+        return keeping ? _buffer.AsMemory(kept) : _discard ??= new byte[64 * 1024];
     }
 
     /// <summary>The request, or null after replying <c>MalformedRequest</c> for a frame that does not parse.</summary>

@@ -1,12 +1,11 @@
-using GatoMesh.Grains.Serving;
-using GatoMesh.Model.Engine;
+using GatoMesh.Gateway;
 using GatoMesh.Runtime.Hosting;
 using GatoMesh.Runtime.Membership;
 using GatoMesh.Runtime.Storage;
 using GatoMesh.Silo;
 using Microsoft.Extensions.Logging;
 
-// gatomesh silo: see README.md for the options. Prints "silo ready <host>:<port>@<generation> gateway <port>"
+// gatomesh silo: see README.md for the options. Prints "silo ready <host>:<port>@<generation> gateway <port> http <port> model <id>"
 // once it serves; stops on SIGTERM / Ctrl+C (exit 0). Declared dead by the cluster, it exits with code 3 so
 // a supervisor restarts it as a new incarnation. Bad options: a message naming the option, exit 2.
 const int DeclaredDeadExitCode = 3;
@@ -34,13 +33,20 @@ if (line.Redis is { } redis)
     runtime = runtime with { Membership = table, Storage = storage, MembershipOptions = line.Membership };
 }
 
+var keys = line.FleetKeys;
+if (keys.Count == 0)
+{
+    Console.Error.WriteLine($"no --fleet-key given: fleet '{SiloCommandLine.DevelopmentFleet}' with the development key '{SiloCommandLine.DevelopmentKey}'");
+    keys = new() { [SiloCommandLine.DevelopmentKey] = SiloCommandLine.DevelopmentFleet };
+}
 var silo = await ServingSilo.StartAsync(new ServingSiloOptions
 {
     Runtime = runtime,
     Model = line.Model,
     Engine = line.Engine,
+    Gateway = new GatewayOptions { Port = line.HttpPort, FleetKeys = keys },
 }, loggers);
-Console.WriteLine($"silo ready {silo.Host.Address} gateway {silo.Host.GatewayPort} model {silo.ServedVersion.Id}");
+Console.WriteLine($"silo ready {silo.Host.Address} gateway {silo.Host.GatewayPort} http {silo.GatewayHttpPort} model {silo.ServedVersion.Id}");
 var stop = new TaskCompletionSource();
 Console.CancelKeyPress += (_, e) =>
 {

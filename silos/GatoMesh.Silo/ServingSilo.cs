@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using GatoMesh.Gateway;
 using GatoMesh.Grains;
 using GatoMesh.Grains.Serving;
 using GatoMesh.Model.Engine;
@@ -21,7 +22,8 @@ public sealed class ServingSilo : IAsyncDisposable
     private readonly ModelHost _model;
     private readonly IDisposable _gauges;
     private readonly ServiceProvider _services;
-    private bool _stopped;
+    private GatewayServer? _gateway;
+    private volatile bool _stopped;
 
     private ServingSilo(SiloHost host, ModelHost model, ServiceProvider services, IDisposable gauges)
     {
@@ -59,7 +61,34 @@ public sealed class ServingSilo : IAsyncDisposable
             throw;
         }
         var gauges = ServingMetrics.Track(host.Address.ToString(), () => model.Engine.Metrics);
-        return new ServingSilo(host, model, services, gauges);
+        var silo = new ServingSilo(host, model, services, gauges);
+        if (options.Gateway is { } gateway)
+        {
+            try
+            {
+                silo._gateway = await GatewayServer.StartAsync(gateway with { Health = silo.Health }, host.GrainFactory, loggers, cancellation);
+            }
+            catch
+            {
+                await silo.StopAsync();
+                throw;
+            }
+        }
+        return silo;
+    }
+
+    /// <summary>The gateway's WebSocket endpoint for sessions; null when the silo runs without a gateway.</summary>
+    public Uri? SessionsEndpoint => _gateway is { } g ? new Uri($"ws://{HostForUri}:{g.Port}{GatewayServer.SessionsPath}") : null;
+
+    /// <summary>The gateway's HTTP port (/health, /metrics, /v1/sessions); null without a gateway.</summary>
+    public int? GatewayHttpPort => _gateway?.Port;
+
+    private string HostForUri => Host.Address.Host;
+
+    private GatewayHealth Health()
+    {
+        var sessions = Host.LocalActivations().Count(g => g.Type == typeof(IEpisodeSessionGrain).FullName);
+        return new GatewayHealth(Host.Address.ToString(), !_stopped, _model.Current.Id, sessions);
     }
 
     /// <summary>The runtime silo (address, ports, declared-dead signal).</summary>
@@ -82,6 +111,7 @@ public sealed class ServingSilo : IAsyncDisposable
     {
         if (_stopped) return;
         _stopped = true;
+        if (_gateway is not null) await _gateway.DisposeAsync();
         await Host.StopAsync();
         _gauges.Dispose();
         await _model.DisposeAsync();

@@ -1,3 +1,4 @@
+using GatoMesh.Gateway;
 using GatoMesh.Grains.Serving;
 using GatoMesh.Model.Engine;
 using GatoMesh.Runtime.Hosting;
@@ -18,4 +19,8 @@ public sealed record ServingSiloOptions
     public EngineOptions Engine { get; init; } = new();
 
     public ServingOptions Serving { get; init; } = new();
+
+    /// <summary>The gateway for external clients (WebSocket sessions, /health, /metrics); null: none
+    /// (in-process callers use <see cref="ServingSilo.GrainFactory"/>). Its Health is filled in by the silo.</summary>
+    public GatewayOptions? Gateway { get; init; }
 }

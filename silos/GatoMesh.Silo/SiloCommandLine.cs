@@ -17,6 +17,15 @@ internal sealed record SiloCommandLine
     public EngineOptions Engine { get; init; } = new();
     public bool Verbose { get; init; }
 
+    /// <summary>The gateway's HTTP/WebSocket port (0: free).</summary>
+    public int HttpPort { get; init; }
+
+    /// <summary>API key → fleet, from --fleet-key and --fleet-keys-file.</summary>
+    public Dictionary<string, string> FleetKeys { get; init; } = new(StringComparer.Ordinal);
+
+    /// <summary>Used when no key is configured, so a local development cluster answers (loopback only).</summary>
+    public const string DevelopmentFleet = "default", DevelopmentKey = "gatomesh-dev";
+
     /// <summary>Membership timings for a Redis cluster on one machine: a killed silo is declared dead
     /// within a few seconds, so its sessions move quickly.</summary>
     public MembershipOptions Membership { get; init; } = new()
@@ -48,6 +57,9 @@ internal sealed record SiloCommandLine
                 "--max-sequences" => line with { Engine = line.Engine with { MaxSequences = (int)Positive(option, Value()) } },
                 "--exact-window" => line with { Engine = line.Engine with { ExactSlidingWindow = true } },
                 "--verbose" => line with { Verbose = true },
+                "--http-port" => line with { HttpPort = PortOf(option, Value()) },
+                "--fleet-key" => AddKey(line, option, Value()),
+                "--fleet-keys-file" => ReadKeys(line, option, Value()),
                 "--preset" => Set(line, () => preset = Value()),
                 "--checkpoint" => Set(line, () => checkpoint = Value()),
                 "--seed" => Set(line, () => seed = ulong.TryParse(Value(), NumberStyles.None, CultureInfo.InvariantCulture, out var s)
@@ -68,6 +80,39 @@ internal sealed record SiloCommandLine
         {
             throw new ArgumentException($"--preset: {e.Message}");
         }
+    }
+
+    /// <summary>FLEET=KEY: clients presenting KEY act as FLEET.</summary>
+    private static SiloCommandLine AddKey(SiloCommandLine line, string option, string pair)
+    {
+        var at = pair.IndexOf('=');
+        if (at <= 0 || at == pair.Length - 1)
+            throw new ArgumentException($"{option} must be FLEET=KEY, was '{pair}'");
+        var (fleet, key) = (pair[..at].Trim(), pair[(at + 1)..].Trim());
+        if (line.FleetKeys.TryGetValue(key, out var other) && other != fleet)
+            throw new ArgumentException($"{option}: one key cannot belong to two fleets ('{other}' and '{fleet}')");
+        line.FleetKeys[key] = fleet;
+        return line;
+    }
+
+    /// <summary>A file of FLEET=KEY lines (blank lines and # comments ignored), so keys stay out of process listings.</summary>
+    private static SiloCommandLine ReadKeys(SiloCommandLine line, string option, string path)
+    {
+        string[] lines;
+        try
+        {
+            lines = File.ReadAllLines(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new ArgumentException($"{option} {path}: {e.Message}");
+        }
+        foreach (var raw in lines)
+        {
+            var entry = raw.Trim();
+            if (entry.Length > 0 && !entry.StartsWith('#')) AddKey(line, $"{option} {path}", entry);
+        }
+        return line;
     }
 
     private static SiloCommandLine Set(SiloCommandLine line, Action set)

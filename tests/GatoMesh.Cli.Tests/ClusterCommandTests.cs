@@ -17,7 +17,7 @@ public sealed class ClusterCommandTests
     {
         using var state = new TempDirectory();
         var environment = new Dictionary<string, string> { ["GATOMESH_STATE_DIR"] = state.Path };
-        var basePort = LoopbackPorts.FreeBlock(4);
+        var basePort = LoopbackPorts.FreeBlock(6);
         JsonElement up;
         int[] pids;
         CliResult down;
@@ -30,6 +30,10 @@ public sealed class ClusterCommandTests
             pids = [up.GetProperty("redis_pid").GetInt32(), .. up.GetProperty("silos").EnumerateArray().Select(s => s.GetProperty("pid").GetInt32())];
             Assert.All(pids, pid => Assert.True(IsRunning(pid), $"pid {pid} from cluster up is not running"));
             Assert.True(File.Exists(Path.Combine(state.Path, "cluster.json")), "cluster up wrote no record in GATOMESH_STATE_DIR");
+            // Each silo's HTTP gateway answers for external clients.
+            using var http = new HttpClient();
+            foreach (var silo in up.GetProperty("silos").EnumerateArray())
+                Assert.Equal(System.Net.HttpStatusCode.OK, http.GetAsync($"http://{silo.GetProperty("http").GetString()}/health").Result.StatusCode);
         }
         finally
         {
@@ -42,6 +46,7 @@ public sealed class ClusterCommandTests
         var silos = up.GetProperty("silos").EnumerateArray().ToArray();
         Assert.Equal([basePort, basePort + 1], silos.Select(s => s.GetProperty("port").GetInt32()));
         Assert.Equal([$"127.0.0.1:{basePort + 2}", $"127.0.0.1:{basePort + 3}"], silos.Select(s => s.GetProperty("gateway").GetString()));
+        Assert.Equal([$"127.0.0.1:{basePort + 4}", $"127.0.0.1:{basePort + 5}"], silos.Select(s => s.GetProperty("http").GetString()));
         Assert.All(silos, s => Assert.StartsWith(state.Path, s.GetProperty("log").GetString()));
 
         // down: every recorded process reported and gone, the record removed; a second down has nothing to stop.

@@ -1,5 +1,6 @@
 using System.Net;
 using GatoMesh.Gateway.Tests.Fixtures;
+using GatoMesh.Grains;
 using GatoMesh.Protos.V1;
 
 namespace GatoMesh.Gateway.Tests;
@@ -32,5 +33,29 @@ public sealed class MetricsEndpointTests
         Assert.Equal(1, PrometheusText.Value(families, "gatomesh_gateway_connections_total", "gatomesh_gateway_connections_total"));
         const string duration = "gatomesh_gateway_request_duration";
         Assert.Equal(4, PrometheusText.Value(families, duration, duration + "_count", ("op", "none")));
+    }
+
+    [Fact]
+    public async Task Metrics_of_a_serving_silo_count_steps_at_the_gateway_and_in_the_grains()
+    {
+        const int steps = 3;
+        await using var gateway = await GatewayUnderTest.StartServingAsync();
+        await using (var client = await gateway.ClientAsync(GatewayUnderTest.KeyA))
+        {
+            var session = await client.OpenSessionAsync("robot", Observations.SpecJson);
+            for (var step = 0; step < steps; step++) await session.StepAsync(Observations.For(0, step));
+            await Assert.ThrowsAsync<GatoMesh.Client.GatoMeshException>(() => session.StepAsync(new Dictionary<string, FieldValue>()));
+        }
+        using var http = new HttpClient();
+
+        var families = PrometheusText.Parse(await http.GetStringAsync(gateway.Http("/metrics")));
+
+        const string duration = "gatomesh_gateway_request_duration";
+        Assert.Equal(steps + 1, PrometheusText.Value(families, duration, duration + "_count", ("op", "step")));
+        Assert.Equal(1, PrometheusText.Value(families, "gatomesh_gateway_errors_total", "gatomesh_gateway_errors_total", ("code", "InvalidObservation")));
+        // The serving meter is the process's (other tests' silos step too): at least this test's steps.
+        Assert.True(PrometheusText.Value(families, "gatomesh_serving_steps_total", "gatomesh_serving_steps_total") >= steps);
+        Assert.Equal("histogram", families["gatomesh_serving_step_duration"].Type);
+        Assert.Equal("counter", families["gatomesh_runtime_calls_total"].Type);
     }
 }

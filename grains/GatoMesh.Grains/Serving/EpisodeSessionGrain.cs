@@ -21,7 +21,9 @@ public sealed class EpisodeSessionGrain : Grain, IEpisodeSessionGrain
     // The cursor's window hint is rewritten once the window start moved this far past it, which
     // bounds how far activation reads forward over deleted records (SessionStore.ReadWindowAsync).
     private const int HintLag = 16;
-    private const int MaxResends = 3;
+    // A resent request is the engine's youngest, so it may be evicted again by older ones, but never by
+    // newer arrivals: it becomes the oldest after finitely many resends (Scheduler.Reserve).
+    private const int MaxResends = 32;
 
     private SessionStore _store = null!;
     private ModelHost _host = null!;

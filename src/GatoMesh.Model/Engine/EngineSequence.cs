@@ -21,6 +21,10 @@ internal sealed class EngineSequence(string id, SequenceCache cache)
     /// <summary>Iteration in which the sequence last ran or was admitted (least recently used is evicted first).</summary>
     public long LastUsed { get; set; }
 
+    /// <summary>When the request in progress was admitted: an older request is never evicted for a
+    /// younger one's slots, so under KV pressure the oldest request always progresses.</summary>
+    public long AdmittedAt { get; set; }
+
     /// <summary>Admission order among sequences with work (first come, first scheduled).</summary>
     public long ReadySince { get; set; }
 }

@@ -19,6 +19,7 @@ internal sealed class Scheduler
     private readonly Dictionary<string, EngineSequence> sequences = [];
     private long iteration;
     private long readyClock;
+    private long admissionClock;
 
     public Scheduler(GatoConfig config, EngineOptions options, EngineCounters counters)
     {
@@ -97,6 +98,7 @@ internal sealed class Scheduler
         }
         sequence.Segments.AddLast(new Segment { Tokens = request.Observation, TimestepTokens = stepTokens, SampleAction = 0 });
         sequence.InFlight = act;
+        sequence.AdmittedAt = ++admissionClock;
         sequence.LastUsed = iteration;
         if (sequence.Segments.Count == 1 || request.Context is not null) sequence.ReadySince = ++readyClock;
         counters.Sequences = sequences.Count;
@@ -130,10 +132,10 @@ internal sealed class Scheduler
         counters.Sequences = sequences.Count;
         if (plan.IsEmpty && ready.Count > 0)
         {
-            // Every other sequence was evictable (none is in the batch), yet the first one does not
-            // fit: it never will.
+            // Every other sequence was evictable for the oldest request (none is in the batch, the
+            // rest are idle or younger), yet it does not fit: it never will.
             // (Sequences answered WindowSlid in this plan are gone and not stuck.)
-            if (ready.FirstOrDefault(s => sequences.ContainsKey(s.Id)) is { } stuck)
+            if (ready.Where(s => sequences.ContainsKey(s.Id)).OrderBy(s => s.InFlight is null ? 1 : 0).ThenBy(s => s.AdmittedAt).FirstOrDefault() is { } stuck)
                 Fail(stuck, new InvalidOperationException($"sequence '{stuck.Id}' does not fit in the KV pool of {Allocator.TotalBlocks} blocks"));
         }
         return plan;
@@ -184,14 +186,18 @@ internal sealed class Scheduler
         return chunk;
     }
 
-    /// <summary>Reserves slots, evicting least recently used sequences outside the plan (idle ones
-    /// first) while the pool is short. False when nothing more can be evicted.</summary>
+    /// <summary>Reserves slots, evicting sequences outside the plan while the pool is short: idle ones
+    /// first, least recently used first; then requests in progress that were admitted after this
+    /// one, youngest first (vLLM's preemption order). An older request is never evicted for a younger
+    /// one, so sequences cannot keep evicting each other: the oldest request always fits eventually
+    /// (one window always fits the pool), and a younger one waits. False when nothing more can be evicted.</summary>
     private bool Reserve(EngineSequence sequence, bool prompt, int tokens, List<long> slots, HashSet<EngineSequence> inPlan)
     {
         while (!(prompt ? sequence.Cache.TryAppendPrompt(tokens, slots) : sequence.Cache.TryAppend(tokens, slots)))
         {
-            var victim = sequences.Values.Where(s => !inPlan.Contains(s) && s.Cache.Blocks > 0)
-                .OrderBy(s => s.InFlight is null ? 0 : 1).ThenBy(s => s.LastUsed).FirstOrDefault();
+            var victim = sequences.Values
+                .Where(s => !inPlan.Contains(s) && s.Cache.Blocks > 0 && (s.InFlight is null || s.AdmittedAt > sequence.AdmittedAt))
+                .OrderBy(s => s.InFlight is null ? 0 : 1).ThenBy(s => s.InFlight is null ? s.LastUsed : -s.AdmittedAt).FirstOrDefault();
             if (victim is null) return false;
             counters.Evictions++;
             Remove(victim, CacheMissReason.Evicted);

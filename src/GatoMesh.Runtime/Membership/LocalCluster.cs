@@ -3,8 +3,9 @@ using System.Text.Json.Serialization;
 
 namespace GatoMesh.Runtime.Membership;
 
-/// <summary>One silo of a local cluster: its membership address, ports and process.</summary>
-public sealed record LocalSilo(string Address, int Port, int GatewayPort, LocalProcess Process);
+/// <summary>One silo of a local cluster: its membership address, ports and process. <see cref="HttpPort"/>
+/// is its port for external clients (WebSocket, health, metrics), 0 when the silo has none.</summary>
+public sealed record LocalSilo(string Address, int Port, int GatewayPort, LocalProcess Process, int HttpPort = 0);
 
 /// <summary>
 /// A running local development cluster as `gatomesh cluster up` records it in <c>.gatomesh/cluster.json</c>:

@@ -16,8 +16,12 @@ public sealed record LocalClusterOptions
     /// <summary>Where cluster.json and the processes' logs go (the repository's .gatomesh by default).</summary>
     public required string StateDirectory { get; init; }
 
-    /// <summary>Silo i listens on BasePort + i and its gateway on BasePort + Silos + i.</summary>
+    /// <summary>Silo i listens on BasePort + i and its gateway on BasePort + Silos + i (and, with
+    /// <see cref="HttpGateways"/>, its HTTP gateway on BasePort + 2 Silos + i).</summary>
     public int BasePort { get; init; } = 11111;
+
+    /// <summary>The silo executable also serves external clients over HTTP: pass it <c>--http-port</c>.</summary>
+    public bool HttpGateways { get; init; }
 
     public string ClusterId { get; init; } = "local";
 
@@ -48,8 +52,9 @@ public static class LocalClusterLauncher
         var logs = Path.Combine(options.StateDirectory, "logs");
         Directory.CreateDirectory(logs);
 
-        var ports = Enumerable.Range(0, options.Silos).Select(i => (silo: options.BasePort + i, gateway: options.BasePort + options.Silos + i)).ToArray();
-        foreach (var port in ports.SelectMany(p => new[] { p.silo, p.gateway }))
+        var ports = Enumerable.Range(0, options.Silos).Select(i => (silo: options.BasePort + i, gateway: options.BasePort + options.Silos + i,
+            http: options.HttpGateways ? options.BasePort + 2 * options.Silos + i : 0)).ToArray();
+        foreach (var port in ports.SelectMany(p => new[] { p.silo, p.gateway, p.http }).Where(p => p > 0))
             if (!IsFree(port))
                 throw new LocalClusterException($"--base-port {options.BasePort}: port {port} on 127.0.0.1 is in use");
 
@@ -65,20 +70,20 @@ public static class LocalClusterLauncher
             await WaitForRedisAsync(redis, redisPort, cancellation).ConfigureAwait(false);
             progress($"redis-server {redisAddress} (pid {redis.Pid})");
 
-            var silos = new List<(int port, int gateway, LocalProcess process)>();
-            foreach (var (silo, gateway) in ports)
+            var silos = new List<(int port, int gateway, int http, LocalProcess process)>();
+            foreach (var (silo, gateway, http) in ports)
             {
-                var process = LocalProcess.Start("dotnet",
-                    [options.SiloAssembly, "--port", $"{silo}", "--gateway-port", $"{gateway}", "--redis", redisAddress, "--cluster-id", options.ClusterId],
-                    Path.Combine(logs, $"silo-{silo}.log"));
+                string[] arguments = [options.SiloAssembly, "--port", $"{silo}", "--gateway-port", $"{gateway}", "--redis", redisAddress, "--cluster-id", options.ClusterId];
+                if (http > 0) arguments = [.. arguments, "--http-port", $"{http}"];
+                var process = LocalProcess.Start("dotnet", arguments, Path.Combine(logs, $"silo-{silo}.log"));
                 started.Add(process);
-                silos.Add((silo, gateway, process));
-                progress($"silo 127.0.0.1:{silo} gateway {gateway} (pid {process.Pid})");
+                silos.Add((silo, gateway, http, process));
+                progress($"silo 127.0.0.1:{silo} gateway {gateway}{(http > 0 ? $" http {http}" : "")} (pid {process.Pid})");
             }
 
             var active = await WaitUntilActiveAsync(options, redisAddress, silos, progress, cancellation).ConfigureAwait(false);
             var cluster = new LocalCluster(options.ClusterId, redisAddress, redis,
-                silos.Select(s => new LocalSilo(active[s.port].ToString(), s.port, s.gateway, s.process)).ToArray());
+                silos.Select(s => new LocalSilo(active[s.port].ToString(), s.port, s.gateway, s.process, s.http)).ToArray());
             cluster.Save(options.StateDirectory);
             return cluster;
         }
@@ -115,15 +120,15 @@ public static class LocalClusterLauncher
     {
         if (options.Silos is < 1 or > 64)
             throw new LocalClusterException($"--silos {options.Silos}: must be between 1 and 64");
-        if (options.BasePort < 1024 || options.BasePort + 2 * options.Silos > 65535)
+        if (options.BasePort < 1024 || options.BasePort + (options.HttpGateways ? 3 : 2) * options.Silos > 65535)
             throw new LocalClusterException($"--base-port {options.BasePort}: silo and gateway ports must lie in 1024..65535");
         if (!File.Exists(options.SiloAssembly))
             throw new LocalClusterException($"silo assembly {options.SiloAssembly} does not exist; build it first " +
-                "(dotnet build tests/GatoMesh.Runtime.TestSilo -c Release)");
+                "(dotnet build silos/GatoMesh.Silo -c Release)");
     }
 
     private static async Task<Dictionary<int, SiloAddress>> WaitUntilActiveAsync(LocalClusterOptions options, string redis,
-        List<(int port, int gateway, LocalProcess process)> silos, Action<string> progress, CancellationToken cancellation)
+        List<(int port, int gateway, int http, LocalProcess process)> silos, Action<string> progress, CancellationToken cancellation)
     {
         using var table = new RedisMembershipTable(redis, options.ClusterId);
         var deadline = DateTime.UtcNow + options.StartTimeout;

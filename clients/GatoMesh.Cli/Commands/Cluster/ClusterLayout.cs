@@ -5,16 +5,15 @@ namespace GatoMesh.Cli;
 
 /// <summary>
 /// Where the local cluster's pieces live in a GatoMesh checkout: the state directory (.gatomesh at the
-/// repository root, which git ignores, unless GATOMESH_STATE_DIR names another) and the silo executable. The silo is, for now, the runtime's test
-/// silo (tests/GatoMesh.Runtime.TestSilo); it becomes silos/GatoMesh.Silo once that host exists, with the
-/// same command line.
+/// repository root, which git ignores, unless GATOMESH_STATE_DIR names another) and the silo executable: the
+/// product silo (silos/GatoMesh.Silo), which serves sessions through its gateway.
 /// </summary>
 internal static class ClusterLayout
 {
     private static readonly string[] SiloAssemblies =
     [
-        "tests/GatoMesh.Runtime.TestSilo/bin/Release/net10.0/GatoMesh.Runtime.TestSilo.dll",
-        "tests/GatoMesh.Runtime.TestSilo/bin/Debug/net10.0/GatoMesh.Runtime.TestSilo.dll",
+        "silos/GatoMesh.Silo/bin/Release/net10.0/GatoMesh.Silo.dll",
+        "silos/GatoMesh.Silo/bin/Debug/net10.0/GatoMesh.Silo.dll",
     ];
 
     /// <summary>The checkout holding GatoMesh.sln: above the current directory, else above this executable.</summary>
@@ -31,7 +30,7 @@ internal static class ClusterLayout
             ? Path.GetFullPath(chosen)
             : Path.Combine(root, ".gatomesh");
 
-    private const string SiloProject = "tests/GatoMesh.Runtime.TestSilo/GatoMesh.Runtime.TestSilo.csproj";
+    private const string SiloProject = "silos/GatoMesh.Silo/GatoMesh.Silo.csproj";
 
     /// <summary>The first built silo assembly. On a fresh checkout none is built: like the ./gatomesh wrapper,
     /// build it (Release, output in .gatomesh/logs/build-silo.log) instead of failing. A silo built before
