@@ -46,6 +46,9 @@ public sealed record FleetReport
     public long OpenErrors { get; init; }
     public IReadOnlyDictionary<string, long> ErrorsByCode { get; init; } = new Dictionary<string, long>();
 
+    /// <summary>The first message of each error code.</summary>
+    public IReadOnlyDictionary<string, string> FirstErrors { get; init; } = new Dictionary<string, string>();
+
     /// <summary>The model version the replies named (the last one seen).</summary>
     public string Model { get; init; } = "";
     public double OpenS { get; init; }
@@ -72,6 +75,7 @@ public sealed record FleetReport
         ["errors"] = Errors,
         ["open_errors"] = OpenErrors,
         ["errors_by_code"] = new JsonObject(ErrorsByCode.Select(e => KeyValuePair.Create(e.Key, (JsonNode?)e.Value))),
+        ["first_errors"] = new JsonObject(FirstErrors.Select(e => KeyValuePair.Create(e.Key, (JsonNode?)e.Value))),
         ["model"] = Model,
         ["open_s"] = Round(OpenS),
         ["close_s"] = Round(CloseS),

@@ -7,7 +7,8 @@ namespace GatoMesh.Fleet;
 /// Runs a fleet against a target in three phases (docs/FLEET.md): open every agent's session
 /// (<see cref="FleetOptions.OpenConcurrency"/> at a time), step all agents for
 /// <see cref="FleetOptions.Duration"/> (their first steps staggered over 50 ms so they do not arrive as
-/// one burst), then close the sessions. Only the stepping phase is measured.
+/// one burst), then close the sessions. Only the stepping phase is measured: steps that end after
+/// it are not counted, and the engine's counters are read at its start and end.
 /// </summary>
 public static class FleetRunner
 {
@@ -36,6 +37,9 @@ public static class FleetRunner
         var end = start + (long)(options.Duration.TotalSeconds * Stopwatch.Frequency);
         using var drain = CancellationTokenSource.CreateLinkedTokenSource(ct);
         drain.CancelAfter(options.Duration + options.DrainTimeout);
+        // The second reading is taken when the measured phase ends, not after the in-flight steps drain,
+        // so the engine's work is divided by the same duration as the steps.
+        var afterTask = ReadAtEnd(target, options.Duration, ct);
         var staggerTicks = (long)(Stagger.TotalSeconds * Stopwatch.Frequency);
         var running = agents.Select(agent => Task.Run(() =>
             agent.RunAsync(start + staggerTicks * agent.Index / agents.Length, end, drain.Token))).ToArray();
@@ -56,7 +60,7 @@ public static class FleetRunner
             lastTimestamp = now;
         }
         await all;
-        var after = await target.ReadEngineTotalsAsync(ct);
+        var after = await afterTask;
         var measured = Stopwatch.GetElapsedTime(start, Math.Min(end, Stopwatch.GetTimestamp()));
 
         var closing = Stopwatch.StartNew();
@@ -87,10 +91,17 @@ public static class FleetRunner
             Errors = counters.Errors,
             OpenErrors = openErrors,
             ErrorsByCode = counters.ErrorsByCode,
+            FirstErrors = counters.FirstErrorMessages,
             Model = counters.Model,
             OpenS = opening.Elapsed.TotalSeconds,
             CloseS = closing.Elapsed.TotalSeconds,
         };
+    }
+
+    static async Task<EngineTotals?> ReadAtEnd(IFleetTarget target, TimeSpan duration, CancellationToken ct)
+    {
+        await Task.Delay(duration, ct).ConfigureAwait(false);
+        return await target.ReadEngineTotalsAsync(ct).ConfigureAwait(false);
     }
 
     static Task ForEachBounded(FleetAgent[] agents, int concurrency, Func<FleetAgent, CancellationToken, Task> work, CancellationToken ct) =>

@@ -35,6 +35,24 @@ public sealed class FleetCommandTests
     }
 
     [Fact]
+    public void A_fleet_against_a_silo_process_steps_through_its_gateway_and_reads_the_batch_from_its_metrics()
+    {
+        using var silo = ServingSiloChild.Start("fleet-cli", "key-of-fleet-cli");
+
+        var json = Gatomesh.Run(new CliRun(["fleet", "--silo", $"127.0.0.1:{silo.HttpPort}", "--api-key", "key-of-fleet-cli",
+            "--agents", "4", "--duration", "2", "--json"]) { Deadline = FleetDeadline }).Json();
+
+        Assert.Equal(0, json.GetProperty("errors").GetInt64());
+        Assert.True(json.GetProperty("steps").GetInt64() > 0, "no step was answered");
+        Assert.True(json.GetProperty("mean_batch").GetDouble() >= 1, "the batch was not read from the gateway's /metrics");
+        Assert.Equal("gato-tiny-seed0", json.GetProperty("model").GetString());
+
+        // Another fleet's key is refused before any session opens.
+        Gatomesh.Run(new CliRun(["fleet", "--silo", $"ws://127.0.0.1:{silo.HttpPort}/v1/sessions", "--api-key", "not-a-key",
+            "--agents", "1", "--duration", "1", "--json"]) { Deadline = FleetDeadline }).AssertFailsNaming("Unauthorized");
+    }
+
+    [Fact]
     public void Paced_agents_each_step_at_most_once_a_period()
     {
         var json = Gatomesh.Run(new CliRun(["fleet", "--agents", "3", "--duration", "2", "--period-ms", "100", "--json"])

@@ -46,6 +46,7 @@ public class FleetRunnerTests
         Assert.True(report.Errors > 0);
         Assert.Equal(report.Errors, report.ErrorsByCode["Unavailable"]);
         Assert.Single(report.ErrorsByCode);
+        Assert.Contains("scripted failure", report.FirstErrors["Unavailable"]);
         Assert.True(report.Steps > report.Errors);
     }
 

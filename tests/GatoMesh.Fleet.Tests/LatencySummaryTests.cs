@@ -67,13 +67,14 @@ public class LatencySummaryTests
         counters.Step(10, "v1");
         counters.Step(50, "v1");
         counters.Step(50.5, "v2");
-        counters.Error("Unavailable");
-        counters.Error("Unavailable");
-        counters.Error("IOException");
+        counters.Error("Unavailable", "first");
+        counters.Error("Unavailable", "second");
+        counters.Error("IOException", "broken pipe");
         Assert.Equal(3, counters.Steps);
         Assert.Equal(1, counters.DeadlineMisses);
         Assert.Equal(3, counters.Errors);
         Assert.Equal(new Dictionary<string, long> { ["IOException"] = 1, ["Unavailable"] = 2 }, counters.ErrorsByCode);
         Assert.Equal("v2", counters.Model);
+        Assert.Equal(new Dictionary<string, string> { ["IOException"] = "broken pipe", ["Unavailable"] = "first" }, counters.FirstErrorMessages);
     }
 }

@@ -4,43 +4,26 @@ using GatoMesh.Silo;
 
 namespace GatoMesh.Bench.Serving;
 
-/// <summary>One serving silo in this process with a gateway on a free loopback port (the embedded
-/// default `gatomesh fleet` uses), so the benchmark's agents take the user's path: client SDK,
+/// <summary>One serving silo in this process with its gateway on a free loopback port (as
+/// `gatomesh fleet` embeds it), so the benchmark's agents take the user's path: client SDK,
 /// WebSocket, gateway, session grain, engine.</summary>
 internal sealed class EmbeddedServing : IAsyncDisposable
 {
     const string ApiKey = "serving-bench";
 
-    EmbeddedServing(ServingSilo silo, GatewayServer gateway)
-    {
-        Silo = silo;
-        Gateway = gateway;
-    }
+    EmbeddedServing(ServingSilo silo) => Silo = silo;
 
     public ServingSilo Silo { get; }
-    public GatewayServer Gateway { get; }
 
-    public static async Task<EmbeddedServing> StartAsync(ServingSiloOptions options)
-    {
-        var silo = await ServingSilo.StartAsync(options);
-        try
+    public static async Task<EmbeddedServing> StartAsync(ServingSiloOptions options) =>
+        new(await ServingSilo.StartAsync(options with
         {
-            var gateway = await GatewayServer.StartAsync(new GatewayOptions
-            {
-                FleetKeys = new Dictionary<string, string> { [ApiKey] = "bench" },
-            }, silo.GrainFactory);
-            return new EmbeddedServing(silo, gateway);
-        }
-        catch
-        {
-            await silo.DisposeAsync();
-            throw;
-        }
-    }
+            Gateway = new GatewayOptions { FleetKeys = new Dictionary<string, string> { [ApiKey] = "bench" } },
+        }));
 
     /// <summary>A target over <paramref name="connections"/> client sockets, reading the engine in process.</summary>
     public Task<GatewayTarget> ConnectAsync(int connections) =>
-        GatewayTarget.ConnectAsync(GatewayAddress.Parse($"127.0.0.1:{Gateway.Port}"), ApiKey, connections,
+        GatewayTarget.ConnectAsync(GatewayAddress.Parse(Silo.SessionsEndpoint!.ToString()), ApiKey, connections,
             _ => Task.FromResult<EngineTotals?>(EngineTotals()));
 
     public EngineTotals EngineTotals()
@@ -49,9 +32,5 @@ internal sealed class EmbeddedServing : IAsyncDisposable
         return new EngineTotals(m.Iterations, m.DecodeTokens, m.PrefillTokens, m.BatchedSequences);
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        await Gateway.DisposeAsync();
-        await Silo.DisposeAsync();
-    }
+    public ValueTask DisposeAsync() => Silo.DisposeAsync();
 }

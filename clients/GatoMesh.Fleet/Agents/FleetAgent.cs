@@ -36,7 +36,7 @@ internal sealed class FleetAgent(int index, IEnvironment environment, FleetOptio
         }
         catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
         {
-            counters.Error(Code(e));
+            counters.Error(Code(e), e.Message);
         }
     }
 
@@ -72,13 +72,13 @@ internal sealed class FleetAgent(int index, IEnvironment environment, FleetOptio
             }
             catch (Exception e)
             {
-                counters.Error(Code(e));
+                counters.Error(Code(e), e.Message);
                 continue;
             }
             var received = Stopwatch.GetTimestamp();
             if (reply.Error is { } error)
             {
-                counters.Error(error.Code.ToString());
+                counters.Error(error.Code.ToString(), error.ToString());
                 continue;
             }
             if (received <= endTimestamp)
@@ -100,7 +100,7 @@ internal sealed class FleetAgent(int index, IEnvironment environment, FleetOptio
             }
             catch (Exception e)
             {
-                counters.Error(Code(e));
+                counters.Error(Code(e), e.Message);
             }
         }
     }
@@ -115,7 +115,7 @@ internal sealed class FleetAgent(int index, IEnvironment environment, FleetOptio
         }
         catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
         {
-            counters.Error(Code(e));
+            counters.Error(Code(e), e.Message);
         }
         finally
         {

@@ -13,6 +13,7 @@ public sealed class FleetCounters
     public const double DeadlineMs = 50;
 
     readonly ConcurrentDictionary<string, long> errors = new(StringComparer.Ordinal);
+    readonly ConcurrentDictionary<string, string> firstMessages = new(StringComparer.Ordinal);
     long deadlineMisses;
     long errorCount;
     string model = "";
@@ -38,8 +39,13 @@ public sealed class FleetCounters
             Volatile.Write(ref model, modelVersion);
     }
 
-    public void Error(string code)
+    /// <summary>The first message seen for each error code: what a person needs to see why.</summary>
+    public IReadOnlyDictionary<string, string> FirstErrorMessages =>
+        new SortedDictionary<string, string>(firstMessages.ToDictionary(e => e.Key, e => e.Value), StringComparer.Ordinal);
+
+    public void Error(string code, string message)
     {
+        firstMessages.TryAdd(code, message);
         errors.AddOrUpdate(code, 1, (_, n) => n + 1);
         Interlocked.Increment(ref errorCount);
     }
