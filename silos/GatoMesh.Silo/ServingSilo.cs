@@ -78,12 +78,10 @@ public sealed class ServingSilo : IAsyncDisposable
     }
 
     /// <summary>The gateway's WebSocket endpoint for sessions; null when the silo runs without a gateway.</summary>
-    public Uri? SessionsEndpoint => _gateway is { } g ? new Uri($"ws://{HostForUri}:{g.Port}{GatewayServer.SessionsPath}") : null;
+    public Uri? SessionsEndpoint => _gateway is { } g ? new Uri($"ws://{Host.Address.Host}:{g.Port}{GatewayServer.SessionsPath}") : null;
 
     /// <summary>The gateway's HTTP port (/health, /metrics, /v1/sessions); null without a gateway.</summary>
     public int? GatewayHttpPort => _gateway?.Port;
-
-    private string HostForUri => Host.Address.Host;
 
     private GatewayHealth Health()
     {

@@ -69,9 +69,7 @@ public sealed class EpisodeSessionGrain : Grain, IEpisodeSessionGrain
         var records = await _store.ReadWindowAsync(_cursor.Episode, _cursor.WindowStartHint, HintLag + 64);
         _window.AddRange(records);
         _last = records.Count > 0 ? records[^1] : null;
-        _nextTimestep = _last is null ? Math.Max(0, _cursor.WindowStartHint) : _last.Timestep + 1;
-        if (_last is null && _cursor.WindowStartHint > 0)
-            _nextTimestep = _cursor.WindowStartHint;
+        _nextTimestep = _last is null ? _cursor.WindowStartHint : _last.Timestep + 1;
     }
 
     public override Task OnDeactivateAsync(CancellationToken cancellation)
@@ -325,10 +323,10 @@ public sealed class EpisodeSessionGrain : Grain, IEpisodeSessionGrain
         }
         // The prompt is pinned: it and one whole timestep must fit the window.
         var window = _host.Engine.ContextWindow;
-        var step_ = spec.FixedObservationTokens + 1 + spec.ActionTokenCount;
-        if (prompt.Count + step_ > window)
+        var timestepTokens = spec.FixedObservationTokens + 1 + spec.ActionTokenCount;
+        if (prompt.Count + timestepTokens > window)
             return new SessionError(SessionErrorCode.ContextTooLong, "prompt",
-                $"{prompt.Count} prompt tokens and a {step_}-token timestep exceed the context window of {window} tokens");
+                $"{prompt.Count} prompt tokens and a {timestepTokens}-token timestep exceed the context window of {window} tokens");
         _spec = spec;
         _encoder = encoder;
         _decoder = new ActionDecoder(spec, _host.Space);

@@ -11,20 +11,20 @@ internal static class FieldValueConversion
     {
         if (values is null) throw new FieldError(field, "is missing");
         var observation = new Observation();
-        foreach (var spec_ in spec.Observation)
+        foreach (var fieldSpec in spec.Observation)
         {
-            if (!values.TryGetValue(spec_.Key, out var value) || value is null)
-                throw new FieldError($"{field}.{spec_.Key}", $"is missing (the spec '{spec.Name}' requires it)");
-            var name = $"{field}.{spec_.Key}";
+            if (!values.TryGetValue(fieldSpec.Key, out var value) || value is null)
+                throw new FieldError($"{field}.{fieldSpec.Key}", $"is missing (the spec '{spec.Name}' requires it)");
+            var name = $"{field}.{fieldSpec.Key}";
             if (value.KindsSet != 1) throw new FieldError(name, "must hold exactly one of text, image, continuous, discrete");
-            _ = spec_.Kind switch
+            _ = fieldSpec.Kind switch
             {
-                FieldKind.Text => observation.SetText(spec_.Key, value.Text ?? throw WrongKind(name, spec_.Kind)),
+                FieldKind.Text => observation.SetText(fieldSpec.Key, value.Text ?? throw WrongKind(name, fieldSpec.Kind)),
                 FieldKind.Image => value.Image is { } image
-                    ? observation.SetImage(spec_.Key, ImageValue.FromHwc(image.Pixels ?? throw new FieldError(name, "image has no pixels"), image.Height, image.Width, image.Channels))
-                    : throw WrongKind(name, spec_.Kind),
-                FieldKind.Continuous => observation.SetContinuous(spec_.Key, value.Continuous ?? throw WrongKind(name, spec_.Kind)),
-                _ => observation.SetDiscrete(spec_.Key, value.Discrete ?? throw WrongKind(name, spec_.Kind)),
+                    ? observation.SetImage(fieldSpec.Key, ImageValue.FromHwc(image.Pixels ?? throw new FieldError(name, "image has no pixels"), image.Height, image.Width, image.Channels))
+                    : throw WrongKind(name, fieldSpec.Kind),
+                FieldKind.Continuous => observation.SetContinuous(fieldSpec.Key, value.Continuous ?? throw WrongKind(name, fieldSpec.Kind)),
+                _ => observation.SetDiscrete(fieldSpec.Key, value.Discrete ?? throw WrongKind(name, fieldSpec.Kind)),
             };
         }
         RejectUnknown(values.Keys, key => spec.TryGetObservationField(key, out _), field, spec);
@@ -35,14 +35,14 @@ internal static class FieldValueConversion
     {
         if (values is null) throw new FieldError(field, "is missing");
         var action = new ActionValues();
-        foreach (var spec_ in spec.Action)
+        foreach (var fieldSpec in spec.Action)
         {
-            var name = $"{field}.{spec_.Key}";
-            if (!values.TryGetValue(spec_.Key, out var value) || value is null)
+            var name = $"{field}.{fieldSpec.Key}";
+            if (!values.TryGetValue(fieldSpec.Key, out var value) || value is null)
                 throw new FieldError(name, $"is missing (the spec '{spec.Name}' requires it)");
-            _ = spec_.Kind == FieldKind.Continuous
-                ? action.SetContinuous(spec_.Key, value.Continuous ?? throw WrongKind(name, spec_.Kind))
-                : action.SetDiscrete(spec_.Key, value.Discrete ?? throw WrongKind(name, spec_.Kind));
+            _ = fieldSpec.Kind == FieldKind.Continuous
+                ? action.SetContinuous(fieldSpec.Key, value.Continuous ?? throw WrongKind(name, fieldSpec.Kind))
+                : action.SetDiscrete(fieldSpec.Key, value.Discrete ?? throw WrongKind(name, fieldSpec.Kind));
         }
         RejectUnknown(values.Keys, key => spec.TryGetActionField(key, out _), field, spec);
         return action;

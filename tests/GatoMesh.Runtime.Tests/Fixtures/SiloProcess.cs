@@ -31,61 +31,13 @@ internal sealed partial class SiloProcess : IAsyncDisposable
     public int GatewayPort { get; }
     public string Gateway => $"127.0.0.1:{GatewayPort}";
 
-    /// <summary>The test silo's build output, beside this test assembly's configuration.</summary>
-    private static string SiloDll()
-    {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        string configuration = dir.Parent!.Name; // .../bin/<Configuration>/net10.0/
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "GatoMesh.sln"))) dir = dir.Parent;
-        if (dir is null) throw new FileNotFoundException("repository root (GatoMesh.sln) not found above the test output");
-        var dll = Path.Combine(dir.FullName, "tests", "GatoMesh.Runtime.TestSilo", "bin", configuration, "net10.0", "GatoMesh.Runtime.TestSilo.dll");
-        return File.Exists(dll) ? dll : throw new FileNotFoundException($"test silo not built: {dll}");
-    }
-
     public static async Task<SiloProcess> StartAsync(string redis, string clusterId, int port = 0)
     {
-        var info = new ProcessStartInfo("dotnet")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (var a in new[] { SiloDll(), "--port", port.ToString(), "--gateway-port", "0", "--redis", redis, "--cluster-id", clusterId })
-            info.ArgumentList.Add(a);
-        var process = Process.Start(info)!;
-        var errorLines = new ConcurrentQueue<string>();
-        process.ErrorDataReceived += (_, e) =>
-        {
-            if (e.Data is not null) errorLines.Enqueue(e.Data);
-        };
-        process.BeginErrorReadLine();
-        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        while (true)
-        {
-            string? line;
-            try
-            {
-                line = await process.StandardOutput.ReadLineAsync(deadline.Token);
-            }
-            catch (OperationCanceledException)
-            {
-                process.Kill(entireProcessTree: true);
-                throw new TimeoutException("test silo did not print its ready line within 30 s");
-            }
-            if (line is null) throw new InvalidOperationException($"test silo exited with code {(process.WaitForExit(5000) ? process.ExitCode : -1)} before it was ready");
-            var m = ReadyLine().Match(line);
-            if (!m.Success) continue;
-            var address = new SiloAddress(m.Groups[1].Value, int.Parse(m.Groups[2].Value), long.Parse(m.Groups[3].Value));
-            _ = DrainAsync(process);
-            return new SiloProcess(process, errorLines, address, int.Parse(m.Groups[4].Value));
-        }
-    }
-
-    private static async Task DrainAsync(Process process)
-    {
-        while (await process.StandardOutput.ReadLineAsync() is not null)
-        {
-        }
+        var dll = ReadyLineProcess.BuiltAssembly("tests/GatoMesh.Runtime.TestSilo", "GatoMesh.Runtime.TestSilo");
+        var (process, m, log) = await ReadyLineProcess.StartAsync(dll,
+            ["--port", port.ToString(), "--gateway-port", "0", "--redis", redis, "--cluster-id", clusterId], ReadyLine(), TimeSpan.FromSeconds(30));
+        var address = new SiloAddress(m.Groups[1].Value, int.Parse(m.Groups[2].Value), long.Parse(m.Groups[3].Value));
+        return new SiloProcess(process, log, address, int.Parse(m.Groups[4].Value));
     }
 
     /// <summary>kill -9: no goodbye to the cluster, no deactivation.</summary>
