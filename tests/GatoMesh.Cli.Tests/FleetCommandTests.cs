@@ -35,9 +35,9 @@ public sealed class FleetCommandTests
     }
 
     [Fact]
-    public void A_fleet_against_a_silo_process_steps_through_its_gateway_and_reads_the_batch_from_its_metrics()
+    public async Task A_fleet_against_a_silo_process_steps_through_its_gateway_and_reads_the_batch_from_its_metrics()
     {
-        using var silo = ServingSiloChild.Start("fleet-cli", "key-of-fleet-cli");
+        using var silo = await ServingSiloChild.StartAsync("fleet-cli", "key-of-fleet-cli");
 
         var json = Gatomesh.Run(new CliRun(["fleet", "--silo", $"127.0.0.1:{silo.HttpPort}", "--api-key", "key-of-fleet-cli",
             "--agents", "4", "--duration", "2", "--json"]) { Deadline = FleetDeadline }).Json();

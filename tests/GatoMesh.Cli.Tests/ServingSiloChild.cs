@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Text;
 using System.Text.RegularExpressions;
 
 namespace GatoMesh.Cli.Tests;
@@ -21,36 +20,13 @@ internal sealed partial class ServingSiloChild : IDisposable
     /// <summary>The gateway's port (WebSocket sessions, /metrics).</summary>
     public int HttpPort { get; }
 
-    public static ServingSiloChild Start(string fleet, string key)
+    public static async Task<ServingSiloChild> StartAsync(string fleet, string key)
     {
-        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        // The silo build of the same configuration and framework as the CLI's (bin/<configuration>/<framework>).
-        var output = new DirectoryInfo(Path.GetDirectoryName(Gatomesh.Dll)!);
-        var dll = Path.Combine(Gatomesh.RepositoryRoot, "silos", "GatoMesh.Silo", "bin", output.Parent!.Name, output.Name, "GatoMesh.Silo.dll");
-        Assert.True(File.Exists(dll), $"the silo is not built: {dll}");
-        info.ArgumentList.Add(dll);
-        foreach (var arg in new[] { "--port", LoopbackPorts.Free().ToString(), "--gateway-port", LoopbackPorts.Free().ToString(),
-                     "--http-port", LoopbackPorts.Free().ToString(), "--fleet-key", $"{fleet}={key}" })
-            info.ArgumentList.Add(arg);
-        info.Environment["OPENBLAS_NUM_THREADS"] = "1";
-        var process = Process.Start(info)!;
-        var stderr = new StringBuilder();
-        process.ErrorDataReceived += (_, e) =>
-        {
-            lock (stderr)
-                stderr.AppendLine(e.Data);
-        };
-        process.BeginErrorReadLine();
-        var ready = process.StandardOutput.ReadLineAsync();
-        if (!ready.Wait(ReadyDeadline) || ready.Result is not { } line || ReadyLine().Match(line) is not { Success: true } match)
-        {
-            process.Kill(entireProcessTree: true);
-            process.WaitForExit(10_000);
-            lock (stderr)
-                Assert.Fail($"the silo printed no ready line within {ReadyDeadline.TotalSeconds:F0} s; stderr:\n{stderr}");
-            throw new UnreachableException();
-        }
-        _ = process.StandardOutput.ReadToEndAsync();
+        var dll = ReadyLineProcess.BuiltAssembly("silos/GatoMesh.Silo", "GatoMesh.Silo");
+        var (process, match, _) = await ReadyLineProcess.StartAsync(dll,
+            ["--port", LoopbackPorts.Free().ToString(), "--gateway-port", LoopbackPorts.Free().ToString(),
+             "--http-port", LoopbackPorts.Free().ToString(), "--fleet-key", $"{fleet}={key}"],
+            ReadyLine(), ReadyDeadline, new Dictionary<string, string> { ["OPENBLAS_NUM_THREADS"] = "1" });
         return new ServingSiloChild(process, int.Parse(match.Groups[1].Value));
     }
 
