@@ -27,6 +27,11 @@ public sealed class ClusterClient : IGrainFactory, IAsyncDisposable
     /// a diagnostic to check from every silo's own view that each grain has one activation.</summary>
     public Task<IReadOnlyList<GrainId>> ListActivationsAsync(string gateway) => _router.ListActivationsAsync(gateway);
 
+    /// <summary>The gateways ("host:port") of the Active silos in the membership view of the silo behind
+    /// <paramref name="gateway"/>; a silo lists a gateway only once its placement ring includes that silo,
+    /// so equal lists from every silo mean placement has converged.</summary>
+    public Task<IReadOnlyList<string>> ListGatewaysAsync(string gateway) => _router.ListGatewaysAsync(gateway);
+
     /// <summary>The gateways this client may fail over to: the configured ones, then those learned from the cluster.</summary>
     internal IReadOnlyList<string> KnownGateways => _router.KnownGateways;
 

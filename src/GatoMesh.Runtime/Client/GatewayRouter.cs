@@ -159,21 +159,31 @@ internal sealed class GatewayRouter : CallRouter, IFrameHandler, IAsyncDisposabl
     }
 
     /// <summary>The grains activated on the silo behind <paramref name="gateway"/> (a diagnostic).</summary>
-    public async Task<IReadOnlyList<GrainId>> ListActivationsAsync(string gateway)
+    public async Task<IReadOnlyList<GrainId>> ListActivationsAsync(string gateway) =>
+        await AskGatewayAsync(gateway, FrameKind.ListActivations, SiloRuntime.ReadGrainList)
+        ?? throw new SiloUnavailableException($"silo behind gateway {gateway} did not list its activations");
+
+    public async Task<IReadOnlyList<string>> ListGatewaysAsync(string gateway) =>
+        (await AskGatewayAsync(gateway, FrameKind.ListGateways, ReadGatewayList)
+         ?? throw new SiloUnavailableException($"silo behind gateway {gateway} did not list the cluster's gateways"))
+        .Select(g => $"{g.Host}:{g.Port}").ToList();
+
+    /// <summary>One diagnostic query to the silo behind <paramref name="gateway"/>; null when it did not answer.</summary>
+    private async Task<T?> AskGatewayAsync<T>(string gateway, FrameKind kind, Func<WireReader, T?> decode) where T : class
     {
         var (host, port) = ParseEndpoint(gateway) ?? throw new ArgumentException($"gateway endpoint '{gateway}' is not host:port", nameof(gateway));
-        var query = new ControlCall<IReadOnlyList<GrainId>?>(Environment.TickCount64 + (long)CallTimeout.TotalMilliseconds, SiloRuntime.ReadGrainList, _ => null);
+        var query = new ControlCall<T?>(Environment.TickCount64 + (long)CallTimeout.TotalMilliseconds, decode, _ => null);
         var connection = await _connections.GetAsync(host, port);
         query.Via = connection;
         Pending.Add(query);
-        var frame = Frames.Start(FrameKind.ListActivations);
+        var frame = Frames.Start(kind);
         frame.WriteInt64(query.CorrelationId);
         if (!connection.Send(frame))
         {
             Pending.Remove(query.CorrelationId);
             throw new SiloUnavailableException($"gateway connection to {gateway} closed");
         }
-        return await query.Task ?? throw new SiloUnavailableException($"silo behind gateway {gateway} did not list its activations");
+        return await query.Task;
     }
 
     public void OnClosed(Connection connection, Exception? error) =>

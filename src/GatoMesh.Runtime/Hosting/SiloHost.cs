@@ -66,8 +66,9 @@ public sealed class SiloHost : IAsyncDisposable
             loggers.CreateLogger("GatoMesh.Runtime.Membership"));
         membership.ViewChanged += view =>
         {
-            runtime.ClusterGateways = view.Gateways;
+            // Ring first: a silo that lists a gateway to clients already places grains on that silo.
             runtime.UpdateView(view.ActiveSilos);
+            runtime.ClusterGateways = view.Gateways;
         };
         var declaredDead = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         membership.DeclaredDead += () =>
