@@ -17,6 +17,8 @@ public sealed record DatasetManifest
 
     public int Version { get; init; } = CurrentVersion;
     public double FilterFraction { get; init; }
+    /// <summary>Probability that a recorded action is the random policy's (0: the expert as it is).</summary>
+    public double ExpertNoise { get; init; }
     public string? TextModel { get; init; }
     public int TextVocabSize { get; init; }
     public List<TaskEntry> Tasks { get; init; } = [];

@@ -26,7 +26,11 @@ public sealed class DatasetGenerator(GenerationOptions options, Action<Generatio
         Validate();
         Directory.CreateDirectory(options.OutputDirectory);
         var manifest = DatasetManifest.TryLoad(options.OutputDirectory)
-            ?? new DatasetManifest { FilterFraction = options.FilterFraction };
+            ?? new DatasetManifest { FilterFraction = options.FilterFraction, ExpertNoise = options.ExpertNoise };
+        // One directory, one recipe: mixing noisy and clean tasks would make the manifest's noise a lie.
+        if (manifest.ExpertNoise != options.ExpertNoise && options.Tasks.Any(t => t != CaptionedScenes.Task))
+            throw new InvalidOptionException("expert-noise", options.ExpertNoise.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                $"{options.OutputDirectory} was generated with expert noise {manifest.ExpertNoise.ToString(System.Globalization.CultureInfo.InvariantCulture)}; pass that or use a new --out");
         var cached = new List<string>();
         foreach (var name in options.Tasks)
         {
@@ -71,13 +75,17 @@ public sealed class DatasetGenerator(GenerationOptions options, Action<Generatio
             throw new InvalidOptionException("random-episodes", options.RandomEpisodes.ToString(), "must be at least 1");
         if (!(options.FilterFraction is > 0 and <= 1))
             throw new InvalidOptionException("filter", options.FilterFraction.ToString(), "must lie in (0, 1]");
+        if (!(options.ExpertNoise is >= 0 and < 1))
+            throw new InvalidOptionException("expert-noise", options.ExpertNoise.ToString(System.Globalization.CultureInfo.InvariantCulture), "must lie in [0, 1)");
         if (options.RecordsPerShard < 1)
             throw new InvalidOptionException("shard-records", options.RecordsPerShard.ToString(), "must be at least 1");
     }
 
     /// <summary>Two passes over the same seeds: the first measures every expert episode's return
-    /// (the paper's expert return needs them all before the filter can apply), the second replays
-    /// only the kept seeds into shards, so no more than one episode is ever held in memory.</summary>
+    /// (the paper's expert return needs them all before the filter can apply), the second rolls the
+    /// recorded policy out again (the expert, or the noisy expert with <see cref="GenerationOptions.ExpertNoise"/>)
+    /// and writes the episodes whose return passes the filter, so no more than one episode is ever
+    /// held in memory.</summary>
     DatasetManifest.TaskEntry GenerateEpisodes(EnvironmentTask task)
     {
         var folder = Path.Combine(options.OutputDirectory, task.Name);
@@ -102,14 +110,22 @@ public sealed class DatasetGenerator(GenerationOptions options, Action<Generatio
         }
         var expertReturn = PaperScore.ExpertReturn(returns);
         var threshold = options.FilterFraction * expertReturn;
-        var kept = Enumerable.Range(0, returns.Length).Where(i => returns[i] >= threshold).ToList();
+        var recorded = options.ExpertNoise > 0 ? new NoisyPolicy(expert, random, options.ExpertNoise) : expert;
 
         var shards = new List<string>();
         ShardWriter? writer = null;
+        var kept = 0;
         try
         {
-            for (var k = 0; k < kept.Count; k++)
+            for (var i = 0; i < returns.Length; i++)
             {
+                Report(task.Name, "write", i + 1, returns.Length);
+                // Without noise the replay is the measured episode: skip it unless it passed.
+                if (options.ExpertNoise == 0 && returns[i] < threshold)
+                    continue;
+                var episode = Rollout.Run(task.Name, environment, recorded, Seed(i));
+                if (episode.Return < threshold)
+                    continue;
                 if (writer is null || writer.RecordCount == options.RecordsPerShard)
                 {
                     writer?.Dispose();
@@ -117,16 +133,15 @@ public sealed class DatasetGenerator(GenerationOptions options, Action<Generatio
                     shards.Add(name);
                     writer = ShardWriter.Create(Path.Combine(options.OutputDirectory, name), ShardHeader.Episodes(task.Name, environment.Spec));
                 }
-                var episode = Rollout.Run(task.Name, environment, expert, Seed(kept[k]));
                 writer.Write(episode);
-                Report(task.Name, "write", k + 1, kept.Count);
+                kept++;
             }
         }
         finally
         {
             writer?.Dispose();
         }
-        return new DatasetManifest.TaskEntry(task.Name, task.Description, shards, options.Episodes, kept.Count, options.FirstSeed,
+        return new DatasetManifest.TaskEntry(task.Name, task.Description, shards, options.Episodes, kept, options.FirstSeed,
             expertReturn, PaperScore.RandomReturn(randomReturns), options.RandomEpisodes, threshold);
     }
 

@@ -15,6 +15,12 @@ public sealed record GenerationOptions
     /// (paper section 3: 80%).</summary>
     public double FilterFraction { get; init; } = 0.8;
 
+    /// <summary>Probability that a recorded step's action is the random policy's instead of the
+    /// expert's (docs/DATA.md, "Expert noise"). 0 records the scripted expert as it is: its actions
+    /// change so rarely that a model learns to repeat its last action instead of reading the
+    /// observation. The expert and random returns are always measured without noise.</summary>
+    public double ExpertNoise { get; init; }
+
     /// <summary>Random-policy episodes for the random return.</summary>
     public int RandomEpisodes { get; init; } = 100;
 

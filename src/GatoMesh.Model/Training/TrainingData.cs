@@ -112,7 +112,7 @@ internal sealed class TrainingData : IDisposable
         }
     }
 
-    static List<Episode> ReadEpisodes(string directory, DatasetManifest.TaskEntry task, TokenSpace space, SentencePieceTokenizer? text)
+    internal static List<Episode> ReadEpisodes(string directory, DatasetManifest.TaskEntry task, TokenSpace space, SentencePieceTokenizer? text)
     {
         var episodes = new List<Episode>();
         foreach (var shard in task.Shards)

@@ -80,4 +80,38 @@ public class GenerationTests
             new DatasetGenerator(new GenerationOptions { Tasks = ["catch"], Episodes = 0, OutputDirectory = directory.Path }).Run());
         Assert.Equal("episodes", zero.Option);
     }
+
+    [Fact]
+    public void Expert_noise_records_the_noisy_expert_filtered_by_the_clean_experts_returns()
+    {
+        using var clean = new TemporaryDirectory();
+        using var noisy = new TemporaryDirectory();
+        GenerationOptions Options(string directory, double noise) => new()
+        {
+            Tasks = ["catch"], Episodes = 40, RandomEpisodes = 10, OutputDirectory = directory, ExpertNoise = noise,
+        };
+        var (plain, _) = new DatasetGenerator(Options(clean.Path, 0)).Run();
+        var (mixed, _) = new DatasetGenerator(Options(noisy.Path, 0.3)).Run();
+        Assert.Equal(0.3, DatasetManifest.TryLoad(noisy.Path)!.ExpertNoise);
+        Assert.Equal(0, DatasetManifest.TryLoad(clean.Path)!.ExpertNoise);
+        // The scores the evaluation normalizes by do not move with the noise.
+        var (a, b) = (plain.Tasks[0], mixed.Tasks[0]);
+        Assert.Equal((a.ExpertReturn, a.RandomReturn, a.Threshold), (b.ExpertReturn, b.RandomReturn, b.Threshold));
+
+        using var reader = ShardReader.Open(Path.Combine(noisy.Path, b.Shards[0]));
+        var episodes = reader.ReadEpisodes().ToList();
+        Assert.Equal(b.EpisodesKept, episodes.Count);
+        Assert.All(episodes, e => Assert.True(e.Return >= b.Threshold));
+        // Each episode is the seeded noisy expert's, and differs from the clean expert's somewhere.
+        var task = TaskCatalog.Get("catch");
+        using var environment = task.CreateEnvironment();
+        var noisyExpert = new NoisyPolicy(task.CreateExpert(environment), task.CreateRandom(environment), 0.3);
+        Assert.All(episodes, e => Assert.True(Episodes.Same(e, Rollout.Run("catch", environment, noisyExpert, e.Seed))));
+        Assert.Contains(episodes, e => !Episodes.Same(e, Rollout.Run("catch", environment, task.CreateExpert(environment), e.Seed)));
+
+        // A directory holds one recipe: asking it for other noise is refused by name.
+        var refused = Assert.Throws<InvalidOptionException>(() => new DatasetGenerator(Options(noisy.Path, 0.1)).Run());
+        Assert.Equal("expert-noise", refused.Option);
+        Assert.Equal("expert-noise", Assert.Throws<InvalidOptionException>(() => new DatasetGenerator(Options(clean.Path, 1.0)).Run()).Option);
+    }
 }

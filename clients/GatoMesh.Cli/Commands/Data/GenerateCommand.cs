@@ -22,13 +22,18 @@ internal static class GenerateCommand
         var output = new Option<DirectoryInfo>("--out") { Description = "data directory", Required = true };
         var randomEpisodes = new Option<int>("--random-episodes") { Description = "random-policy episodes for the random return", DefaultValueFactory = _ => 100 };
         var filter = new Option<double>("--filter") { Description = "keep episodes returning at least this fraction of the expert return", DefaultValueFactory = _ => 0.8 };
+        var noise = new Option<double>("--expert-noise")
+        {
+            Description = "probability that a recorded action is the random policy's (scores are still measured without noise)",
+            DefaultValueFactory = _ => 0,
+        };
         var seed = new Option<ulong>("--seed") { Description = "seed of episode 0", DefaultValueFactory = _ => 0 };
         var shardRecords = new Option<int>("--shard-records") { Description = "records per shard", DefaultValueFactory = _ => 1000 };
         var textVocab = new Option<int>("--text-vocab") { Description = "SentencePiece vocabulary of missions and captions", DefaultValueFactory = _ => 32 };
         var json = new Option<bool>("--json") { Description = "print one JSON summary" };
         var command = new Command("generate", "generate expert episodes, captions and a text model")
         {
-            tasks, episodes, output, randomEpisodes, filter, seed, shardRecords, textVocab, json,
+            tasks, episodes, output, randomEpisodes, filter, noise, seed, shardRecords, textVocab, json,
         };
         command.SetAction(parse =>
         {
@@ -44,6 +49,7 @@ internal static class GenerateCommand
                 OutputDirectory = directory,
                 RandomEpisodes = parse.GetValue(randomEpisodes),
                 FilterFraction = parse.GetValue(filter),
+                ExpertNoise = parse.GetValue(noise),
                 FirstSeed = parse.GetValue(seed),
                 RecordsPerShard = parse.GetValue(shardRecords),
                 TextVocabSize = parse.GetValue(textVocab),
@@ -68,6 +74,7 @@ internal static class GenerateCommand
                     }).ToArray()),
                     ["captions"] = manifest.Captions?.Samples ?? 0,
                     ["text_model"] = manifest.TextModel,
+                    ["expert_noise"] = manifest.ExpertNoise,
                     ["text_vocab_size"] = manifest.TextVocabSize,
                 }.ToJsonString(ReadableJson.Options));
             }

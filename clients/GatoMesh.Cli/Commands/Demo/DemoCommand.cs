@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Diagnostics;
 using System.Text.Json.Nodes;
+using GatoMesh.Data;
 using GatoMesh.Envs;
 using GatoMesh.Eval;
 using GatoMesh.Model;
@@ -41,11 +42,19 @@ internal static class DemoCommand
 
             var clock = Stopwatch.StartNew();
             Console.Error.WriteLine($"demo state in {root}");
+            if (DatasetManifest.TryLoad(data) is { } earlier && earlier.ExpertNoise != DemoRecipe.ExpertNoise)
+            {
+                // Data (and the model trained on it) from an older recipe: start both again.
+                Console.Error.WriteLine($"the data in {data} was generated with expert noise {earlier.ExpertNoise}; the recipe uses {DemoRecipe.ExpertNoise}: regenerating it and retraining");
+                Directory.Delete(data, recursive: true);
+                if (Directory.Exists(run)) Directory.Delete(run, recursive: true);
+            }
             var generation = new ProgressLine();
             new DatasetGenerator(new GenerationOptions
             {
                 Tasks = [.. TaskCatalog.All.Select(t => t.Name), CaptionedScenes.Task],
                 Episodes = DemoRecipe.DataEpisodes,
+                ExpertNoise = DemoRecipe.ExpertNoise,
                 OutputDirectory = data,
             }, generation.Report).Run();
             generation.Finish();

@@ -12,6 +12,10 @@ internal static class DemoRecipe
     /// <summary>Expert episodes generated per task (and captioned images).</summary>
     public const int DataEpisodes = 1000;
 
+    /// <summary>Recorded actions that are the random policy's: without it the model learns to repeat its
+    /// last action instead of reading the observation (docs/DATA.md, "Expert noise").</summary>
+    public const double ExpertNoise = 0.2;
+
     /// <summary>Tokens per training sequence, and so the window the checkpoint is served with: whole
     /// timesteps of every task fit (a grid-world timestep is 85 tokens), and short sequences waste
     /// little padding on the short Catch and grid-world episodes.</summary>

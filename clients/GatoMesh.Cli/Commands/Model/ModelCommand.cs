@@ -2,13 +2,14 @@ using System.CommandLine;
 
 namespace GatoMesh.Cli;
 
-/// <summary><c>gatomesh model ...</c>: presets, seeded checkpoints and logits (docs/MODEL.md).</summary>
+/// <summary><c>gatomesh model ...</c>: presets, seeded checkpoints, logits (docs/MODEL.md) and the action probe (docs/TRAINING.md).</summary>
 internal static class ModelCommand
 {
-    public static Command Create() => new("model", "inspect presets, write seeded checkpoints, compute logits")
+    public static Command Create() => new("model", "inspect presets, write seeded checkpoints, compute logits, probe predicted actions")
     {
         ModelInfoCommand.Create(),
         ModelInitCommand.Create(),
         ModelLogitsCommand.Create(),
+        ModelProbeCommand.Create(),
     };
 }

@@ -1,0 +1,63 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text.Json.Nodes;
+using GatoMesh.Model;
+
+namespace GatoMesh.Cli;
+
+/// <summary>
+/// <c>gatomesh model probe --checkpoint DIR --data DIR [--tasks a,b] [--episodes 20] [--sequence-length 256] [--json]</c>:
+/// teacher-forced action accuracy of a checkpoint on recorded episodes, split into the first timestep,
+/// the action changes and the repeats (<see cref="ActionProbe"/>; docs/TRAINING.md, "Diagnosing a checkpoint").
+/// </summary>
+internal static class ModelProbeCommand
+{
+    public static Command Create()
+    {
+        var checkpoint = new Option<string>("--checkpoint") { Description = "checkpoint folder", Required = true };
+        var data = new Option<string>("--data") { Description = "data directory (gatomesh data generate)", Required = true };
+        var tasks = new Option<string?>("--tasks") { Description = "comma-separated tasks (default: every task of the data)" };
+        var episodes = new Option<int>("--episodes") { Description = "episodes per task", DefaultValueFactory = _ => 20 };
+        var length = new Option<int>("--sequence-length") { Description = "tokens per episode window (the served window)", DefaultValueFactory = _ => 256 };
+        var json = new Option<bool>("--json") { Description = "print one JSON object" };
+        var command = new Command("probe", "how a checkpoint predicts recorded actions: overall, first timestep, changes, repeats")
+        {
+            checkpoint, data, tasks, episodes, length, json,
+        };
+        command.SetAction(parse =>
+        {
+            GatoMesh.Torch.Torch.Threads = 1;
+            var directory = parse.GetValue(checkpoint)!;
+            using var model = Checkpoint.Load(directory);
+            var text = Path.Combine(directory, "text.model");
+            var names = parse.GetValue(tasks)?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+            var results = ActionProbe.Run(model, parse.GetValue(data)!, names, parse.GetValue(episodes), parse.GetValue(length),
+                File.Exists(text) ? text : null);
+            if (parse.GetValue(json))
+            {
+                static JsonNode? Number(double x) => double.IsNaN(x) ? null : x;
+                Console.WriteLine(new JsonObject
+                {
+                    ["tasks"] = new JsonObject(results.Select(r => KeyValuePair.Create(r.Task, (JsonNode?)new JsonObject
+                    {
+                        ["episodes"] = r.Episodes,
+                        ["actions"] = r.Actions,
+                        ["accuracy"] = Number(r.Accuracy),
+                        ["first"] = r.First,
+                        ["first_accuracy"] = Number(r.FirstAccuracy),
+                        ["changes"] = r.Changes,
+                        ["change_accuracy"] = Number(r.ChangeAccuracy),
+                        ["repeat_rate"] = Number(r.RepeatRate),
+                    }))),
+                }.ToJsonString());
+                return 0;
+            }
+            static string Percent(double x) => double.IsNaN(x) ? "-" : x.ToString("P1", CultureInfo.InvariantCulture);
+            Console.WriteLine($"{"task",-18} {"actions",8} {"accuracy",9} {"first",9} {"changes",8} {"at change",10} {"repeats",8}");
+            foreach (var r in results)
+                Console.WriteLine($"{r.Task,-18} {r.Actions,8} {Percent(r.Accuracy),9} {Percent(r.FirstAccuracy),9} {r.Changes,8} {Percent(r.ChangeAccuracy),10} {Percent(r.RepeatRate),8}");
+            return 0;
+        });
+        return command;
+    }
+}
