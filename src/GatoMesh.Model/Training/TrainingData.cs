@@ -79,7 +79,7 @@ internal sealed class TrainingData : IDisposable
                 PromptProbability = options.PromptProbability,
                 PromptTokens = Math.Min(new SequenceOptions().PromptTokens, options.SequenceLength / 4),
             };
-            var episodes = chosen.Select(t => ReadEpisodes(directory, t.Task, space, text)).ToList();
+            var episodes = chosen.Select(t => ReadEpisodes(directory, t.Task, space, text).ToList()).ToList();
             // Each task's builder has its own stream, so adding a task does not reshuffle another's sequences.
             var builders = episodes.Select((e, index) => new SequenceBuilder(e,
                     sequence with { Seed = SeededRandom.For(options.Seed, index).NextUInt64() }))
@@ -112,16 +112,18 @@ internal sealed class TrainingData : IDisposable
         }
     }
 
-    internal static List<Episode> ReadEpisodes(string directory, DatasetManifest.TaskEntry task, TokenSpace space, SentencePieceTokenizer? text)
+    /// <summary>A task's non-empty episodes, read shard by shard as they are enumerated (the action probe
+    /// takes the first few without decoding the rest).</summary>
+    internal static IEnumerable<Episode> ReadEpisodes(string directory, DatasetManifest.TaskEntry task, TokenSpace space, SentencePieceTokenizer? text)
     {
-        var episodes = new List<Episode>();
         foreach (var shard in task.Shards)
         {
             using var reader = ShardReader.Open(Path.Combine(directory, shard));
             var encoder = new TimestepEncoder(reader.Header.Spec!, space, text);
-            episodes.AddRange(reader.ReadEpisodes().Where(e => e.Steps.Count > 0).Select(e => e.ToEpisode(encoder)));
+            foreach (var record in reader.ReadEpisodes())
+                if (record.Steps.Count > 0)
+                    yield return record.ToEpisode(encoder);
         }
-        return episodes;
     }
 
     /// <summary>Writes sequence <paramref name="index"/> of the run into <paramref name="sequence"/>
