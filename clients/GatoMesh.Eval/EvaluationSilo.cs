@@ -18,7 +18,7 @@ public static class EvaluationSilo
 
     public static Task<ServingSilo> StartAsync(ServedCheckpoint checkpoint, int sessions, ILoggerFactory? loggers = null, CancellationToken cancellation = default)
     {
-        var engine = new EngineOptions { ContextWindow = checkpoint.Window, MaxSequences = Math.Max(1, sessions) };
+        var engine = new EngineOptions { ContextWindow = checkpoint.Window, WindowTimesteps = checkpoint.History, MaxSequences = Math.Max(1, sessions) };
         var blocksPerSession = (checkpoint.Window + engine.BlockSize - 1) / engine.BlockSize + 3;
         var kvBytes = Math.Clamp((long)sessions * blocksPerSession * engine.BlockBytes(checkpoint.Config), engine.KvBytes, MaxKvBytes);
         return ServingSilo.StartAsync(new ServingSiloOptions

@@ -10,8 +10,9 @@ namespace GatoMesh.Eval;
 /// <see cref="Window"/> is the context window to serve it with: the sequence length it was trained
 /// on (its trainer.json), since a model never trained to attend further back than L tokens should not
 /// be asked to; the model's whole context when the checkpoint has no trainer state.
+/// <see cref="History"/> is the timesteps a window held in training (<c>--history</c>), null for no limit.
 /// </summary>
-public sealed record ServedCheckpoint(string Directory, GatoConfig Config, int Window, bool HasTextModel)
+public sealed record ServedCheckpoint(string Directory, GatoConfig Config, int Window, bool HasTextModel, int? History = null)
 {
     public static ServedCheckpoint Open(string path)
     {
@@ -24,13 +25,16 @@ public sealed record ServedCheckpoint(string Directory, GatoConfig Config, int W
             throw new InvalidEvaluationOptionException("--checkpoint", path, "neither a checkpoint (config.json, model.safetensors) nor a run folder with `latest`");
         var config = Checkpoint.ReadConfig(directory);
         var window = config.Context;
+        int? history = null;
         var state = Path.Combine(directory, "trainer.json");
         if (File.Exists(state))
         {
             using var json = JsonDocument.Parse(File.ReadAllText(state));
             if (json.RootElement.TryGetProperty("sequence_length", out var length) && length.TryGetInt32(out var trained))
                 window = Math.Min(trained, config.Context);
+            if (json.RootElement.TryGetProperty("history", out var steps) && steps.TryGetInt32(out var k) && k > 0)
+                history = k;
         }
-        return new ServedCheckpoint(directory, config, window, File.Exists(Path.Combine(directory, SentencePieceTrainer.ModelFileName)));
+        return new ServedCheckpoint(directory, config, window, File.Exists(Path.Combine(directory, SentencePieceTrainer.ModelFileName)), history);
     }
 }

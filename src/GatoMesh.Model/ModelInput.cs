@@ -8,7 +8,9 @@ namespace GatoMesh.Model;
 /// Padding may sit anywhere: no token attends a padded key (a padded query attends only itself, so
 /// its softmax stays finite), so padded slots change nothing for real tokens.
 /// </summary>
-public sealed record ModelInput(TokenBatchInputs Tokens, int Batch, int Length, bool[]? Valid = null)
+/// <see cref="Segments"/>, when set, gives each token its window within its sequence: a token attends
+/// only to keys of its own segment (packed training windows, <c>SequenceOptions.History</c>).
+public sealed record ModelInput(TokenBatchInputs Tokens, int Batch, int Length, bool[]? Valid = null, int[]? Segments = null)
 {
     /// <summary>One unpadded sequence.</summary>
     public static ModelInput Single(TokenBatchInputs tokens) => new(tokens, 1, tokens.Count);
@@ -21,10 +23,12 @@ public sealed record ModelInput(TokenBatchInputs Tokens, int Batch, int Length, 
             throw new InvalidModelInputException("ids", Tokens.Count, $"must hold batch x length = {Batch} x {Length} tokens");
         if (Valid is not null && Valid.Length != Tokens.Count)
             throw new InvalidModelInputException("valid", Valid.Length, $"must have one entry per token ({Tokens.Count})");
+        if (Segments is not null && Segments.Length != Tokens.Count)
+            throw new InvalidModelInputException("segments", Segments.Length, $"must have one entry per token ({Tokens.Count})");
     }
 
     /// <summary>Bool [B, 1, T, T]: true where query i must not attend key j: a later key (causality), or a
-    /// padded key other than the query itself.</summary>
+    /// padded key other than the query itself, or a key of another segment.</summary>
     internal Tensor BlockedAttention(Device device)
     {
         long t = Length;
@@ -34,7 +38,8 @@ public sealed record ModelInput(TokenBatchInputs Tokens, int Batch, int Length, 
         {
             var row = (b * t + i) * t;
             for (var j = 0; j < t; j++)
-                blocked[row + j] = j > i || (j != i && Valid is not null && !Valid[b * t + j]);
+                blocked[row + j] = j > i || (j != i && Valid is not null && !Valid[b * t + j])
+                    || (Segments is not null && Segments[b * t + j] != Segments[b * t + i]);
         }
         return Tensor.From<bool>(blocked, [Batch, 1, t, t], device);
     }

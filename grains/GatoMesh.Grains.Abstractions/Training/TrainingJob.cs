@@ -20,6 +20,7 @@ public sealed record TrainingJob
     public double ClipNorm { get; init; } = 1.0;
     public Dictionary<string, double> TaskWeights { get; init; } = [];
     public double PromptProbability { get; init; } = 0.25;
+    public int History { get; init; }
     public ulong Seed { get; init; }
     public long CheckpointEvery { get; init; } = 1000;
 

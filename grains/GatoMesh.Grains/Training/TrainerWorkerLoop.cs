@@ -126,6 +126,7 @@ internal sealed class TrainerWorkerLoop(ITrainerCoordinatorGrain coordinator, st
             ClipNorm = job.ClipNorm,
             TaskWeights = job.TaskWeights,
             PromptProbability = job.PromptProbability,
+            History = job.History,
             Seed = job.Seed,
             CheckpointEvery = job.CheckpointEvery,
         },

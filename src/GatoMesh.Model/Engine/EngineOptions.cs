@@ -24,6 +24,11 @@ public sealed record EngineOptions
     /// <summary>Context window in tokens; null means the model's <see cref="GatoConfig.Context"/>.</summary>
     public int? ContextWindow { get; init; }
 
+    /// <summary>Most timesteps a window holds, the current one included; null for no limit beyond
+    /// <see cref="ContextWindow"/>. A checkpoint trained on K-timestep windows (<c>--history K</c>) is served
+    /// with K: older timesteps slide out as they would for a full window.</summary>
+    public int? WindowTimesteps { get; init; }
+
     /// <summary>
     /// How a full window slides (docs/ENGINE.md, "Context window"). False (default, ARCHITECTURE.md):
     /// drop the oldest timesteps' cached blocks and recompute nothing; exact in the first block, while
@@ -56,6 +61,7 @@ public sealed record EngineOptions
         if (TokenBudget <= 0) throw new InvalidConfigException(nameof(TokenBudget), TokenBudget, "must be positive");
         if (MaxSequences <= 0) throw new InvalidConfigException(nameof(MaxSequences), MaxSequences, "must be positive");
         if (Window(config) <= 1) throw new InvalidConfigException(nameof(ContextWindow), Window(config), "must be at least 2 tokens");
+        if (WindowTimesteps is < 1) throw new InvalidConfigException(nameof(WindowTimesteps), WindowTimesteps, "must be at least 1");
         if (AttentionThreads < 1) throw new InvalidConfigException(nameof(AttentionThreads), AttentionThreads, "must be at least 1");
         if (TorchThreads is < 1) throw new InvalidConfigException(nameof(TorchThreads), TorchThreads, "must be at least 1");
         // One full window must fit: the prompt ends in a partly used block, the timesteps start on a

@@ -60,9 +60,9 @@ internal sealed class Scheduler
         if (request.Context is { } context)
         {
             if (sequence is not null) Remove(sequence);
-            var kept = options.ExactSlidingWindow
+            var kept = LimitHistory(options.ExactSlidingWindow
                 ? KeptTimesteps(context, request.Observation.Ids.Length + actions)
-                : context.Timesteps;
+                : context.Timesteps);
             sequence = new EngineSequence(request.SequenceId, new SequenceCache(Allocator))
             {
                 NextTimestep = request.Timestep,
@@ -147,7 +147,8 @@ internal sealed class Scheduler
         while (budget > 0 && sequence.Segments.First is { } node)
         {
             var segment = node.Value;
-            if (segment.Offset == 0 && segment.TimestepTokens is { } stepTokens && sequence.Cache.Tokens + stepTokens > window)
+            if (segment.Offset == 0 && segment.TimestepTokens is { } stepTokens
+                && (sequence.Cache.Tokens + stepTokens > window || HistoryFull(sequence)))
             {
                 // Dropping happens only at the start of a sequence's chunk, so every token attends
                 // over the same live slots however the work is split into iterations.
@@ -158,7 +159,7 @@ internal sealed class Scheduler
                     Remove(sequence, CacheMissReason.WindowSlid);
                     return null;
                 }
-                while (sequence.Cache.Tokens + stepTokens > window && sequence.Cache.TimestepLengths.Count > 0)
+                while ((sequence.Cache.Tokens + stepTokens > window || HistoryFull(sequence)) && sequence.Cache.TimestepLengths.Count > 0)
                 {
                     sequence.Cache.DropOldestTimestep();
                     sequence.OldestTimestep++;
@@ -286,6 +287,16 @@ internal sealed class Scheduler
 
     /// <summary>The newest whole timesteps of <paramref name="context"/> that fit the window beside the
     /// prompt and the new step (exact sliding: the dropped ones are never computed).</summary>
+    /// <summary>Whether the sequence's cached timesteps leave no room for another under
+    /// <see cref="EngineOptions.WindowTimesteps"/>.</summary>
+    private bool HistoryFull(EngineSequence sequence) =>
+        options.WindowTimesteps is { } most && sequence.Cache.TimestepLengths.Count >= most;
+
+    /// <summary>The newest completed timesteps that leave room for the current one under
+    /// <see cref="EngineOptions.WindowTimesteps"/>.</summary>
+    private IReadOnlyList<CompletedTimestep> LimitHistory(IReadOnlyList<CompletedTimestep> timesteps) =>
+        options.WindowTimesteps is { } most && timesteps.Count > most - 1 ? [.. timesteps.Skip(timesteps.Count - (most - 1))] : timesteps;
+
     private IReadOnlyList<CompletedTimestep> KeptTimesteps(SequenceContext context, int stepTokens)
     {
         var tokens = context.Prompt.Ids.Length + stepTokens + context.Timesteps.Sum(t => t.Observation.Ids.Length + t.Actions.Length);

@@ -28,7 +28,8 @@ public sealed record ActionProbeResult(string Task, int Episodes, int Actions, i
 
 /// <summary>
 /// Teacher-forced diagnosis of a checkpoint on a data directory: each episode's timesteps from its
-/// start, as many as fit <c>sequenceLength</c> tokens, in one forward pass; every action token is
+/// start, as many as fit <c>sequenceLength</c> tokens, in one forward pass (or, for a checkpoint trained
+/// with a history of K timesteps, each timestep in its own K-timestep window); every action token is
 /// predicted greedily within its valid ids. Next-token accuracy alone hides a model that repeats its
 /// last action (the scripted experts rarely change theirs); the probe separates the first timestep,
 /// the changes, and the repeats (docs/TRAINING.md, "Diagnosing a checkpoint").
@@ -36,10 +37,11 @@ public sealed record ActionProbeResult(string Task, int Episodes, int Actions, i
 public static class ActionProbe
 {
     public static IReadOnlyList<ActionProbeResult> Run(GatoModel model, string dataDirectory, IReadOnlyList<string>? tasks,
-        int episodes, int sequenceLength, string? textModel)
+        int episodes, int sequenceLength, string? textModel, int history = 0)
     {
         ArgumentNullException.ThrowIfNull(model);
         if (episodes < 1) throw new InvalidTrainingOptionException("--episodes", episodes.ToString(), "must be at least 1");
+        if (history < 0) throw new InvalidTrainingOptionException("--history", history.ToString(), "must be 0 (no limit) or a number of timesteps");
         if (sequenceLength < 2) throw new InvalidTrainingOptionException("--sequence-length", sequenceLength.ToString(), "must be at least 2");
         var manifest = DatasetManifest.TryLoad(dataDirectory)
             ?? throw new InvalidTrainingOptionException("--data", dataDirectory, $"no {DatasetManifest.FileName}: write one with `gatomesh data generate`");
@@ -49,60 +51,103 @@ public static class ActionProbe
         using var text = textPath is not null && File.Exists(textPath) ? SentencePieceTokenizer.Load(textPath) : null;
         var space = new TokenSpace(model.Config.TextVocab);
         return chosen.Select(task => Probe(model, task.Name,
-            TrainingData.ReadEpisodes(dataDirectory, task, space, text).Take(episodes).ToList(), space, sequenceLength)).ToList();
+            TrainingData.ReadEpisodes(dataDirectory, task, space, text).Take(episodes).ToList(), space, sequenceLength, history)).ToList();
     }
 
-    static ActionProbeResult Probe(GatoModel model, string task, IReadOnlyList<Episode> episodes, TokenSpace space, int sequenceLength)
+    static ActionProbeResult Probe(GatoModel model, string task, IReadOnlyList<Episode> episodes, TokenSpace space, int sequenceLength, int history)
     {
         int actions = 0, correct = 0, first = 0, firstCorrect = 0, changes = 0, changesCorrect = 0, repeats = 0;
-        var buffer = new TokenBuffer();
-        var scratch = new TokenBuffer();
         foreach (var episode in episodes)
         {
-            var ranges = episode.Encoder.Spec.ActionIdRanges(space);
-            var k = ranges.Length;
-            // Index of each timestep's first action token in the buffer.
-            var starts = new List<int>();
-            buffer.Clear();
-            foreach (var step in episode.Steps)
+            var (predicted, targets) = Predict(model, task, episode, space, sequenceLength, history);
+            for (var t = 0; t < predicted.Length; t++)
+            for (var j = 0; j < predicted[t].Length; j++)
             {
-                scratch.Clear();
-                var separator = episode.Encoder.Encode(step.Observation, step.Action, scratch);
-                if (buffer.Count + scratch.Count > sequenceLength) break;
-                starts.Add(buffer.Count + separator + 1);
-                buffer.Append(scratch);
-            }
-            if (starts.Count == 0)
-                throw new TokenBudgetException($"{task} episode", $"{scratch.Count} tokens", $"a timestep longer than the sequence length {sequenceLength}");
-            using var noGrad = new NoGradScope();
-            using var scope = DisposeScope.Begin();
-            var hidden = model.Forward(ModelInput.Single(TokenBatchInputs.From(buffer)));
-            var ids = buffer.Ids;
-            for (var t = 0; t < starts.Count; t++)
-            for (var j = 0; j < k; j++)
-            {
-                var position = starts[t] + j;
-                var (low, high) = ranges[j];
-                var logits = model.Logits(hidden.Narrow(1, position - 1, 1), low, high).ToArray<float>();
-                var predicted = low + Array.IndexOf(logits, logits.Max());
-                var target = ids[position];
+                var (guess, target) = (predicted[t][j], targets[t][j]);
                 actions++;
-                if (predicted == target) correct++;
+                if (guess == target) correct++;
                 if (t == 0)
                 {
                     first++;
-                    if (predicted == target) firstCorrect++;
+                    if (guess == target) firstCorrect++;
                     continue;
                 }
-                var previous = ids[starts[t - 1] + j];
-                if (predicted == previous) repeats++;
+                var previous = targets[t - 1][j];
+                if (guess == previous) repeats++;
                 if (target != previous)
                 {
                     changes++;
-                    if (predicted == target) changesCorrect++;
+                    if (guess == target) changesCorrect++;
                 }
             }
         }
         return new ActionProbeResult(task, episodes.Count, actions, correct, first, firstCorrect, changes, changesCorrect, repeats);
+    }
+
+    /// <summary>Greedy predictions and recorded ids of every action token of the episode's timesteps that fit
+    /// the window: with <paramref name="history"/> 0 one forward pass over the episode from its start; with K
+    /// a pass per timestep over it and at most K - 1 timesteps before it (the window it is served with).</summary>
+    static (int[][] Predicted, int[][] Targets) Predict(GatoModel model, string task, Episode episode, TokenSpace space, int sequenceLength, int history)
+    {
+        var ranges = episode.Encoder.Spec.ActionIdRanges(space);
+        var encoded = new List<TokenBuffer>();
+        var separators = new List<int>();
+        var used = 0;
+        foreach (var step in episode.Steps)
+        {
+            var tokens = new TokenBuffer();
+            var separator = episode.Encoder.Encode(step.Observation, step.Action, tokens);
+            // Without a history limit the window is the episode from its start.
+            if (history == 0 && used + tokens.Count > sequenceLength) break;
+            if (tokens.Count > sequenceLength)
+                throw new TokenBudgetException($"{task} episode", $"{tokens.Count} tokens", $"a timestep longer than the sequence length {sequenceLength}");
+            used += tokens.Count;
+            encoded.Add(tokens);
+            separators.Add(separator);
+        }
+        var predicted = new int[encoded.Count][];
+        var targets = new int[encoded.Count][];
+        var window = new TokenBuffer();
+        for (var t = 0; t < encoded.Count; t++)
+        {
+            if (history > 0 || t == 0)
+            {
+                window.Clear();
+                var from = history == 0 ? 0 : t;
+                // The served window: whole earlier timesteps while they fit, at most K - 1 of them.
+                for (var tokens = encoded[t].Count; history > 0 && from > 0 && t - from + 1 < history
+                     && tokens + encoded[from - 1].Count <= sequenceLength; from--)
+                    tokens += encoded[from - 1].Count;
+                for (var u = from; u <= (history == 0 ? encoded.Count - 1 : t); u++) window.Append(encoded[u]);
+                var last = history == 0 ? 0 : t;
+                Score(model, window, from, last, history == 0 ? encoded.Count - 1 : t);
+            }
+        }
+        return (predicted, targets);
+
+        void Score(GatoModel m, TokenBuffer tokens, int from, int firstScored, int lastScored)
+        {
+            using var noGrad = new NoGradScope();
+            using var scope = DisposeScope.Begin();
+            var hidden = m.Forward(ModelInput.Single(TokenBatchInputs.From(tokens)));
+            var offset = 0;
+            for (var u = from; u <= lastScored; u++)
+            {
+                if (u >= firstScored)
+                {
+                    predicted[u] = new int[ranges.Length];
+                    targets[u] = new int[ranges.Length];
+                    for (var j = 0; j < ranges.Length; j++)
+                    {
+                        var position = offset + separators[u] + 1 + j;
+                        var (low, high) = ranges[j];
+                        var logits = m.Logits(hidden.Narrow(1, position - 1, 1), low, high).ToArray<float>();
+                        predicted[u][j] = low + Array.IndexOf(logits, logits.Max());
+                        targets[u][j] = tokens.Ids[position];
+                    }
+                }
+                offset += encoded[u].Count;
+            }
+        }
     }
 }

@@ -124,9 +124,17 @@ public sealed class Trainer : IDisposable
         if (!(o.ClipNorm > 0)) throw new InvalidTrainingOptionException("--clip", o.ClipNorm, "must be > 0");
         if (!(o.PromptProbability is >= 0 and <= 1))
             throw new InvalidTrainingOptionException("--prompt-probability", o.PromptProbability, "must lie in [0, 1]");
+        if (o.History < 0) throw new InvalidTrainingOptionException("--history", o.History, "must be 0 (no limit) or a number of timesteps");
+        if (o.History > 0 && o.PromptProbability > 0)
+            throw new InvalidTrainingOptionException("--prompt-probability", o.PromptProbability, "must be 0 with --history: packed windows take no prompts");
         if (o.CheckpointEvery <= 0) throw new InvalidTrainingOptionException("--checkpoint-every", o.CheckpointEvery, "must be at least 1");
         if (string.IsNullOrWhiteSpace(o.OutputDirectory)) throw new InvalidTrainingOptionException("--out", o.OutputDirectory, "an output directory is required");
     }
+
+    /// <summary>The history a checkpoint folder was trained with (<see cref="TrainerOptions.History"/>): 0 (no
+    /// limit) without a trainer.json or for runs from before the option.</summary>
+    public static int HistoryOf(string checkpointDirectory) =>
+        File.Exists(Path.Combine(checkpointDirectory, TrainerState.FileName)) ? TrainerState.Load(checkpointDirectory).History : 0;
 
     /// <summary>The checkpoint folder <c>out/latest</c> names, or null when there is none yet.</summary>
     public static string? LatestCheckpoint(string outputDirectory)

@@ -43,6 +43,11 @@ public sealed record TrainerOptions
     /// <summary>Share of sequences that start with a prompt from another episode of the same task (paper: 25%).</summary>
     public double PromptProbability { get; init; } = 0.25;
 
+    /// <summary>Timesteps of history a training window holds; 0 (the paper) for no limit. K &gt; 0 packs
+    /// independent K-timestep windows into each sequence (<c>SequenceOptions.History</c>) and the checkpoint
+    /// is served with a K-timestep window (docs/TRAINING.md, "History").</summary>
+    public int History { get; init; }
+
     public ulong Seed { get; init; }
 
     /// <summary>A checkpoint every this many steps (and always at the end of a run).</summary>

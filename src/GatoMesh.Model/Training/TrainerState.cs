@@ -21,6 +21,9 @@ internal sealed record TrainerState
     public required ulong Seed { get; init; }
     public required int BatchSize { get; init; }
     public required int SequenceLength { get; init; }
+    /// <summary>Timesteps of history the run trained on (0: no limit); serving uses the same window.
+    /// Absent in older checkpoints, which read as 0.</summary>
+    public int History { get; init; }
     public required List<double> Losses { get; init; }
 
     static readonly JsonSerializerOptions Json = new() { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower, WriteIndented = true };
@@ -33,6 +36,7 @@ internal sealed record TrainerState
         Seed = options.Seed,
         BatchSize = options.BatchSize,
         SequenceLength = options.SequenceLength,
+        History = options.History,
         Losses = losses.ToList(),
     };
 
@@ -59,6 +63,7 @@ internal sealed record TrainerState
         Same("--seed", Seed, options.Seed);
         Same("--batch-size", BatchSize, options.BatchSize);
         Same("--sequence-length", SequenceLength, options.SequenceLength);
+        Same("--history", History, options.History);
         if (Step > options.Steps)
             throw new InvalidTrainingOptionException("--steps", options.Steps, $"the checkpoint in {dir} is already at step {Step}");
 

@@ -12,7 +12,9 @@ public sealed record TrainingBatch(ModelInput Input, long[] Targets, bool[] Loss
     /// <summary>
     /// Pads <paramref name="sequences"/> (each one TokenBuffer: a session's context or a SequenceBuilder
     /// sequence) to the longest, after their tokens. Position t predicts token t+1 with that token's loss
-    /// bit; the last position of each sequence and every padded one count for nothing.
+    /// bit; the last position of each sequence and every padded one count for nothing. A sequence that
+    /// packs windows (<see cref="TokenBuffer.SegmentStarts"/>) keeps them apart: the input carries each
+    /// token's segment for the attention mask, and a window's last position predicts nothing.
     /// </summary>
     public static TrainingBatch Collate(IReadOnlyList<TokenBuffer> sequences)
     {
@@ -26,6 +28,8 @@ public sealed record TrainingBatch(ModelInput Input, long[] Targets, bool[] Loss
         var valid = new bool[n];
         var targets = new long[n];
         var mask = new bool[n];
+        var packed = sequences.Any(s => s.SegmentStarts.Count > 0);
+        var segments = packed ? new int[n] : null;
         var patches = sequences.Sum(s => s.PatchCount);
         var pixels = new float[patches * TokenBatchInputs.PatchPixels];
         var rows = new long[patches];
@@ -35,12 +39,19 @@ public sealed record TrainingBatch(ModelInput Input, long[] Targets, bool[] Loss
         {
             var s = sequences[b];
             var row = b * length;
+            var ofToken = packed ? s.SegmentIds() : null;
+            // Padding after the tokens gets a segment of its own.
+            if (segments is not null)
+            {
+                ofToken!.CopyTo(segments, row);
+                segments.AsSpan(row + s.Count, length - s.Count).Fill(-1);
+            }
             for (var t = 0; t < s.Count; t++)
             {
                 ids[row + t] = s.Ids[t];
                 local[row + t] = s.LocalPositions[t];
                 valid[row + t] = true;
-                if (t + 1 < s.Count)
+                if (t + 1 < s.Count && (ofToken is null || ofToken[t + 1] == ofToken[t]))
                 {
                     // A patch slot (-1) is never a target: its loss bit is 0; 0 keeps the id in range.
                     targets[row + t] = Math.Max(s.Ids[t + 1], 0);
@@ -55,6 +66,6 @@ public sealed record TrainingBatch(ModelInput Input, long[] Targets, bool[] Loss
             }
         }
         var tokens = new TokenBatchInputs(ids, local, pixels, rows, cols);
-        return new TrainingBatch(new ModelInput(tokens, batch, length, valid), targets, mask);
+        return new TrainingBatch(new ModelInput(tokens, batch, length, valid, segments), targets, mask);
     }
 }

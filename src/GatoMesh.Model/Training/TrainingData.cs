@@ -77,6 +77,7 @@ internal sealed class TrainingData : IDisposable
             {
                 Length = options.SequenceLength,
                 PromptProbability = options.PromptProbability,
+                History = options.History,
                 PromptTokens = Math.Min(new SequenceOptions().PromptTokens, options.SequenceLength / 4),
             };
             var episodes = chosen.Select(t => ReadEpisodes(directory, t.Task, space, text).ToList()).ToList();

@@ -6,6 +6,8 @@ namespace GatoMesh.Tokens;
 /// <see cref="LocalPositions"/> and <see cref="LossMask"/>. Per patch, in the order of the -1 slots:
 /// <see cref="PatchRows"/>, <see cref="PatchColumns"/> (buckets in [0, 128)) and
 /// <see cref="PatchPixels"/>, a contiguous [patches, 3*16*16] block.
+/// A training sequence may pack several independent windows (<see cref="SegmentStarts"/>): a token
+/// attends only to tokens of its own segment.
 /// A buffer is reused across timesteps (<see cref="Clear"/>) and grows only when a larger input
 /// arrives, so encoding in a steady state allocates nothing.
 /// </summary>
@@ -20,6 +22,7 @@ public sealed class TokenBuffer
     int[] patchRows;
     int[] patchColumns;
     float[] patchPixels;
+    readonly List<int> segmentStarts = [];
 
     public TokenBuffer(int tokenCapacity = 64, int patchCapacity = 16)
     {
@@ -41,11 +44,32 @@ public sealed class TokenBuffer
     public ReadOnlySpan<int> PatchColumns => patchColumns.AsSpan(0, PatchCount);
     public ReadOnlySpan<float> PatchPixels => patchPixels.AsSpan(0, PatchCount * ImagePatcher.PatchPixels);
 
+    /// <summary>Token indices (ascending, each in (0, Count)) where a new independent window begins; the
+    /// first window starts at 0 and is not listed. Empty for one window, the usual case.</summary>
+    public IReadOnlyList<int> SegmentStarts => segmentStarts;
+
+    /// <summary>The segment of every token, 0 for the first window: what the model's attention mask needs.</summary>
+    public int[] SegmentIds()
+    {
+        var segments = new int[Count];
+        for (var s = 0; s < segmentStarts.Count; s++)
+            segments.AsSpan(segmentStarts[s]).Fill(s + 1);
+        return segments;
+    }
+
+    /// <summary>Starts a new independent window at the next token (no-op on an empty buffer).</summary>
+    internal void StartSegment()
+    {
+        if (Count > 0 && (segmentStarts.Count == 0 || segmentStarts[^1] < Count))
+            segmentStarts.Add(Count);
+    }
+
     /// <summary>Forgets the contents, keeping the arrays.</summary>
     public void Clear()
     {
         Count = 0;
         PatchCount = 0;
+        segmentStarts.Clear();
     }
 
     /// <summary>Drops tokens (and their patches) from <paramref name="count"/> on, e.g. to undo a
@@ -58,6 +82,7 @@ public sealed class TokenBuffer
             if (ids[i] == PatchId)
                 PatchCount--;
         Count = count;
+        segmentStarts.RemoveAll(start => start >= count);
     }
 
     internal void Add(int id, int localPosition, bool loss)

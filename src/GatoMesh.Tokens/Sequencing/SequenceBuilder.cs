@@ -8,8 +8,10 @@ namespace GatoMesh.Tokens;
 /// <param name="PromptEpisode">Index of the prompt's episode, -1 without a prompt.</param>
 /// <param name="PromptFromEnd">Whether the prompt was taken from its episode's end.</param>
 /// <param name="PromptTokens">Tokens of the prompt (loss 0), at the start of the sequence.</param>
+/// <param name="Windows">Independent windows packed in the sequence (<see cref="SequenceOptions.History"/>);
+/// Episode, FirstStep and Steps describe the first.</param>
 public readonly record struct SequenceInfo(int ValidCount, int Episode, int FirstStep, int Steps,
-    int PromptEpisode, bool PromptFromEnd, int PromptTokens);
+    int PromptEpisode, bool PromptFromEnd, int PromptTokens, int Windows = 1);
 
 /// <summary>
 /// Cuts episodes into fixed-length training sequences (paper section 2.3): sequence i, from
@@ -21,6 +23,9 @@ public readonly record struct SequenceInfo(int ValidCount, int Episode, int Firs
 /// loss bits are 0. A task with a single episode gets no prompt. What does not fill L is padding:
 /// id 0, local position 0, loss 0, after the valid tokens, so causal attention never sees it.
 /// Patch positions are sampled inside their intervals from the sequence's generator.
+/// With <see cref="SequenceOptions.History"/> K &gt; 0 the sequence instead packs windows of at most K
+/// timesteps, each from its own uniform episode and start, until the next window's first timestep does
+/// not fit; each window is a segment of the buffer (<see cref="TokenBuffer.SegmentStarts"/>).
 /// </summary>
 public sealed class SequenceBuilder
 {
@@ -35,6 +40,11 @@ public sealed class SequenceBuilder
             throw new InvalidValueException("length", Options.Length.ToString(), "a sequence needs at least 2 tokens");
         if (Options.PromptTokens < 0 || Options.PromptTokens >= Options.Length)
             throw new InvalidValueException("prompt_tokens", Options.PromptTokens.ToString(), $"must lie in [0, {Options.Length})");
+        if (Options.History < 0)
+            throw new InvalidValueException("history", Options.History.ToString(), "must be 0 (no limit) or a number of timesteps");
+        if (Options.History > 0 && Options.PromptProbability > 0)
+            throw new InvalidValueException("prompt_probability", Options.PromptProbability.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                "packed windows (history > 0) take no prompts; use 0");
         if (episodes.Count == 0)
             throw new InvalidValueException("episodes", "0", "need at least one episode");
         for (var i = 0; i < episodes.Count; i++)
@@ -53,6 +63,8 @@ public sealed class SequenceBuilder
     {
         var random = SeededRandom.For(Options.Seed, index);
         var positions = PatchPositions.Training(random);
+        if (Options.History > 0)
+            return BuildPacked(random, positions, sequence);
         var episode = random.NextInt(episodes.Count);
         var steps = episodes[episode].Steps;
         var first = random.NextInt(steps.Count);
@@ -95,6 +107,42 @@ public sealed class SequenceBuilder
         while (sequence.Count < Options.Length)
             sequence.Add(0, 0, loss: false);
         return new SequenceInfo(valid, episode, first, count, promptEpisode, promptEpisode >= 0 && fromEnd, promptTokens);
+    }
+
+    SequenceInfo BuildPacked(SeededRandom random, PatchPositions positions, TokenBuffer sequence)
+    {
+        sequence.Clear();
+        SequenceInfo first = default;
+        var windows = 0;
+        while (true)
+        {
+            var episode = random.NextInt(episodes.Count);
+            var steps = episodes[episode].Steps;
+            var start = random.NextInt(steps.Count);
+            var count = 0;
+            for (var step = start; step < steps.Count && count < Options.History; step++)
+            {
+                scratch.Clear();
+                episodes[episode].Encoder.Encode(steps[step].Observation, steps[step].Action, scratch, positions);
+                if (sequence.Count + scratch.Count > Options.Length)
+                    break;
+                if (count == 0) sequence.StartSegment();
+                sequence.Append(scratch);
+                count++;
+            }
+            if (count == 0)
+            {
+                if (windows == 0)
+                    throw new TokenBudgetException($"episodes[{episode}].steps[{start}]", $"{scratch.Count} tokens", $"a timestep longer than the sequence length {Options.Length}");
+                break;
+            }
+            if (windows++ == 0)
+                first = new SequenceInfo(0, episode, start, count, -1, false, 0);
+        }
+        var valid = sequence.Count;
+        while (sequence.Count < Options.Length)
+            sequence.Add(0, 0, loss: false);
+        return first with { ValidCount = valid, Windows = windows };
     }
 
     int AppendPrompt(Episode prompt, bool fromEnd, int budget, SeededRandom random, PatchPositions positions, TokenBuffer sequence)

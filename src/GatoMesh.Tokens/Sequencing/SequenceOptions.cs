@@ -19,6 +19,14 @@ public sealed record SequenceOptions
     /// of L leaves most of the sequence to the episode being learned.</summary>
     public int PromptTokens { get; init; } = 256;
 
+    /// <summary>Timesteps of history a window holds, 0 for no limit. 0 (the paper): a sequence is one
+    /// window of consecutive whole timesteps from a uniform start, padded. K &gt; 0: a sequence packs as many
+    /// independent windows of at most K consecutive timesteps (each from its own uniform episode and
+    /// start) as fit L, each its own attention segment, so a model serving a K-timestep window trains on
+    /// exactly what it will see. K = 1 for a Markov task: no past actions to copy (docs/TRAINING.md).
+    /// Prompts need 0.</summary>
+    public int History { get; init; }
+
     /// <summary>Seed of the whole stream: sequence i depends only on (seed, i).</summary>
     public ulong Seed { get; init; }
 }

@@ -100,6 +100,44 @@ public class EngineLogitsTests
         Assert.Equal(6, engine.Scheduler.Sequences["w"].Cache.PromptTokens);
     }
 
+    [Theory]
+    [InlineData(1, false)]
+    [InlineData(3, true)]
+    public void A_window_of_k_timesteps_equals_a_recompute_on_the_prompt_and_the_last_k(int history, bool exact)
+    {
+        // A checkpoint trained with --history K is served with WindowTimesteps = K. With K = 1 nothing of an
+        // earlier timestep stays, so plain sliding is exact in every block; K = 3 uses exact sliding.
+        var config = Presets.Tiny;
+        using var model = new GatoModel(config, seed: 5);
+        using var engine = new EngineHarness(model, new EngineOptions
+        {
+            KvBlocks = 80, BlockSize = 4, ContextWindow = 256, WindowTimesteps = history, ExactSlidingWindow = exact,
+        });
+        var episode = new Episode(config, seed: 6, promptTokens: 6);
+        var random = new Random(7);
+        for (var t = 0; t < 8; t++)
+        {
+            var observation = episode.Observation(random.Next(6, 14));
+            var answer = engine.Act(episode.Step("k", observation, withContext: t == 0));
+            if (answer is ActResult.CacheMiss miss)
+            {
+                Assert.True(exact);
+                Assert.Equal(CacheMissReason.WindowSlid, miss.Reason);
+                answer = engine.Act(episode.Step("k", observation, withContext: true));
+            }
+            var result = Assert.IsType<ActResult.Action>(answer);
+            Assert.Equal(Math.Max(0, t - (history - 1)), result.OldestTimestep);
+            var kept = episode.Timesteps.Skip((int)result.OldestTimestep).ToList();
+            for (var k = 0; k < 2; k++)
+            {
+                var expected = Episode.ReferenceLogits(model, episode.Sequence(kept, observation, result.Tokens[..k]), episode.ActionSpec[k]);
+                AssertClose(expected, engine.Logits[("k", t, k)]);
+            }
+            episode.Record(observation, result);
+        }
+        Assert.Equal(6, engine.Scheduler.Sequences["k"].Cache.PromptTokens);
+    }
+
     [Fact]
     public void With_exact_sliding_every_block_equals_a_recompute_on_the_slid_window()
     {

@@ -8,13 +8,16 @@ namespace GatoMesh.Model.Tests;
 public sealed class ActionProbeTests(TrainerDataset data)
 {
     /// <summary>The probe's one forward pass per episode against a forward pass per predicted token over
-    /// just the tokens before it, and the first/change/repeat split counted here from the records.</summary>
-    [Fact]
-    public void The_probe_counts_what_a_prefix_by_prefix_prediction_of_the_recorded_actions_gives()
+    /// just the tokens before it, and the first/change/repeat split counted here from the records. With a
+    /// history K the context of each timestep is at most K timesteps (as many as fit the length).</summary>
+    [Theory]
+    [InlineData(0)]
+    [InlineData(2)]
+    public void The_probe_counts_what_a_prefix_by_prefix_prediction_of_the_recorded_actions_gives(int history)
     {
         using var model = new GatoModel(Presets.Tiny, seed: 3);
         const int length = 128, episodes = 3;
-        var results = ActionProbe.Run(model, data.Directory, ["catch", "gridworld"], episodes, length, textModel: null);
+        var results = ActionProbe.Run(model, data.Directory, ["catch", "gridworld"], episodes, length, textModel: null, history);
         Assert.Equal(["catch", "gridworld"], results.Select(r => r.Task));
 
         var manifest = DatasetManifest.TryLoad(data.Directory)!;
@@ -30,12 +33,28 @@ public sealed class ActionProbeTests(TrainerDataset data)
             foreach (var episode in reader.ReadEpisodes().Take(episodes).Select(e => e.ToEpisode(encoder)))
             {
                 var context = new TokenBuffer();
+                var past = new List<TokenBuffer>();
                 int[]? previous = null;
                 foreach (var step in episode.Steps)
                 {
                     var before = context.Count;
-                    encoder.Encode(step.Observation, step.Action, context);
-                    if (context.Count > length) break;
+                    var current = new TokenBuffer();
+                    encoder.Encode(step.Observation, step.Action, current);
+                    if (history == 0)
+                    {
+                        context.Append(current);
+                        if (context.Count > length) break;
+                    }
+                    else
+                    {
+                        var window = new List<TokenBuffer> { current };
+                        for (var back = past.Count - 1; back >= 0 && window.Count < history && window.Sum(w => w.Count) + past[back].Count <= length; back--)
+                            window.Insert(0, past[back]);
+                        context.Clear();
+                        foreach (var w in window) context.Append(w);
+                        past.Add(current);
+                        before = 0;
+                    }
                     var recorded = context.Ids[^ranges.Length..].ToArray();
                     var predicted = new int[ranges.Length];
                     for (var j = 0; j < ranges.Length; j++)

@@ -71,6 +71,22 @@ public sealed class TrainerResumeTests(TrainerDataset data) : IDisposable
     }
 
     [Fact]
+    public void A_history_run_records_its_history_and_resuming_with_another_is_refused()
+    {
+        var output = Path.Combine(root, "history");
+        var options = data.Options(output, steps: 2) with { History = 1, PromptProbability = 0 };
+        using (var first = Trainer.Open(options))
+        {
+            var report = first.Run(until: 1);
+            Assert.Equal(1, Trainer.HistoryOf(report.Checkpoint));
+        }
+        var error = Assert.Throws<InvalidTrainingOptionException>(() => Trainer.Open(options with { History = 0 }));
+        Assert.Equal("--history", error.Option);
+        Assert.Equal("--prompt-probability", Assert.Throws<InvalidTrainingOptionException>(() =>
+            Trainer.Open(data.Options(Path.Combine(root, "prompted"), steps: 2) with { History = 1, PromptProbability = 0.25 })).Option);
+    }
+
+    [Fact]
     public void A_checkpoint_holds_the_model_the_optimizer_and_the_trainer_state_and_latest_names_it()
     {
         var output = Path.Combine(root, "layout");

@@ -52,6 +52,28 @@ public class AttentionPropertyTests
     }
 
     [Fact]
+    public void Windows_packed_in_one_sequence_each_compute_what_they_compute_alone()
+    {
+        // Packed training windows (SequenceOptions.History): a token attends only to its own segment,
+        // so each window's hidden states are those of the window served on its own.
+        using var model = new GatoModel(Config, seed: 14);
+        int[] lengths = [7, 12, 5];
+        var windows = lengths.Select((n, i) => SampleTokens.Random(Config, n, seed: 40 + i)).ToArray();
+        var packed = SampleTokens.Concat(windows);
+        var segments = lengths.SelectMany((n, i) => Enumerable.Repeat(i, n)).ToArray();
+        var together = Hidden(model, new ModelInput(packed, 1, packed.Count, Segments: segments));
+        var offset = 0;
+        foreach (var (window, n) in windows.Zip(lengths))
+        {
+            Close(Hidden(model, ModelInput.Single(window)), together.AsSpan(offset * Config.Width, n * Config.Width));
+            offset += n;
+        }
+        // Without the segments the later windows see the earlier ones, so the comparison can fail.
+        var unsegmented = Hidden(model, ModelInput.Single(packed));
+        Assert.NotEqual(together[lengths[0] * Config.Width], unsegmented[lengths[0] * Config.Width]);
+    }
+
+    [Fact]
     public void A_padded_batch_of_mixed_lengths_equals_each_sequence_alone()
     {
         using var model = new GatoModel(Config, seed: 13);

@@ -48,6 +48,46 @@ public class SequenceBuilderTests
         }
     }
 
+    [Theory]
+    [InlineData(1)]
+    [InlineData(3)]
+    public void With_history_k_a_sequence_packs_segments_of_at_most_k_consecutive_timesteps(int history)
+    {
+        var builder = new SequenceBuilder(Dataset(), new SequenceOptions { Length = 100, PromptTokens = 30, PromptProbability = 0, History = history, Seed = 5 });
+        var sequence = new TokenBuffer();
+        var packedWindows = 0;
+        for (var i = 0; i < 200; i++)
+        {
+            var info = builder.Build(i, sequence);
+            Assert.Equal(100, sequence.Count);
+            Assert.True(100 - info.ValidCount < StepTokens, "another timestep would have fitted");
+            Assert.All(sequence.Ids[info.ValidCount..].ToArray(), id => Assert.Equal(0, id));
+            Assert.Equal(info.Windows - 1, sequence.SegmentStarts.Count);
+            var bounds = sequence.SegmentStarts.Prepend(0).Append(info.ValidCount).ToArray();
+            for (var w = 0; w + 1 < bounds.Length; w++)
+            {
+                var steps = Steps(sequence, bounds[w], bounds[w + 1]);
+                Assert.Equal((bounds[w + 1] - bounds[w]) / StepTokens, steps.Count);
+                Assert.InRange(steps.Count, 1, history);
+                // Consecutive timesteps of one episode inside a window.
+                Assert.Equal(Enumerable.Range(steps[0].Step, steps.Count).Select(s => (steps[0].Episode, s)), steps);
+                if (w == 0) Assert.Equal((info.Episode, info.FirstStep, info.Steps), (steps[0].Episode, steps[0].Step, steps.Count));
+            }
+            var segmentOf = sequence.SegmentIds();
+            Assert.Equal(info.Windows - 1, segmentOf[info.ValidCount - 1]);
+            packedWindows += info.Windows;
+        }
+        Assert.True(packedWindows >= 200 * (100 / (StepTokens * history)), $"{packedWindows} windows in 200 sequences");
+    }
+
+    [Fact]
+    public void History_with_prompts_is_refused_naming_the_option()
+    {
+        var error = Assert.Throws<InvalidValueException>(() =>
+            new SequenceBuilder(Dataset(), new SequenceOptions { Length = 100, PromptTokens = 30, History = 1 }));
+        Assert.Contains("prompt_probability", error.Message);
+    }
+
     [Fact]
     public void A_seed_and_index_fix_the_sequence()
     {

@@ -49,7 +49,7 @@ internal static class EvalCommand
             else
             {
                 var target = ServedCheckpoint.Open((served ?? throw new InvalidEvaluationOptionException("--checkpoint", null, "name a checkpoint to serve, or a cluster with --silo")).FullName);
-                Console.Error.WriteLine($"serving {target.Config.Preset} from {target.Directory} (window {target.Window} tokens) in an embedded silo");
+                Console.Error.WriteLine($"serving {target.Config.Preset} from {target.Directory} (window {target.Window} tokens{(target.History is { } k ? $", {k} timesteps" : "")}) in an embedded silo");
                 await using var host = await EvaluationSilo.StartAsync(target, options.Concurrency, cancellation: cancellation);
                 report = await Run(options, host.GrainFactory, references, cancellation);
             }

@@ -45,6 +45,7 @@ internal static class DistributedTraining
             ClipNorm = training.ClipNorm,
             TaskWeights = training.TaskWeights.ToDictionary(),
             PromptProbability = training.PromptProbability,
+            History = training.History,
             Seed = training.Seed,
             CheckpointEvery = training.CheckpointEvery,
             Workers = workers,

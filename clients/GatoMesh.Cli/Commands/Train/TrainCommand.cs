@@ -26,6 +26,8 @@ internal static class TrainCommand
         var clip = new Option<double>("--clip") { Description = "global gradient-norm clip", DefaultValueFactory = _ => 1.0 };
         var taskWeights = new Option<string?>("--task-weights") { Description = "sampling weights, e.g. catch=1,gridworld=2 (unlisted tasks weigh 1)" };
         var prompt = new Option<double>("--prompt-probability") { Description = "share of sequences with a prompt", DefaultValueFactory = _ => 0.25 };
+        var history = new Option<int>("--history") { Description = "timesteps of history a window holds (0: no limit); K > 0 packs K-timestep windows and serves the checkpoint with K", DefaultValueFactory = _ => 0 };
+        var dropout = new Option<double?>("--dropout") { Description = "dropout rate during training (default: the config's)" };
         var seed = new Option<ulong>("--seed") { Description = "seed of the initialization, batches and dropout", DefaultValueFactory = _ => 0 };
         var every = new Option<long>("--checkpoint-every") { Description = "steps between checkpoints", DefaultValueFactory = _ => 1000 };
         var threads = new Option<int>("--threads") { Description = "libtorch intra-op threads (1 is fastest on 2 cores; docs/MACHINE.md)", DefaultValueFactory = _ => 1 };
@@ -37,7 +39,7 @@ internal static class TrainCommand
         var microBatches = new Option<int?>("--micro-batches") { Description = "micro-batches per global batch, fixed for the run (default: --workers); must divide --batch-size" };
         var command = new Command("train", "train the model on a data directory, resuming from --out if it holds a checkpoint")
         {
-            preset, config, data, steps, output, batch, length, lr, warmup, weightDecay, clip, taskWeights, prompt, seed, every, threads, json,
+            preset, config, data, steps, output, batch, length, lr, warmup, weightDecay, clip, taskWeights, prompt, history, dropout, seed, every, threads, json,
             workers, cluster, zero, microBatches, promote,
         };
         command.Subcommands.Add(TrainWorkerCommand.Create());
@@ -47,6 +49,11 @@ internal static class TrainCommand
             var model = parse.GetValue(config) is { } file
                 ? GatoConfig.FromJson(File.ReadAllText(file.FullName))
                 : Presets.Get(parse.GetValue(preset)!);
+            if (parse.GetValue(dropout) is { } rate)
+            {
+                if (!(rate is >= 0 and < 1)) throw new InvalidTrainingOptionException("--dropout", rate, "must lie in [0, 1)");
+                model = model with { Dropout = (float)rate };
+            }
             var total = parse.GetValue(steps);
             var options = new TrainerOptions
             {
@@ -62,6 +69,7 @@ internal static class TrainCommand
                 ClipNorm = parse.GetValue(clip),
                 TaskWeights = ParseWeights(parse.GetValue(taskWeights)),
                 PromptProbability = parse.GetValue(prompt),
+                History = parse.GetValue(history),
                 Seed = parse.GetValue(seed),
                 CheckpointEvery = parse.GetValue(every),
             };
