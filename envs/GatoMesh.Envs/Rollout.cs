@@ -14,7 +14,8 @@ public static class Rollout
         {
             var action = policy.Act(observation);
             var result = environment.Step(action);
-            steps.Add(new RecordedStep(observation, FieldValues.FromAction(environment.Spec, action), result.Reward));
+            var recorded = (policy as IRecordsOtherAction)?.Recorded ?? action;
+            steps.Add(new RecordedStep(observation, FieldValues.FromAction(environment.Spec, recorded), result.Reward));
             observation = result.Observation;
             if (result.Done)
                 break;

@@ -19,6 +19,9 @@ public sealed record DatasetManifest
     public double FilterFraction { get; init; }
     /// <summary>Probability that a recorded action is the random policy's (0: the expert as it is).</summary>
     public double ExpertNoise { get; init; }
+    /// <summary>With noise, what a noisy step recorded: "taken" (the random action; also when absent) or
+    /// "expert" (the expert's action for the observation, the random one executed).</summary>
+    public string? NoiseLabels { get; init; }
     public string? TextModel { get; init; }
     public int TextVocabSize { get; init; }
     public List<TaskEntry> Tasks { get; init; } = [];

@@ -26,8 +26,11 @@ public sealed class DatasetGenerator(GenerationOptions options, Action<Generatio
         Validate();
         Directory.CreateDirectory(options.OutputDirectory);
         var manifest = DatasetManifest.TryLoad(options.OutputDirectory)
-            ?? new DatasetManifest { FilterFraction = options.FilterFraction, ExpertNoise = options.ExpertNoise };
+            ?? new DatasetManifest { FilterFraction = options.FilterFraction, ExpertNoise = options.ExpertNoise, NoiseLabels = LabelsName(options) };
         // One directory, one recipe: mixing noisy and clean tasks would make the manifest's noise a lie.
+        if ((manifest.NoiseLabels ?? "taken") != (LabelsName(options) ?? "taken") && options.ExpertNoise > 0 && options.Tasks.Any(t => t != CaptionedScenes.Task))
+            throw new InvalidOptionException("noise-labels", LabelsName(options)!,
+                $"{options.OutputDirectory} was generated with noise labels {manifest.NoiseLabels ?? "taken"}; pass that or use a new --out");
         if (manifest.ExpertNoise != options.ExpertNoise && options.Tasks.Any(t => t != CaptionedScenes.Task))
             throw new InvalidOptionException("expert-noise", options.ExpertNoise.ToString(System.Globalization.CultureInfo.InvariantCulture),
                 $"{options.OutputDirectory} was generated with expert noise {manifest.ExpertNoise.ToString(System.Globalization.CultureInfo.InvariantCulture)}; pass that or use a new --out");
@@ -110,7 +113,7 @@ public sealed class DatasetGenerator(GenerationOptions options, Action<Generatio
         }
         var expertReturn = PaperScore.ExpertReturn(returns);
         var threshold = options.FilterFraction * expertReturn;
-        var recorded = options.ExpertNoise > 0 ? new NoisyPolicy(expert, random, options.ExpertNoise) : expert;
+        var recorded = options.ExpertNoise > 0 ? new NoisyPolicy(expert, random, options.ExpertNoise, options.NoiseLabels == NoiseLabels.Expert) : expert;
 
         var shards = new List<string>();
         ShardWriter? writer = null;
@@ -194,6 +197,10 @@ public sealed class DatasetGenerator(GenerationOptions options, Action<Generatio
 
     ulong Seed(int index) => options.FirstSeed + (ulong)index;
 
+    /// <summary>The manifest's name of the noise labels: null without noise (nothing noisy to label).</summary>
+    static string? LabelsName(GenerationOptions options) =>
+        options.ExpertNoise > 0 ? options.NoiseLabels.ToString().ToLowerInvariant() : null;
+
     void Report(string task, string phase, int done, int total) => progress?.Invoke(new GenerationProgress(task, phase, done, total));
 }
 
@@ -202,4 +209,5 @@ public sealed class InvalidOptionException(string option, string value, string p
     : Exception($"{option} = {value}: {problem}")
 {
     public string Option { get; } = option;
+
 }

@@ -21,6 +21,12 @@ public sealed record GenerationOptions
     /// observation. The expert and random returns are always measured without noise.</summary>
     public double ExpertNoise { get; init; }
 
+    /// <summary>What a noisy step records (docs/DATA.md, "Expert noise"): <see cref="NoiseLabels.Taken"/>
+    /// the random action the environment received, <see cref="NoiseLabels.Expert"/> the expert's action for
+    /// that observation while the random one is executed (DART: the data visits states off the expert's
+    /// path and labels each with the expert's correction).</summary>
+    public NoiseLabels NoiseLabels { get; init; } = NoiseLabels.Taken;
+
     /// <summary>Random-policy episodes for the random return.</summary>
     public int RandomEpisodes { get; init; } = 100;
 
@@ -30,6 +36,13 @@ public sealed record GenerationOptions
     public int RecordsPerShard { get; init; } = 1000;
 
     public int TextVocabSize { get; init; } = 32;
+}
+
+/// <summary>The action a noisy step records (<see cref="GenerationOptions.NoiseLabels"/>).</summary>
+public enum NoiseLabels
+{
+    Taken,
+    Expert,
 }
 
 /// <summary>Where generation stands: <paramref name="Done"/> of <paramref name="Total"/> units

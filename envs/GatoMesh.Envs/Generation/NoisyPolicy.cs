@@ -9,11 +9,15 @@ namespace GatoMesh.Envs;
 /// expert still sees every observation, so a stateful expert keeps its plan, and the next step's expert
 /// action is its correction from wherever the random action led. That makes the expert's actions depend
 /// on the observation where a clean scripted expert would repeat one action for many steps. The coin
-/// is seeded by the episode's seed, so an episode is reproducible.
+/// is seeded by the episode's seed, so an episode is reproducible. With <paramref name="recordExpert"/>
+/// the record holds the expert's action for each observation (<see cref="IRecordsOtherAction"/>) while the
+/// environment still receives the noisy one (DART).
 /// </summary>
-public sealed class NoisyPolicy(IPolicy expert, IPolicy random, double noise) : IPolicy
+public sealed class NoisyPolicy(IPolicy expert, IPolicy random, double noise, bool recordExpert = false) : IPolicy, IRecordsOtherAction
 {
     SeededRandom coin = new(0);
+
+    public ActionValues? Recorded { get; private set; }
 
     public void Reset(ulong seed)
     {
@@ -26,6 +30,7 @@ public sealed class NoisyPolicy(IPolicy expert, IPolicy random, double noise) : 
     {
         var action = expert.Act(observation);
         var exploratory = random.Act(observation);
+        Recorded = recordExpert ? action : null;
         return coin.NextDouble() < noise ? exploratory : action;
     }
 }

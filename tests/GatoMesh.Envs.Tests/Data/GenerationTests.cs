@@ -114,4 +114,42 @@ public class GenerationTests
         Assert.Equal("expert-noise", refused.Option);
         Assert.Equal("expert-noise", Assert.Throws<InvalidOptionException>(() => new DatasetGenerator(Options(clean.Path, 1.0)).Run()).Option);
     }
+
+    [Fact]
+    public void Expert_labels_record_the_experts_action_for_each_observation_while_the_noisy_one_is_taken()
+    {
+        using var taken = new TemporaryDirectory();
+        using var labelled = new TemporaryDirectory();
+        GenerationOptions Options(string directory, NoiseLabels labels) => new()
+        {
+            Tasks = ["catch"], Episodes = 30, RandomEpisodes = 5, OutputDirectory = directory, ExpertNoise = 0.4, NoiseLabels = labels,
+        };
+        var (a, _) = new DatasetGenerator(Options(taken.Path, NoiseLabels.Taken)).Run();
+        var (b, _) = new DatasetGenerator(Options(labelled.Path, NoiseLabels.Expert)).Run();
+        Assert.Equal("taken", a.NoiseLabels);
+        Assert.Equal("expert", DatasetManifest.TryLoad(labelled.Path)!.NoiseLabels);
+        var task = TaskCatalog.Get("catch");
+        using var environment = task.CreateEnvironment();
+        // The Catch expert is a function of the observation: every recorded action is its answer to the
+        // recorded observation with expert labels, and not always with taken ones.
+        int Disagreements(string directory, DatasetManifest.TaskEntry entry)
+        {
+            using var reader = ShardReader.Open(Path.Combine(directory, entry.Shards[0]));
+            var expert = task.CreateExpert(environment);
+            var count = 0;
+            foreach (var episode in reader.ReadEpisodes())
+            {
+                expert.Reset(episode.Seed);
+                foreach (var step in episode.Steps)
+                    if (!step.Action.SameAs(FieldValues.FromAction(environment.Spec, expert.Act(step.Observation)))) count++;
+            }
+            return count;
+        }
+        Assert.Equal(0, Disagreements(labelled.Path, b.Tasks[0]));
+        Assert.True(Disagreements(taken.Path, a.Tasks[0]) > 0);
+        // The executed path is the noisy one: the observations differ from the clean expert's somewhere.
+        using var reader = ShardReader.Open(Path.Combine(labelled.Path, b.Tasks[0].Shards[0]));
+        Assert.Contains(reader.ReadEpisodes(), e => !Episodes.Same(e, Rollout.Run("catch", environment, task.CreateExpert(environment), e.Seed)));
+        Assert.Equal("noise-labels", Assert.Throws<InvalidOptionException>(() => new DatasetGenerator(Options(labelled.Path, NoiseLabels.Taken)).Run()).Option);
+    }
 }

@@ -27,13 +27,18 @@ internal static class GenerateCommand
             Description = "probability that a recorded action is the random policy's (scores are still measured without noise)",
             DefaultValueFactory = _ => 0,
         };
+        var labels = new Option<string>("--noise-labels")
+        {
+            Description = "what a noisy step records: taken (the random action) or expert (the expert's action for that observation; DART)",
+            DefaultValueFactory = _ => "taken",
+        };
         var seed = new Option<ulong>("--seed") { Description = "seed of episode 0", DefaultValueFactory = _ => 0 };
         var shardRecords = new Option<int>("--shard-records") { Description = "records per shard", DefaultValueFactory = _ => 1000 };
         var textVocab = new Option<int>("--text-vocab") { Description = "SentencePiece vocabulary of missions and captions", DefaultValueFactory = _ => 32 };
         var json = new Option<bool>("--json") { Description = "print one JSON summary" };
         var command = new Command("generate", "generate expert episodes, captions and a text model")
         {
-            tasks, episodes, output, randomEpisodes, filter, noise, seed, shardRecords, textVocab, json,
+            tasks, episodes, output, randomEpisodes, filter, noise, labels, seed, shardRecords, textVocab, json,
         };
         command.SetAction(parse =>
         {
@@ -50,6 +55,12 @@ internal static class GenerateCommand
                 RandomEpisodes = parse.GetValue(randomEpisodes),
                 FilterFraction = parse.GetValue(filter),
                 ExpertNoise = parse.GetValue(noise),
+                NoiseLabels = parse.GetValue(labels) switch
+                {
+                    "taken" => NoiseLabels.Taken,
+                    "expert" => NoiseLabels.Expert,
+                    var other => throw new InvalidOptionException("noise-labels", other ?? "", "must be taken or expert"),
+                },
                 FirstSeed = parse.GetValue(seed),
                 RecordsPerShard = parse.GetValue(shardRecords),
                 TextVocabSize = parse.GetValue(textVocab),
@@ -75,6 +86,7 @@ internal static class GenerateCommand
                     ["captions"] = manifest.Captions?.Samples ?? 0,
                     ["text_model"] = manifest.TextModel,
                     ["expert_noise"] = manifest.ExpertNoise,
+                    ["noise_labels"] = manifest.NoiseLabels,
                     ["text_vocab_size"] = manifest.TextVocabSize,
                 }.ToJsonString(ReadableJson.Options));
             }
