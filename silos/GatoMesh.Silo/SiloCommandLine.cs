@@ -56,6 +56,7 @@ internal sealed record SiloCommandLine
                 "--kv-mb" => line with { Engine = line.Engine with { KvBytes = Positive(option, Value()) << 20 } },
                 "--max-sequences" => line with { Engine = line.Engine with { MaxSequences = (int)Positive(option, Value()) } },
                 "--exact-window" => line with { Engine = line.Engine with { ExactSlidingWindow = true } },
+                "--window-timesteps" => line with { Engine = line.Engine with { WindowTimesteps = (int)Positive(option, Value()) } },
                 "--verbose" => line with { Verbose = true },
                 "--http-port" => line with { HttpPort = PortOf(option, Value()) },
                 "--fleet-key" => AddKey(line, option, Value()),
@@ -71,9 +72,12 @@ internal sealed record SiloCommandLine
             throw new ArgumentException("give --preset or --checkpoint, not both");
         try
         {
+            // A checkpoint trained on K-timestep windows (train --history K) is served with K unless told otherwise.
+            var history = checkpoint is not null ? GatoMesh.Model.Trainer.HistoryOf(checkpoint) : 0;
             return line with
             {
                 Model = checkpoint is not null ? ModelSource.FromCheckpoint(checkpoint) : ModelSource.FromPreset(preset ?? "gato-tiny", seed),
+                Engine = line.Engine.WindowTimesteps is null && history > 0 ? line.Engine with { WindowTimesteps = history } : line.Engine,
             };
         }
         catch (GatoMesh.Model.InvalidConfigException e)
