@@ -13,9 +13,9 @@ public sealed class DemoCommandTests
     public void Demo_reuses_the_state_folder_s_checkpoint_and_runs_a_fleet_across_every_task()
     {
         using var state = new TempDirectory();
-        // The demo recipe's expert noise: data with another level would be regenerated at full size.
+        // The demo recipe's expert noise and labels: other data would be regenerated at full size.
         Gatomesh.Run(new CliRun(["data", "generate", "--tasks", "all", "--episodes", "4", "--random-episodes", "4",
-            "--expert-noise", "0.2", "--out", state["demo/data"], "--json"]) { Deadline = Deadline }).Json();
+            "--expert-noise", "0.2", "--noise-labels", "expert", "--out", state["demo/data"], "--json"]) { Deadline = Deadline }).Json();
         Gatomesh.Run(new CliRun(["train", "--data", state["demo/data"], "--steps", "2", "--out", state["demo/run"],
             "--batch-size", "2", "--sequence-length", "128", "--json"]) { Deadline = Deadline }).Json();
 

@@ -131,6 +131,14 @@ public sealed class Trainer : IDisposable
         if (string.IsNullOrWhiteSpace(o.OutputDirectory)) throw new InvalidTrainingOptionException("--out", o.OutputDirectory, "an output directory is required");
     }
 
+    /// <summary>A checkpoint is self-contained for serving: text observations tokenize with the very
+    /// SentencePiece model the training data was encoded with (docs/TRAINING.md, "Run directory").</summary>
+    internal static void CopyTextModel(TrainingData data, string checkpointDirectory)
+    {
+        if (data.TextModelPath is { } textModel)
+            File.Copy(textModel, Path.Combine(checkpointDirectory, SentencePieceTrainer.ModelFileName), overwrite: true);
+    }
+
     /// <summary>The history a checkpoint folder was trained with (<see cref="TrainerOptions.History"/>): 0 (no
     /// limit) without a trainer.json or for runs from before the option.</summary>
     public static int HistoryOf(string checkpointDirectory) =>
@@ -202,10 +210,7 @@ public sealed class Trainer : IDisposable
         if (Directory.Exists(staging)) Directory.Delete(staging, recursive: true);
         Directory.CreateDirectory(staging);
         Checkpoint.Save(Model, staging);
-        // A checkpoint is self-contained for serving: text observations tokenize with the very
-        // SentencePiece model the training data was encoded with (docs/TRAINING.md, "Run directory").
-        if (data.TextModelPath is { } textModel)
-            File.Copy(textModel, Path.Combine(staging, SentencePieceTrainer.ModelFileName));
+        CopyTextModel(data, staging);
         var state = optimizer.State();
         try
         {

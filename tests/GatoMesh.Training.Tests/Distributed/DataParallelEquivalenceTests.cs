@@ -87,6 +87,8 @@ public sealed class DataParallelEquivalenceTests(TrainingDataset data) : IDispos
         var checkpoint = Trainer.LatestCheckpoint(Path.Combine(root, "elastic"))!;
         Assert.True(File.Exists(Path.Combine(checkpoint, "optimizer-rank-00000.safetensors")));
         Assert.True(File.Exists(Path.Combine(checkpoint, "optimizer-rank-00001.safetensors")));
+        // Self-contained for serving, as a single-process checkpoint: the data's grid-world missions need it.
+        Assert.True(File.Exists(Path.Combine(checkpoint, "text.model")), "the checkpoint carries the data's text model");
 
         var resumed = Train("elastic", world: 1, DataParallelism.Zero1, steps: 8).Single();
 

@@ -42,10 +42,11 @@ internal static class DemoCommand
 
             var clock = Stopwatch.StartNew();
             Console.Error.WriteLine($"demo state in {root}");
-            if (DatasetManifest.TryLoad(data) is { } earlier && earlier.ExpertNoise != DemoRecipe.ExpertNoise)
+            var labels = DemoRecipe.Labels.ToString().ToLowerInvariant();
+            if (DatasetManifest.TryLoad(data) is { } earlier && (earlier.ExpertNoise != DemoRecipe.ExpertNoise || (earlier.NoiseLabels ?? "taken") != labels))
             {
                 // Data (and the model trained on it) from an older recipe: start both again.
-                Console.Error.WriteLine($"the data in {data} was generated with expert noise {earlier.ExpertNoise}; the recipe uses {DemoRecipe.ExpertNoise}: regenerating it and retraining");
+                Console.Error.WriteLine($"the data in {data} was generated with expert noise {earlier.ExpertNoise} ({earlier.NoiseLabels ?? "taken"} labels); the recipe uses {DemoRecipe.ExpertNoise} ({labels}): regenerating it and retraining");
                 Directory.Delete(data, recursive: true);
                 if (Directory.Exists(run)) Directory.Delete(run, recursive: true);
             }
@@ -55,6 +56,7 @@ internal static class DemoCommand
                 Tasks = [.. TaskCatalog.All.Select(t => t.Name), CaptionedScenes.Task],
                 Episodes = DemoRecipe.DataEpisodes,
                 ExpertNoise = DemoRecipe.ExpertNoise,
+                NoiseLabels = DemoRecipe.Labels,
                 OutputDirectory = data,
             }, generation.Report).Run();
             generation.Finish();

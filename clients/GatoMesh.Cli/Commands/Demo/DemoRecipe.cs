@@ -12,32 +12,43 @@ internal static class DemoRecipe
     /// <summary>Expert episodes generated per task (and captioned images).</summary>
     public const int DataEpisodes = 1000;
 
-    /// <summary>Recorded actions that are the random policy's: without it the model learns to repeat its
-    /// last action instead of reading the observation (docs/DATA.md, "Expert noise").</summary>
+    /// <summary>Steps on which the random policy's action is executed, so the data visits states off the
+    /// expert's path (docs/DATA.md, "Expert noise").</summary>
     public const double ExpertNoise = 0.2;
+
+    /// <summary>Those steps record the expert's action for the observation (DART): without history there
+    /// is no previous action to copy, so no label needs to be random.</summary>
+    public const NoiseLabels Labels = NoiseLabels.Expert;
 
     /// <summary>Tokens per training sequence, and so the window the checkpoint is served with: whole
     /// timesteps of every task fit (a grid-world timestep is 85 tokens), and short sequences waste
     /// little padding on the short Catch and grid-world episodes.</summary>
     public const int SequenceLength = 256;
 
+    /// <summary>Windows of one timestep: every task is Markov, and with history the model copies its
+    /// previous action (docs/TRAINING.md, "History"); a sequence packs 14 Catch or 36 cartpole windows.</summary>
+    public const int History = 1;
+
+    /// <summary>No dropout: 30 minutes are far from overfitting, and dropout slowed the image path.</summary>
+    public const float Dropout = 0;
+
     public const int BatchSize = 8;
-    public const double PeakLearningRate = 2e-3;
+    public const double PeakLearningRate = 1e-3;
     public const long WarmupSteps = 10;
 
     /// <summary>Evaluation runs without prompts, so training spends no tokens on them.</summary>
     public const double PromptProbability = 0;
 
-    /// <summary>The grid world weighs most (its 85-token timesteps give one action each), captions
-    /// nothing (no control task reads them).</summary>
+    /// <summary>Rows of a batch by task: the grid world weighs most (a 256-token row holds three of its
+    /// 85-token timesteps), captions nothing (no control task reads them).</summary>
     public static IReadOnlyDictionary<string, double> TaskWeights { get; } = new Dictionary<string, double>
     {
-        ["catch"] = 1.5, ["gridworld"] = 2, ["cartpole-swingup"] = 1, ["reacher"] = 1, [CaptionedScenes.Task] = 0,
+        ["catch"] = 2, ["gridworld"] = 3, ["cartpole-swingup"] = 1, ["reacher"] = 1, [CaptionedScenes.Task] = 0,
     };
 
     public static TrainerOptions Options(string data, string run, long steps) => new()
     {
-        Config = Presets.Small,
+        Config = Presets.Small with { Dropout = Dropout },
         DataDirectory = data,
         OutputDirectory = run,
         Steps = steps,
@@ -46,6 +57,7 @@ internal static class DemoRecipe
         PeakLearningRate = PeakLearningRate,
         WarmupSteps = WarmupSteps,
         PromptProbability = PromptProbability,
+        History = History,
         TaskWeights = TaskWeights,
         CheckpointEvery = 25,
     };

@@ -244,6 +244,7 @@ public sealed class DistributedTrainer : IDisposable
         if (Rank == 0)
         {
             Checkpoint.Save(Model, staging);
+            Trainer.CopyTextModel(data, staging);
             TrainerState.Of(training, Step, losses).Save(staging);
             new DistributedRunState { MicroBatches = options.MicroBatches, WorldSize = WorldSize, Parallelism = options.Parallelism }.Save(staging);
             if (Directory.Exists(final)) Directory.Delete(final, recursive: true);
