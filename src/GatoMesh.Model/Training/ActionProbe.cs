@@ -97,39 +97,37 @@ public static class ActionProbe
         {
             var tokens = new TokenBuffer();
             var separator = episode.Encoder.Encode(step.Observation, step.Action, tokens);
-            // Without a history limit the window is the episode from its start.
-            if (history == 0 && used + tokens.Count > sequenceLength) break;
             if (tokens.Count > sequenceLength)
                 throw new TokenBudgetException($"{task} episode", $"{tokens.Count} tokens", $"a timestep longer than the sequence length {sequenceLength}");
+            // Without a history limit the window is the episode from its start.
+            if (history == 0 && used + tokens.Count > sequenceLength) break;
             used += tokens.Count;
             encoded.Add(tokens);
             separators.Add(separator);
         }
         var predicted = new int[encoded.Count][];
         var targets = new int[encoded.Count][];
-        var window = new TokenBuffer();
-        for (var t = 0; t < encoded.Count; t++)
-        {
-            if (history > 0 || t == 0)
+        if (history == 0)
+            Score(0, 0, encoded.Count - 1);
+        else
+            for (var t = 0; t < encoded.Count; t++)
             {
-                window.Clear();
-                var from = history == 0 ? 0 : t;
                 // The served window: whole earlier timesteps while they fit, at most K - 1 of them.
-                for (var tokens = encoded[t].Count; history > 0 && from > 0 && t - from + 1 < history
-                     && tokens + encoded[from - 1].Count <= sequenceLength; from--)
+                var from = t;
+                for (var tokens = encoded[t].Count; from > 0 && t - from + 1 < history && tokens + encoded[from - 1].Count <= sequenceLength; from--)
                     tokens += encoded[from - 1].Count;
-                for (var u = from; u <= (history == 0 ? encoded.Count - 1 : t); u++) window.Append(encoded[u]);
-                var last = history == 0 ? 0 : t;
-                Score(model, window, from, last, history == 0 ? encoded.Count - 1 : t);
+                Score(from, t, t);
             }
-        }
         return (predicted, targets);
 
-        void Score(GatoModel m, TokenBuffer tokens, int from, int firstScored, int lastScored)
+        // One forward pass over timesteps [from, lastScored]; predictions for [firstScored, lastScored].
+        void Score(int from, int firstScored, int lastScored)
         {
+            var window = new TokenBuffer();
+            for (var u = from; u <= lastScored; u++) window.Append(encoded[u]);
             using var noGrad = new NoGradScope();
             using var scope = DisposeScope.Begin();
-            var hidden = m.Forward(ModelInput.Single(TokenBatchInputs.From(tokens)));
+            var hidden = model.Forward(ModelInput.Single(TokenBatchInputs.From(window)));
             var offset = 0;
             for (var u = from; u <= lastScored; u++)
             {
@@ -141,9 +139,9 @@ public static class ActionProbe
                     {
                         var position = offset + separators[u] + 1 + j;
                         var (low, high) = ranges[j];
-                        var logits = m.Logits(hidden.Narrow(1, position - 1, 1), low, high).ToArray<float>();
+                        var logits = model.Logits(hidden.Narrow(1, position - 1, 1), low, high).ToArray<float>();
                         predicted[u][j] = low + Array.IndexOf(logits, logits.Max());
-                        targets[u][j] = tokens.Ids[position];
+                        targets[u][j] = window.Ids[position];
                     }
                 }
                 offset += encoded[u].Count;
