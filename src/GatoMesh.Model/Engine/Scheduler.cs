@@ -285,8 +285,6 @@ internal sealed class Scheduler
         act.Completion.TrySetException(error);
     }
 
-    /// <summary>The newest whole timesteps of <paramref name="context"/> that fit the window beside the
-    /// prompt and the new step (exact sliding: the dropped ones are never computed).</summary>
     /// <summary>Whether the sequence's cached timesteps leave no room for another under
     /// <see cref="EngineOptions.WindowTimesteps"/>.</summary>
     private bool HistoryFull(EngineSequence sequence) =>
@@ -297,6 +295,8 @@ internal sealed class Scheduler
     private IReadOnlyList<CompletedTimestep> LimitHistory(IReadOnlyList<CompletedTimestep> timesteps) =>
         options.WindowTimesteps is { } most && timesteps.Count > most - 1 ? [.. timesteps.Skip(timesteps.Count - (most - 1))] : timesteps;
 
+    /// <summary>The newest whole timesteps of <paramref name="context"/> that fit the window beside the
+    /// prompt and the new step (exact sliding: the dropped ones are never computed).</summary>
     private IReadOnlyList<CompletedTimestep> KeptTimesteps(SequenceContext context, int stepTokens)
     {
         var tokens = context.Prompt.Ids.Length + stepTokens + context.Timesteps.Sum(t => t.Observation.Ids.Length + t.Actions.Length);
