@@ -28,9 +28,9 @@ public sealed class DatasetGenerator(GenerationOptions options, Action<Generatio
         var manifest = DatasetManifest.TryLoad(options.OutputDirectory)
             ?? new DatasetManifest { FilterFraction = options.FilterFraction, ExpertNoise = options.ExpertNoise, NoiseLabels = LabelsName(options) };
         // One directory, one recipe: mixing noisy and clean tasks would make the manifest's noise a lie.
-        if ((manifest.NoiseLabels ?? "taken") != (LabelsName(options) ?? "taken") && options.ExpertNoise > 0 && options.Tasks.Any(t => t != CaptionedScenes.Task))
-            throw new InvalidOptionException("noise-labels", LabelsName(options)!,
-                $"{options.OutputDirectory} was generated with noise labels {manifest.NoiseLabels ?? "taken"}; pass that or use a new --out");
+        if (options.ExpertNoise > 0 && NoiseLabelsNames.Parse(manifest.NoiseLabels) != options.NoiseLabels && options.Tasks.Any(t => t != CaptionedScenes.Task))
+            throw new InvalidOptionException("noise-labels", options.NoiseLabels.Name(),
+                $"{options.OutputDirectory} was generated with noise labels {NoiseLabelsNames.Parse(manifest.NoiseLabels).Name()}; pass that or use a new --out");
         if (manifest.ExpertNoise != options.ExpertNoise && options.Tasks.Any(t => t != CaptionedScenes.Task))
             throw new InvalidOptionException("expert-noise", options.ExpertNoise.ToString(System.Globalization.CultureInfo.InvariantCulture),
                 $"{options.OutputDirectory} was generated with expert noise {manifest.ExpertNoise.ToString(System.Globalization.CultureInfo.InvariantCulture)}; pass that or use a new --out");
@@ -198,8 +198,7 @@ public sealed class DatasetGenerator(GenerationOptions options, Action<Generatio
     ulong Seed(int index) => options.FirstSeed + (ulong)index;
 
     /// <summary>The manifest's name of the noise labels: null without noise (nothing noisy to label).</summary>
-    static string? LabelsName(GenerationOptions options) =>
-        options.ExpertNoise > 0 ? options.NoiseLabels.ToString().ToLowerInvariant() : null;
+    static string? LabelsName(GenerationOptions options) => options.ExpertNoise > 0 ? options.NoiseLabels.Name() : null;
 
     void Report(string task, string phase, int done, int total) => progress?.Invoke(new GenerationProgress(task, phase, done, total));
 }

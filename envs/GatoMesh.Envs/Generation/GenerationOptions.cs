@@ -45,6 +45,20 @@ public enum NoiseLabels
     Expert,
 }
 
+/// <summary>The one spelling of <see cref="NoiseLabels"/> on the command line and in the manifest.</summary>
+public static class NoiseLabelsNames
+{
+    public static string Name(this NoiseLabels labels) => labels == NoiseLabels.Expert ? "expert" : "taken";
+
+    /// <summary>"taken" or "expert"; null (a manifest from before the option) is taken.</summary>
+    public static NoiseLabels Parse(string? name) => name switch
+    {
+        null or "taken" => NoiseLabels.Taken,
+        "expert" => NoiseLabels.Expert,
+        _ => throw new InvalidOptionException("noise-labels", name, "must be taken or expert"),
+    };
+}
+
 /// <summary>Where generation stands: <paramref name="Done"/> of <paramref name="Total"/> units
 /// (episodes rolled out or written) for <paramref name="Task"/>.</summary>
 public readonly record struct GenerationProgress(string Task, string Phase, int Done, int Total);

@@ -55,12 +55,7 @@ internal static class GenerateCommand
                 RandomEpisodes = parse.GetValue(randomEpisodes),
                 FilterFraction = parse.GetValue(filter),
                 ExpertNoise = parse.GetValue(noise),
-                NoiseLabels = parse.GetValue(labels) switch
-                {
-                    "taken" => NoiseLabels.Taken,
-                    "expert" => NoiseLabels.Expert,
-                    var other => throw new InvalidOptionException("noise-labels", other ?? "", "must be taken or expert"),
-                },
+                NoiseLabels = NoiseLabelsNames.Parse(parse.GetValue(labels)),
                 FirstSeed = parse.GetValue(seed),
                 RecordsPerShard = parse.GetValue(shardRecords),
                 TextVocabSize = parse.GetValue(textVocab),

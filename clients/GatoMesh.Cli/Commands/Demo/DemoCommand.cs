@@ -42,11 +42,11 @@ internal static class DemoCommand
 
             var clock = Stopwatch.StartNew();
             Console.Error.WriteLine($"demo state in {root}");
-            var labels = DemoRecipe.Labels.ToString().ToLowerInvariant();
-            if (DatasetManifest.TryLoad(data) is { } earlier && (earlier.ExpertNoise != DemoRecipe.ExpertNoise || (earlier.NoiseLabels ?? "taken") != labels))
+            if (DatasetManifest.TryLoad(data) is { } earlier
+                && (earlier.ExpertNoise != DemoRecipe.ExpertNoise || NoiseLabelsNames.Parse(earlier.NoiseLabels) != DemoRecipe.Labels))
             {
                 // Data (and the model trained on it) from an older recipe: start both again.
-                Console.Error.WriteLine($"the data in {data} was generated with expert noise {earlier.ExpertNoise} ({earlier.NoiseLabels ?? "taken"} labels); the recipe uses {DemoRecipe.ExpertNoise} ({labels}): regenerating it and retraining");
+                Console.Error.WriteLine($"the data in {data} was generated with expert noise {earlier.ExpertNoise} ({NoiseLabelsNames.Parse(earlier.NoiseLabels).Name()} labels); the recipe uses {DemoRecipe.ExpertNoise} ({DemoRecipe.Labels.Name()}): regenerating it and retraining");
                 Directory.Delete(data, recursive: true);
                 if (Directory.Exists(run)) Directory.Delete(run, recursive: true);
             }
