@@ -25,16 +25,14 @@ public sealed record ServedCheckpoint(string Directory, GatoConfig Config, int W
             throw new InvalidEvaluationOptionException("--checkpoint", path, "neither a checkpoint (config.json, model.safetensors) nor a run folder with `latest`");
         var config = Checkpoint.ReadConfig(directory);
         var window = config.Context;
-        int? history = null;
         var state = Path.Combine(directory, "trainer.json");
         if (File.Exists(state))
         {
             using var json = JsonDocument.Parse(File.ReadAllText(state));
             if (json.RootElement.TryGetProperty("sequence_length", out var length) && length.TryGetInt32(out var trained))
                 window = Math.Min(trained, config.Context);
-            if (json.RootElement.TryGetProperty("history", out var steps) && steps.TryGetInt32(out var k) && k > 0)
-                history = k;
         }
-        return new ServedCheckpoint(directory, config, window, File.Exists(Path.Combine(directory, SentencePieceTrainer.ModelFileName)), history);
+        return new ServedCheckpoint(directory, config, window, File.Exists(Path.Combine(directory, SentencePieceTrainer.ModelFileName)),
+            Trainer.HistoryOf(directory) is > 0 and var history ? history : null);
     }
 }
