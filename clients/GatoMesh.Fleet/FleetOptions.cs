@@ -11,6 +11,11 @@ public sealed record FleetOptions
     /// <summary>How long the agents step, after every session is open.</summary>
     public TimeSpan Duration { get; init; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>Null: agents step until <see cref="Duration"/> is over. Otherwise each agent sends at most
+    /// this many observations (failed ones included) and the stepping ends when every agent has, or at
+    /// the duration, whichever comes first: a fixed amount of work, the same on any machine.</summary>
+    public long? StepsPerAgent { get; init; }
+
     /// <summary>Null: closed loop, each agent sends its next observation as soon as it has acted.
     /// Otherwise each agent sends one observation per period (a 20 Hz robot: 50 ms), or at once when
     /// its previous step took longer.</summary>
@@ -39,6 +44,8 @@ public sealed record FleetOptions
             throw new InvalidFleetOptionException("--agents", Agents, "must be at least 1");
         if (Duration <= TimeSpan.Zero)
             throw new InvalidFleetOptionException("--duration", Duration.TotalSeconds, "must be positive");
+        if (StepsPerAgent is { } steps && steps < 1)
+            throw new InvalidFleetOptionException("--steps-per-agent", steps, "must be at least 1");
         if (Period is { } period && period <= TimeSpan.Zero)
             throw new InvalidFleetOptionException("--period-ms", period.TotalMilliseconds, "must be positive");
         if (OpenConcurrency < 1)

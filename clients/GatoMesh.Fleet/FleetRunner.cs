@@ -6,8 +6,9 @@ namespace GatoMesh.Fleet;
 /// <summary>
 /// Runs a fleet against a target in three phases (docs/FLEET.md): open every agent's session
 /// (<see cref="FleetOptions.OpenConcurrency"/> at a time), step all agents for
-/// <see cref="FleetOptions.Duration"/> (their first steps staggered over 50 ms so they do not arrive as
-/// one burst), then close the sessions. Only the stepping phase is measured: steps that end after
+/// <see cref="FleetOptions.Duration"/> or until each has sent <see cref="FleetOptions.StepsPerAgent"/>
+/// (paced agents' first steps staggered over 50 ms so they do not arrive as one burst), then close
+/// the sessions. Only the stepping phase is measured: steps that end after
 /// it are not counted, and the engine's counters are read at its start and end.
 /// </summary>
 public static class FleetRunner
@@ -37,31 +38,37 @@ public static class FleetRunner
         var end = start + (long)(options.Duration.TotalSeconds * Stopwatch.Frequency);
         using var drain = CancellationTokenSource.CreateLinkedTokenSource(ct);
         drain.CancelAfter(options.Duration + options.DrainTimeout);
-        // The second reading is taken when the measured phase ends, not after the in-flight steps drain,
-        // so the engine's work is divided by the same duration as the steps.
-        var afterTask = ReadAtEnd(target, options.Duration, ct);
         var staggerTicks = (long)(Stagger.TotalSeconds * Stopwatch.Frequency);
         var running = agents.Select(agent => Task.Run(() =>
             agent.RunAsync(start + staggerTicks * agent.Index / agents.Length, end, drain.Token))).ToArray();
         var all = Task.WhenAll(running);
+        // The second reading is taken when the measured phase ends (the duration, or every agent's last
+        // step), not after the in-flight steps drain, so the engine's work is divided by the same duration as the steps.
+        var afterTask = ReadAtEnd(target, all, options.Duration, ct);
         var reported = 0;
         var lastSteps = 0L;
         var lastTimestamp = start;
-        while (await Task.WhenAny(all, Task.Delay(options.ProgressInterval, ct)) != all)
+        void Report()
         {
             var now = Stopwatch.GetTimestamp();
             var recent = counters.Latency.Summarize(reported);
             reported += recent.Count;
             var steps = counters.Steps;
+            var interval = Stopwatch.GetElapsedTime(lastTimestamp, now).TotalSeconds;
             progress?.Invoke(new FleetProgress(
                 Stopwatch.GetElapsedTime(start, now), options.Duration, agents.Count(a => a.IsOpen), steps,
-                (steps - lastSteps) / Stopwatch.GetElapsedTime(lastTimestamp, now).TotalSeconds, recent.P99, counters.Errors));
+                interval > 0 ? (steps - lastSteps) / interval : 0, recent.P99, counters.Errors));
             lastSteps = steps;
             lastTimestamp = now;
         }
+        while (await Task.WhenAny(all, Task.Delay(options.ProgressInterval, ct)) != all)
+            Report();
         await all;
+        var stopped = Stopwatch.GetTimestamp();
+        // A last report when the stepping ends, so a display (and a short run) always sees the final count.
+        Report();
         var after = await afterTask;
-        var measured = Stopwatch.GetElapsedTime(start, Math.Min(end, Stopwatch.GetTimestamp()));
+        var measured = Stopwatch.GetElapsedTime(start, Math.Min(end, stopped));
 
         var closing = Stopwatch.StartNew();
         await ForEachBounded(agents, options.OpenConcurrency, (agent, token) => agent.CloseAsync(token), ct);
@@ -98,9 +105,10 @@ public static class FleetRunner
         };
     }
 
-    static async Task<EngineTotals?> ReadAtEnd(IFleetTarget target, TimeSpan duration, CancellationToken ct)
+    static async Task<EngineTotals?> ReadAtEnd(IFleetTarget target, Task stepping, TimeSpan duration, CancellationToken ct)
     {
-        await Task.Delay(duration, ct).ConfigureAwait(false);
+        await Task.WhenAny(stepping, Task.Delay(duration, ct)).ConfigureAwait(false);
+        ct.ThrowIfCancellationRequested();
         return await target.ReadEngineTotalsAsync(ct).ConfigureAwait(false);
     }
 

@@ -11,15 +11,15 @@ public sealed class FleetCommandTests
     [Fact]
     public void A_short_synthetic_fleet_against_the_embedded_silo_steps_without_errors_and_reports_every_field()
     {
-        var json = Gatomesh.Run(new CliRun(["fleet", "--agents", "6", "--task", "synthetic", "--duration", "2", "--json"])
+        // A fixed amount of work (5 steps an agent); the duration is only a cap for a loaded machine.
+        var json = Gatomesh.Run(new CliRun(["fleet", "--agents", "6", "--task", "synthetic", "--steps-per-agent", "5", "--duration", "120", "--json"])
         {
             Deadline = FleetDeadline,
         }).Json();
 
         Assert.Equal(6, json.GetProperty("agents").GetInt32());
         Assert.Equal(0, json.GetProperty("errors").GetInt64());
-        var steps = json.GetProperty("steps").GetInt64();
-        Assert.True(steps > 0, "no step was answered");
+        Assert.Equal(6 * 5, json.GetProperty("steps").GetInt64());
         Assert.True(json.GetProperty("steps_per_s").GetDouble() > 0);
         var p50 = json.GetProperty("p50_ms").GetDouble();
         var p95 = json.GetProperty("p95_ms").GetDouble();
@@ -40,10 +40,10 @@ public sealed class FleetCommandTests
         using var silo = await ServingSiloChild.StartAsync("fleet-cli", "key-of-fleet-cli");
 
         var json = Gatomesh.Run(new CliRun(["fleet", "--silo", $"127.0.0.1:{silo.HttpPort}", "--api-key", "key-of-fleet-cli",
-            "--agents", "4", "--duration", "2", "--json"]) { Deadline = FleetDeadline }).Json();
+            "--agents", "4", "--steps-per-agent", "5", "--duration", "120", "--json"]) { Deadline = FleetDeadline }).Json();
 
         Assert.Equal(0, json.GetProperty("errors").GetInt64());
-        Assert.True(json.GetProperty("steps").GetInt64() > 0, "no step was answered");
+        Assert.Equal(4 * 5, json.GetProperty("steps").GetInt64());
         Assert.True(json.GetProperty("mean_batch").GetDouble() >= 1, "the batch was not read from the gateway's /metrics");
         Assert.Equal("gato-tiny-seed0", json.GetProperty("model").GetString());
 
@@ -55,15 +55,16 @@ public sealed class FleetCommandTests
     [Fact]
     public void Paced_agents_each_step_at_most_once_a_period()
     {
-        var json = Gatomesh.Run(new CliRun(["fleet", "--agents", "3", "--duration", "2", "--period-ms", "100", "--json"])
+        var json = Gatomesh.Run(new CliRun(["fleet", "--agents", "3", "--steps-per-agent", "3", "--duration", "120", "--period-ms", "100", "--json"])
         {
             Deadline = FleetDeadline,
         }).Json();
 
         Assert.Equal(0, json.GetProperty("errors").GetInt64());
         Assert.Equal(100, json.GetProperty("period_ms").GetDouble());
-        // 2 s at one observation per 100 ms: at most 21 per agent.
-        Assert.InRange(json.GetProperty("steps").GetInt64(), 1, 3 * 21);
+        // Each agent's third observation waits for its third tick, 200 ms into the stepping at the soonest.
+        Assert.Equal(3 * 3, json.GetProperty("steps").GetInt64());
+        Assert.True(json.GetProperty("duration_s").GetDouble() >= 0.2);
     }
 
     [Fact]
@@ -76,6 +77,7 @@ public sealed class FleetCommandTests
     [Theory]
     [InlineData("--agents", "0")]
     [InlineData("--duration", "-1")]
+    [InlineData("--steps-per-agent", "0")]
     public void An_option_out_of_range_fails_naming_it(string option, string value)
     {
         Gatomesh.Run("fleet", option, value, "--silo", "127.0.0.1:9", "--api-key", "k", "--json").AssertFailsNaming(option, value);

@@ -13,23 +13,26 @@ public class FleetRunnerTests
         ProgressInterval = TimeSpan.FromMilliseconds(100),
     };
 
+    /// <summary>A fixed amount of work: each agent sends <paramref name="steps"/> observations. The duration
+    /// is only a cap, long enough for a loaded machine, so what the agents did does not depend on its speed.</summary>
+    static FleetOptions Budget(int agents, long steps) =>
+        Options(agents, seconds: 300) with { StepsPerAgent = steps };
+
     [Fact]
     public async Task Every_agent_opens_its_own_session_steps_it_and_closes_it()
     {
         var target = new ScriptedTarget();
-        var report = await FleetRunner.RunAsync(target, Options(agents: 12, seconds: 0.5));
+        var report = await FleetRunner.RunAsync(target, Budget(agents: 12, steps: 20));
 
         Assert.Equal(12, target.Sessions.Count);
         Assert.All(target.Sessions.Values, session =>
         {
             Assert.True(session.Closed);
-            Assert.True(session.Steps > 0);
+            Assert.Equal(20, session.Steps);
             Assert.Equal(SyntheticTask.Name, SpecJsonReader.Parse(session.SpecJson).Name);
         });
         Assert.Equal(0, report.Errors);
-        Assert.True(report.Steps > 0);
-        // Steps completing after the measured window are not counted, so the report never exceeds what was served.
-        Assert.True(report.Steps <= target.Sessions.Values.Sum(s => s.Steps));
+        Assert.Equal(12 * 20, report.Steps);
         Assert.Equal(report.Steps / report.DurationS, report.StepsPerSecond, 6);
         Assert.Equal("scripted-v1", report.Model);
         Assert.Equal(3, report.MeanBatch);
@@ -38,24 +41,38 @@ public class FleetRunnerTests
     }
 
     [Fact]
+    public async Task Without_a_budget_the_stepping_stops_at_the_duration()
+    {
+        var target = new ScriptedTarget();
+        var report = await FleetRunner.RunAsync(target, Options(agents: 2, seconds: 0.3));
+
+        // No step starts after the duration, and one that ends after it is served but not counted.
+        Assert.True(report.DurationS <= 0.3);
+        Assert.True(report.Steps <= target.Sessions.Values.Sum(s => s.Steps));
+        Assert.All(target.Sessions.Values, session => Assert.True(session.Closed));
+    }
+
+    [Fact]
     public async Task Error_replies_are_counted_by_code_and_the_agents_keep_stepping()
     {
         var target = new ScriptedTarget { FailEvery = 3 };
-        var report = await FleetRunner.RunAsync(target, Options(agents: 4, seconds: 0.4));
+        var report = await FleetRunner.RunAsync(target, Budget(agents: 4, steps: 30));
 
-        Assert.True(report.Errors > 0);
+        // Every third of each agent's 30 sends fails; a failed send counts against the budget.
+        Assert.Equal(4 * 10, report.Errors);
         Assert.Equal(report.Errors, report.ErrorsByCode["Unavailable"]);
         Assert.Single(report.ErrorsByCode);
         Assert.Contains("scripted failure", report.FirstErrors["Unavailable"]);
-        Assert.True(report.Steps > report.Errors);
+        Assert.Equal(4 * 20, report.Steps);
     }
 
     [Fact]
     public async Task Episodes_that_end_reset_the_session_and_the_environment()
     {
         var target = new ScriptedTarget();
-        await FleetRunner.RunAsync(target, Options(agents: 1, seconds: 1) with { Seed = 5 });
+        await FleetRunner.RunAsync(target, Budget(agents: 1, steps: 500) with { Seed = 5 });
         var session = Assert.Single(target.Sessions.Values);
+        Assert.Equal(500, session.Steps);
 
         // Replay the agent's episodes under the script's zero force: each reset follows an episode's last step.
         using var task = new SyntheticTask();
@@ -90,11 +107,13 @@ public class FleetRunnerTests
     public async Task Paced_agents_send_at_most_one_observation_per_period()
     {
         var target = new ScriptedTarget();
-        var options = Options(agents: 3, seconds: 0.5) with { Period = TimeSpan.FromMilliseconds(50) };
+        var options = Budget(agents: 3, steps: 4) with { Period = TimeSpan.FromMilliseconds(50) };
         var report = await FleetRunner.RunAsync(target, options);
 
-        // 0.5 s at one step per 50 ms is at most 11 sends an agent (one at the start of each period).
-        Assert.All(target.Sessions.Values, session => Assert.InRange(session.Steps, 1, 11));
+        // Each agent's k-th send waits for its k-th tick, 50 ms apart, so the fourth comes no sooner than
+        // 150 ms into the stepping (a slow machine only makes it later).
+        Assert.All(target.Sessions.Values, session => Assert.Equal(4, session.Steps));
+        Assert.True(report.DurationS >= 0.150, $"4 paced sends took {report.DurationS:F3} s");
         Assert.Equal(50, report.PeriodMs);
     }
 
@@ -103,8 +122,8 @@ public class FleetRunnerTests
     {
         var one = new ScriptedTarget();
         var other = new ScriptedTarget();
-        await FleetRunner.RunAsync(one, Options(agents: 3, seconds: 1) with { Seed = 9, SessionPrefix = "a" });
-        await FleetRunner.RunAsync(other, Options(agents: 3, seconds: 1) with { Seed = 9, SessionPrefix = "a" });
+        await FleetRunner.RunAsync(one, Budget(agents: 3, steps: 1) with { Seed = 9, SessionPrefix = "a" });
+        await FleetRunner.RunAsync(other, Budget(agents: 3, steps: 1) with { Seed = 9, SessionPrefix = "a" });
         for (var i = 0; i < 3; i++)
         {
             var a = one.Sessions[$"a-{i}"].FirstObservation!;
@@ -120,10 +139,20 @@ public class FleetRunnerTests
     public async Task Progress_is_reported_while_the_agents_step()
     {
         var seen = new List<FleetProgress>();
-        await FleetRunner.RunAsync(new ScriptedTarget(), Options(agents: 2, seconds: 0.5), progress => seen.Add(progress));
+        var report = await FleetRunner.RunAsync(new ScriptedTarget(), Budget(agents: 2, steps: 50), progress => seen.Add(progress));
         Assert.NotEmpty(seen);
         Assert.All(seen, p => Assert.Equal(2, p.Agents));
-        Assert.True(seen[^1].Steps > 0);
+        Assert.All(seen.Zip(seen.Skip(1)), pair => Assert.True(pair.Second.Steps >= pair.First.Steps));
+        // The last report comes when the stepping ends, with the final count.
+        Assert.Equal(report.Steps, seen[^1].Steps);
+    }
+
+    [Fact]
+    public async Task A_step_budget_below_one_names_the_option()
+    {
+        var error = await Assert.ThrowsAsync<InvalidFleetOptionException>(() =>
+            FleetRunner.RunAsync(new ScriptedTarget(), Budget(agents: 1, steps: 0)));
+        Assert.Equal("--steps-per-agent", error.Option);
     }
 
     [Theory]

@@ -41,23 +41,18 @@ internal sealed class FleetAgent(int index, IEnvironment environment, FleetOptio
     }
 
     /// <summary>Steps until <paramref name="endTimestamp"/> (a <see cref="Stopwatch"/> timestamp):
-    /// no step starts after it, and a step that ends after it is not counted.</summary>
+    /// no step starts after it, and a step that ends after it is not counted. With
+    /// <see cref="FleetOptions.StepsPerAgent"/>, stops sooner once it has sent that many observations.</summary>
     public async Task RunAsync(long startTimestamp, long endTimestamp, CancellationToken ct)
     {
         if (session is null)
             return;
         var spec = environment.Spec;
         var next = startTimestamp;
-        while (!ct.IsCancellationRequested)
+        for (var sends = 0L; !ct.IsCancellationRequested && sends < (options.StepsPerAgent ?? long.MaxValue); sends++)
         {
             if (options.Period is { } period)
-            {
-                // A robot's control loop: one observation per period, late ones sent at once.
-                var wait = Stopwatch.GetElapsedTime(Stopwatch.GetTimestamp(), next);
-                if (wait > TimeSpan.Zero)
-                    await Task.Delay(wait, ct).ConfigureAwait(false);
-                next = Math.Max(next + (long)(period.TotalSeconds * Stopwatch.Frequency), Stopwatch.GetTimestamp());
-            }
+                next = await WaitForTick(next, (long)(period.TotalSeconds * Stopwatch.Frequency), ct).ConfigureAwait(false);
             var sent = Stopwatch.GetTimestamp();
             if (sent >= endTimestamp)
                 return;
@@ -103,6 +98,18 @@ internal sealed class FleetAgent(int index, IEnvironment environment, FleetOptio
                 counters.Error(Code(e), e.Message);
             }
         }
+    }
+
+    /// <summary>A robot's control loop: ticks every <paramref name="period"/> from the first, one observation
+    /// a tick, sent at the tick or at once when the previous step overran it. A tick missed entirely
+    /// is skipped, never made up, so no two observations fall in one period. Returns the next tick.</summary>
+    static async Task<long> WaitForTick(long tick, long period, CancellationToken ct)
+    {
+        // Task.Delay rounds to whole milliseconds, possibly down: wait again until the tick has come.
+        while (Stopwatch.GetElapsedTime(Stopwatch.GetTimestamp(), tick) is { } wait && wait > TimeSpan.Zero)
+            await Task.Delay(TimeSpan.FromMilliseconds(Math.Ceiling(wait.TotalMilliseconds)), ct).ConfigureAwait(false);
+        var late = Stopwatch.GetTimestamp() - tick;
+        return tick + period * (1 + late / period);
     }
 
     public async Task CloseAsync(CancellationToken ct)

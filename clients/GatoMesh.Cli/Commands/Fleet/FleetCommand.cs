@@ -7,7 +7,7 @@ using GatoMesh.Silo;
 namespace GatoMesh.Cli;
 
 /// <summary>
-/// <c>gatomesh fleet --agents N --task TASK --duration S [--silo ADDRESS --api-key K | --preset P | --checkpoint DIR] [--json]</c>:
+/// <c>gatomesh fleet --agents N --task TASK --duration S [--steps-per-agent N] [--silo ADDRESS --api-key K | --preset P | --checkpoint DIR] [--json]</c>:
 /// N simulated agents stepping a cluster through its gateway, or an embedded silo when no --silo is
 /// given (docs/FLEET.md). Prints one JSON object with --json, a summary otherwise; the live display
 /// goes to stderr.
@@ -21,6 +21,7 @@ internal static class FleetCommand
         var agents = new Option<int>("--agents") { Description = "concurrent simulated agents", DefaultValueFactory = _ => 10 };
         var task = new Option<string>("--task") { Description = $"task: {string.Join(", ", FleetTasks.Names)}", DefaultValueFactory = _ => SyntheticTask.Name };
         var duration = new Option<double>("--duration") { Description = "seconds of stepping (after every session is open)", DefaultValueFactory = _ => 10 };
+        var stepsPerAgent = new Option<long?>("--steps-per-agent") { Description = "stop each agent after this many observations (the run ends sooner than --duration once all have)" };
         var silo = new Option<string?>("--silo") { Description = "a cluster's gateway: ws://host:port[/path] or host:port (default: an embedded silo)" };
         var preset = new Option<string?>("--preset") { Description = "embedded silo: model preset with seeded random weights (default gato-tiny)" };
         var checkpoint = new Option<DirectoryInfo?>("--checkpoint") { Description = "embedded silo: a checkpoint directory to serve" };
@@ -32,7 +33,7 @@ internal static class FleetCommand
         var json = new Option<bool>("--json") { Description = "print one JSON object" };
         var command = new Command("fleet", "run simulated agents against a cluster and report latency, throughput and batch")
         {
-            agents, task, duration, silo, apiKey, preset, checkpoint, modelSeed, period, connections, seed, json,
+            agents, task, duration, stepsPerAgent, silo, apiKey, preset, checkpoint, modelSeed, period, connections, seed, json,
         };
         command.SetAction(async (parse, ct) =>
         {
@@ -41,6 +42,7 @@ internal static class FleetCommand
                 Agents = parse.GetValue(agents),
                 Task = parse.GetValue(task)!,
                 Duration = TimeSpan.FromSeconds(parse.GetValue(duration)),
+                StepsPerAgent = parse.GetValue(stepsPerAgent),
                 Period = parse.GetValue(period) is { } ms ? TimeSpan.FromMilliseconds(ms) : null,
                 Seed = parse.GetValue(seed),
             };
@@ -79,6 +81,7 @@ internal static class FleetCommand
     static async Task<FleetReport> Run(IFleetTarget target, FleetOptions options, bool json, CancellationToken ct)
     {
         Console.Error.WriteLine($"fleet: {options.Agents} agents, task {options.Task}, {options.Duration.TotalSeconds:0.#} s" +
+                                (options.StepsPerAgent is { } n ? $" or {n} steps an agent" : "") +
                                 (options.Period is { } p ? $", one step per {p.TotalMilliseconds:0.#} ms" : ", closed loop"));
         var display = new FleetProgressDisplay();
         try
