@@ -17,7 +17,7 @@ public sealed class DemoCommandTests
         Gatomesh.Run(new CliRun(["data", "generate", "--tasks", "all", "--episodes", "4", "--random-episodes", "4",
             "--expert-noise", "0.2", "--noise-labels", "expert", "--out", state["demo/data"], "--json"]) { Deadline = Deadline }).Json();
         Gatomesh.Run(new CliRun(["train", "--data", state["demo/data"], "--steps", "2", "--out", state["demo/run"],
-            "--batch-size", "2", "--sequence-length", "128", "--json"]) { Deadline = Deadline }).Json();
+            "--batch-size", "2", "--sequence-length", "160", "--json"]) { Deadline = Deadline }).Json();
 
         var demo = Gatomesh.Run(new CliRun(["demo", "--agents", "8", "--json"])
         {

@@ -19,7 +19,7 @@ public sealed class EvalCommandTests(GeneratedData data)
         data.Generate.Json();
         using var run = new TempDirectory();
         Gatomesh.Run(new CliRun(["train", "--data", data.Directory, "--steps", "3", "--out", run.Path,
-            "--batch-size", "2", "--sequence-length", "128", "--json"]) { Deadline = Deadline }).Json();
+            "--batch-size", "2", "--sequence-length", "160", "--json"]) { Deadline = Deadline }).Json();
 
         var report = Gatomesh.Run(new CliRun(["eval", "--checkpoint", run.Path, "--tasks", "catch,gridworld", "--episodes", "2",
             "--concurrency", "4", "--data", data.Directory, "--json"]) { Deadline = Deadline }).Json();

@@ -3,7 +3,7 @@ using System.Text.Json;
 namespace GatoMesh.Cli.Tests;
 
 /// <summary><c>gatomesh train</c> on a tiny dataset (docs/TRAINING.md): a checkpoint and loss.png, and a
-/// rerun into the same --out resumes. Sequences are 128 tokens: a grid-world timestep is 93 tokens, and a
+/// rerun into the same --out resumes. Sequences are 160 tokens: a grid-world timestep is about 140 tokens, and a
 /// sequence holds whole timesteps.</summary>
 [Collection(GeneratedDataCollection.Name)]
 public sealed class TrainCommandTests(GeneratedData data)
@@ -12,7 +12,7 @@ public sealed class TrainCommandTests(GeneratedData data)
 
     private CliResult Train(string output, int steps) =>
         Gatomesh.Run(new CliRun(["train", "--data", data.Directory, "--steps", steps.ToString(), "--out", output,
-            "--batch-size", "2", "--sequence-length", "128", "--json"]) { Deadline = TrainDeadline });
+            "--batch-size", "2", "--sequence-length", "160", "--json"]) { Deadline = TrainDeadline });
 
     [Fact]
     public void Train_writes_a_checkpoint_and_loss_curve_and_a_rerun_with_more_steps_resumes()
@@ -38,9 +38,9 @@ public sealed class TrainCommandTests(GeneratedData data)
 
         // A resume must continue the same run: another batch size is refused by name, and so is going back.
         Gatomesh.Run("train", "--data", data.Directory, "--steps", "8", "--out", run.Path, "--batch-size", "4",
-            "--sequence-length", "128", "--json").AssertFailsNaming("--batch-size");
+            "--sequence-length", "160", "--json").AssertFailsNaming("--batch-size");
         Gatomesh.Run("train", "--data", data.Directory, "--steps", "5", "--out", run.Path, "--batch-size", "2",
-            "--sequence-length", "128", "--json").AssertFailsNaming("--steps");
+            "--sequence-length", "160", "--json").AssertFailsNaming("--steps");
     }
 
     [Fact]

@@ -7,7 +7,7 @@ public class GridWorldTests
     static ActionValues Command(int command) => new ActionValues().SetDiscrete(GridWorldEnvironment.CommandKey, [command]);
 
     [Fact]
-    public void The_mission_names_an_object_in_the_room_and_the_grid_shows_it()
+    public void The_mission_names_an_object_in_the_room_and_the_egocentric_view_shows_it_where_it_lies_from_the_agent()
     {
         using var environment = new GridWorldEnvironment();
         for (ulong seed = 0; seed < 50; seed++)
@@ -16,11 +16,50 @@ public class GridWorldTests
             var mission = observation.GetText(GridWorldEnvironment.MissionKey);
             Assert.Matches("^(go to|pick up) the (red|green|blue|purple|yellow|grey) (ball|key|box)$", mission);
             var target = Assert.Single(environment.Room.Objects, environment.Mission.Names);
-            var grid = observation.GetDiscrete(GridWorldEnvironment.GridKey);
-            Assert.Equal((int)target.Type, grid[(target.Y * GridRoom.Side + target.X) * 2]);
-            Assert.Equal((int)target.Color, grid[(target.Y * GridRoom.Side + target.X) * 2 + 1]);
-            Assert.Equal(GridRoom.AgentId, grid[(environment.Room.AgentY * GridRoom.Side + environment.Room.AgentX) * 2]);
+            var view = observation.GetDiscrete(GridWorldEnvironment.ViewKey);
+            Assert.Equal(GridRoom.View * GridRoom.View, view.Length);
+
+            // Where the target lies from the agent, in the agent's frame: ahead along its facing, right of it.
+            var room = environment.Room;
+            var (fx, fy) = GridRoom.Offset(room.Direction);
+            var (rx, ry) = GridRoom.Offset((room.Direction + 1) % 4);
+            var (dx, dy) = (target.X - room.AgentX, target.Y - room.AgentY);
+            var (ahead, right) = (dx * fx + dy * fy, dx * rx + dy * ry);
+            Assert.Equal(GridRoom.ViewId(target), view[(GridRoom.Side - 1 - ahead) * GridRoom.View + right + GridRoom.Side - 1]);
+
+            // Every object once, the floor's other cells empty, the rest of the view wall.
+            Assert.Equal(room.Objects.Select(GridRoom.ViewId).Order(), view.Where(id => id > GridRoom.WallId).Order());
+            Assert.Equal(GridRoom.View * GridRoom.View - GridRoom.Side * GridRoom.Side, view.Count(id => id == GridRoom.WallId));
+            Assert.Equal(GridRoom.EmptyId, view[(GridRoom.Side - 1) * GridRoom.View + GridRoom.Side - 1]);
         }
+    }
+
+    [Fact]
+    public void Turning_right_rotates_the_view_so_what_was_on_the_right_is_ahead()
+    {
+        using var environment = new GridWorldEnvironment();
+        const int n = GridRoom.View, c = GridRoom.Side - 1;
+        for (ulong seed = 0; seed < 20; seed++)
+        {
+            var before = environment.Reset(seed).GetDiscrete(GridWorldEnvironment.ViewKey);
+            var result = environment.Step(Command(GridWorldEnvironment.TurnRight));
+            if (result.Done)
+                continue;
+            var after = result.Observation.GetDiscrete(GridWorldEnvironment.ViewKey);
+            // A cell (ahead a, right b) before the turn is (ahead b, right -a) after it.
+            for (var a = -c; a <= c; a++)
+                for (var b = -c; b <= c; b++)
+                    Assert.Equal(before[(c - a) * n + b + c], after[(c - b) * n - a + c]);
+        }
+    }
+
+    [Fact]
+    public void Object_view_ids_are_distinct_and_inside_the_field_s_range()
+    {
+        var ids = (from type in Enum.GetValues<ObjectType>() from color in Enum.GetValues<ObjectColor>()
+                   select GridRoom.ViewId(new GridObject(type, color, 0, 0))).ToList();
+        Assert.Equal(ids.Count, ids.Distinct().Count());
+        Assert.All(ids, id => Assert.InRange(id, GridRoom.WallId + 1, GridRoom.ViewIds - 1));
     }
 
     [Fact]

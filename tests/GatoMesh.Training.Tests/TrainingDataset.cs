@@ -29,7 +29,7 @@ public sealed class TrainingDataset : IDisposable
         OutputDirectory = output,
         Steps = steps,
         BatchSize = 4,
-        SequenceLength = 128,
+        SequenceLength = 160,
         PeakLearningRate = 1e-3,
         WarmupSteps = 2,
         Seed = 11,

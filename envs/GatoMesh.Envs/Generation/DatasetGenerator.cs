@@ -34,6 +34,9 @@ public sealed class DatasetGenerator(GenerationOptions options, Action<Generatio
         if (manifest.ExpertNoise != options.ExpertNoise && options.Tasks.Any(t => t != CaptionedScenes.Task))
             throw new InvalidOptionException("expert-noise", options.ExpertNoise.ToString(System.Globalization.CultureInfo.InvariantCulture),
                 $"{options.OutputDirectory} was generated with expert noise {manifest.ExpertNoise.ToString(System.Globalization.CultureInfo.InvariantCulture)}; pass that or use a new --out");
+        if (StaleTasks(options.OutputDirectory).Intersect(options.Tasks).FirstOrDefault() is { } stale)
+            throw new InvalidOptionException("out", options.OutputDirectory,
+                $"its {stale} episodes were recorded with another observation spec than the environment's now (an older GatoMesh); use a new --out");
         var cached = new List<string>();
         foreach (var name in options.Tasks)
         {
@@ -61,6 +64,24 @@ public sealed class DatasetGenerator(GenerationOptions options, Action<Generatio
         TrainTextModel(manifest);
         manifest.Save(options.OutputDirectory);
         return (manifest, cached);
+    }
+
+    /// <summary>The tasks of <paramref name="directory"/>'s manifest whose episodes were recorded under
+    /// another embodiment spec than their environment has now (the environment changed since): a model
+    /// trained on them would be served observations it never saw.</summary>
+    public static IReadOnlyList<string> StaleTasks(string directory)
+    {
+        if (DatasetManifest.TryLoad(directory) is not { } manifest)
+            return [];
+        var stale = new List<string>();
+        foreach (var entry in manifest.Tasks.Where(t => t.Shards.Count > 0 && TaskCatalog.All.Any(c => c.Name == t.Name)))
+        {
+            using var reader = ShardReader.Open(Path.Combine(directory, entry.Shards[0]));
+            using var environment = TaskCatalog.Get(entry.Name).CreateEnvironment();
+            if (SpecJsonWriter.ToJson(reader.Header.Spec!).ToJsonString() != SpecJsonWriter.ToJson(environment.Spec).ToJsonString())
+                stale.Add(entry.Name);
+        }
+        return stale;
     }
 
     void Validate()

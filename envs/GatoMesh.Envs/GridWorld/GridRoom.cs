@@ -63,21 +63,38 @@ public sealed class GridRoom
 
     public void Remove(int index) => objects.RemoveAt(index);
 
-    /// <summary>The symbolic observation: [Side, Side, 2] row-major (y, x, channel), channel 0 the
-    /// type id (0 empty, 1-3 objects, 4 the agent), channel 1 the colour id (0 for none).</summary>
-    public int[] Symbolic()
-    {
-        var grid = new int[Side * Side * 2];
-        foreach (var o in objects)
-        {
-            grid[(o.Y * Side + o.X) * 2] = (int)o.Type;
-            grid[(o.Y * Side + o.X) * 2 + 1] = (int)o.Color;
-        }
-        grid[(AgentY * Side + AgentX) * 2] = AgentId;
-        return grid;
-    }
+    /// <summary>Side of the egocentric view: 2 Side - 1 cells, so the whole room is in view wherever the
+    /// agent stands.</summary>
+    public const int View = 2 * Side - 1;
 
-    public const int AgentId = 4;
+    /// <summary>Ids of the egocentric view: 0 an empty floor cell (and the agent's own), 1 outside the
+    /// room (wall), then one id per object type and colour (<see cref="ViewId"/>); <see cref="ViewIds"/> in all.</summary>
+    public const int EmptyId = 0, WallId = 1;
+    public static readonly int ViewIds = 2 + Enum.GetValues<ObjectType>().Length * Enum.GetValues<ObjectColor>().Length;
+
+    /// <summary>The view id of <paramref name="o"/>: 2 + (type - 1) * 6 + (colour - 1).</summary>
+    public static int ViewId(GridObject o) => 2 + ((int)o.Type - 1) * Enum.GetValues<ObjectColor>().Length + ((int)o.Color - 1);
+
+    /// <summary>
+    /// The symbolic observation, egocentric as BabyAI's: [View, View] row-major, the agent in the middle
+    /// of the bottom half facing up. Row r is <c>Side - 1 - r</c> cells ahead of the agent (negative:
+    /// behind), column c is <c>c - (Side - 1)</c> cells to its right. One token a cell, so "the red
+    /// ball is two ahead and one to the left" is where its token is, whatever way the agent faces.
+    /// </summary>
+    public int[] Egocentric()
+    {
+        var view = new int[View * View];
+        var (fx, fy) = Directions[Direction];
+        var (rx, ry) = Directions[(Direction + 1) % 4];
+        for (var r = 0; r < View; r++)
+            for (var c = 0; c < View; c++)
+            {
+                var (ahead, right) = (Side - 1 - r, c - (Side - 1));
+                var (x, y) = (AgentX + ahead * fx + right * rx, AgentY + ahead * fy + right * ry);
+                view[r * View + c] = !Inside(x, y) ? WallId : ObjectAt(x, y) is var i and >= 0 ? ViewId(objects[i]) : EmptyId;
+            }
+        return view;
+    }
 
     static void Shuffle<T>(List<T> items, SeededRandom random)
     {

@@ -6,9 +6,8 @@ namespace GatoMesh.Envs;
 /// <summary>
 /// A language-conditioned grid world in the spirit of BabyAI's GoToObj and PickupLoc levels: a
 /// 6x6 room with three or four coloured balls, keys and boxes and a mission such as "go to the red
-/// ball" or "pick up the blue key". Observation: <c>mission</c> (text), <c>grid</c> (discrete
-/// [6, 6, 2]: type and colour ids, see <see cref="GridRoom.Symbolic"/>), <c>direction</c> (discrete,
-/// the agent's facing in [0, 4)). Action <c>command</c> in [0, 4): turn left, turn right, forward,
+/// ball" or "pick up the blue key". Observation: <c>mission</c> (text) and <c>view</c> (discrete
+/// [11, 11]: the room seen from the agent, facing up, one id per cell: see <see cref="GridRoom.Egocentric"/>). Action <c>command</c> in [0, 4): turn left, turn right, forward,
 /// pick up. A go-to mission succeeds when the agent faces the object; a pick-up mission when it
 /// picks the object up. Picking up any other object fails the episode. Reward as BabyAI:
 /// <c>1 - 0.9 * steps / MaxSteps</c> on success, 0 otherwise.
@@ -16,7 +15,7 @@ namespace GatoMesh.Envs;
 public sealed class GridWorldEnvironment : IEnvironment
 {
     public const int TurnLeft = 0, TurnRight = 1, Forward = 2, PickUp = 3;
-    public const string MissionKey = "mission", GridKey = "grid", DirectionKey = "direction", CommandKey = "command";
+    public const string MissionKey = "mission", ViewKey = "view", CommandKey = "command";
 
     GridRoom room = GridRoom.Generate(new SeededRandom(0), 3);
     int steps;
@@ -25,8 +24,7 @@ public sealed class GridWorldEnvironment : IEnvironment
     public EmbodimentSpec Spec { get; } = new("gridworld",
         [
             FieldSpec.Text(MissionKey, maxTokens: 32),
-            FieldSpec.Discrete(GridKey, [GridRoom.Side, GridRoom.Side, 2], 0, 8),
-            FieldSpec.Discrete(DirectionKey, [1], 0, 4),
+            FieldSpec.Discrete(ViewKey, [GridRoom.View, GridRoom.View], 0, GridRoom.ViewIds),
         ],
         [FieldSpec.Discrete(CommandKey, [1], 0, 4)]);
 
@@ -90,8 +88,7 @@ public sealed class GridWorldEnvironment : IEnvironment
 
     FieldValues Observe() => new FieldValues()
         .SetText(MissionKey, Mission.Text)
-        .SetDiscrete(GridKey, room.Symbolic())
-        .SetDiscrete(DirectionKey, [room.Direction]);
+        .SetDiscrete(ViewKey, room.Egocentric());
 
     public void Dispose() { }
 }

@@ -70,6 +70,28 @@ public class GenerationTests
     }
 
     [Fact]
+    public void Episodes_recorded_under_another_spec_than_the_environment_s_are_stale_and_refused()
+    {
+        using var directory = new TemporaryDirectory();
+        var options = new GenerationOptions { Tasks = ["catch", "gridworld"], Episodes = 3, RandomEpisodes = 2, OutputDirectory = directory.Path };
+        var (manifest, _) = new DatasetGenerator(options).Run();
+        Assert.Empty(DatasetGenerator.StaleTasks(directory.Path));
+
+        // The grid world's shard as an older GatoMesh wrote it: the same task under another observation spec.
+        var shard = Path.Combine(directory.Path, manifest.Tasks[1].Shards[0]);
+        File.Delete(shard);
+        using (var catchWorld = TaskCatalog.Get("catch").CreateEnvironment())
+            ShardWriter.Create(shard, ShardHeader.Episodes("gridworld", catchWorld.Spec)).Dispose();
+
+        Assert.Equal(["gridworld"], DatasetGenerator.StaleTasks(directory.Path));
+        var error = Assert.Throws<InvalidOptionException>(() => new DatasetGenerator(options).Run());
+        Assert.Equal("out", error.Option);
+        Assert.Contains("gridworld", error.Message);
+        // A run that does not ask for the stale task still reuses the rest.
+        Assert.Equal(["catch"], new DatasetGenerator(options with { Tasks = ["catch"] }).Run().Cached);
+    }
+
+    [Fact]
     public void Unknown_tasks_and_impossible_counts_are_rejected_by_name()
     {
         using var directory = new TemporaryDirectory();

@@ -28,11 +28,11 @@ public class TrainingInputTests
         // Every mission fits the grid world's text field under the generated model.
         using var gridWorld = new GridWorldEnvironment();
         var missionEncoder = new TimestepEncoder(gridWorld.Spec, space, text);
-        var grid = new int[GridRoom.Side * GridRoom.Side * 2];
+        var view = new int[GridRoom.View * GridRoom.View];
         foreach (var mission in TextCorpus.Missions())
         {
             var observation = new Observation().SetText(GridWorldEnvironment.MissionKey, mission)
-                .SetDiscrete(GridWorldEnvironment.GridKey, grid).SetDiscrete(GridWorldEnvironment.DirectionKey, [0]);
+                .SetDiscrete(GridWorldEnvironment.ViewKey, view);
             missionEncoder.Encode(observation, null, new TokenBuffer());
         }
 

@@ -28,7 +28,7 @@ public sealed class TrainerDataset : IDisposable
         OutputDirectory = output,
         Steps = steps,
         BatchSize = 2,
-        SequenceLength = 128,
+        SequenceLength = 160,
         PeakLearningRate = 1e-3,
         WarmupSteps = 2,
         Seed = 7,

@@ -18,7 +18,7 @@ public sealed class ElasticTrainingTests(TrainingDataset data) : IDisposable
 
     string[] Args(string output, int workers, int zero) =>
     [
-        "--data", data.Directory, "--out", output, "--steps", "40", "--batch-size", "4", "--sequence-length", "128",
+        "--data", data.Directory, "--out", output, "--steps", "40", "--batch-size", "4", "--sequence-length", "160",
         "--lr", "1e-3", "--warmup", "2", "--seed", "11", "--checkpoint-every", "4", "--micro-batches", "2",
         "--workers", workers.ToString(), "--zero", zero.ToString(), "--json",
     ];

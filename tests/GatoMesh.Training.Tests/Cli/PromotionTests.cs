@@ -56,7 +56,7 @@ public sealed class PromotionTests(TrainingDataset data) : IDisposable
         var gateway = $"127.0.0.1:{silo.Host.GatewayPort}";
         string deployed;
         using (var run = new TrainProcess(
-            "--data", data.Directory, "--out", Path.Combine(root, "run"), "--steps", "4", "--batch-size", "4", "--sequence-length", "128",
+            "--data", data.Directory, "--out", Path.Combine(root, "run"), "--steps", "4", "--batch-size", "4", "--sequence-length", "160",
             "--checkpoint-every", "2", "--workers", "2", "--cluster", gateway, "--promote", gateway, "--json"))
         {
             Assert.Equal(0, run.WaitForExit(Deadline));

@@ -42,11 +42,16 @@ internal static class DemoCommand
 
             var clock = Stopwatch.StartNew();
             Console.Error.WriteLine($"demo state in {root}");
-            if (DatasetManifest.TryLoad(data) is { } earlier
-                && (earlier.ExpertNoise != DemoRecipe.ExpertNoise || NoiseLabelsNames.Parse(earlier.NoiseLabels) != DemoRecipe.Labels))
+            // Data (and the model trained on it) from an older recipe or an older environment: start both again.
+            var outdated = DatasetManifest.TryLoad(data) is { } earlier
+                           && (earlier.ExpertNoise != DemoRecipe.ExpertNoise || NoiseLabelsNames.Parse(earlier.NoiseLabels) != DemoRecipe.Labels)
+                ? $"was generated with expert noise {earlier.ExpertNoise} ({NoiseLabelsNames.Parse(earlier.NoiseLabels).Name()} labels); the recipe uses {DemoRecipe.ExpertNoise} ({DemoRecipe.Labels.Name()})"
+                : DatasetGenerator.StaleTasks(data) is [_, ..] stale
+                    ? $"holds {string.Join(", ", stale)} episodes recorded with an older observation spec"
+                    : null;
+            if (outdated is not null)
             {
-                // Data (and the model trained on it) from an older recipe: start both again.
-                Console.Error.WriteLine($"the data in {data} was generated with expert noise {earlier.ExpertNoise} ({NoiseLabelsNames.Parse(earlier.NoiseLabels).Name()} labels); the recipe uses {DemoRecipe.ExpertNoise} ({DemoRecipe.Labels.Name()}): regenerating it and retraining");
+                Console.Error.WriteLine($"the data in {data} {outdated}: regenerating it and retraining");
                 Directory.Delete(data, recursive: true);
                 if (Directory.Exists(run)) Directory.Delete(run, recursive: true);
             }

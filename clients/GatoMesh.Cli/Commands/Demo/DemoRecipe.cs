@@ -20,10 +20,10 @@ internal static class DemoRecipe
     /// is no previous action to copy, so no label needs to be random.</summary>
     public const NoiseLabels Labels = NoiseLabels.Expert;
 
-    /// <summary>Tokens per training sequence, and so the window the checkpoint is served with: whole
-    /// timesteps of every task fit (a grid-world timestep is 85 tokens), and short sequences waste
-    /// little padding on the short Catch and grid-world episodes.</summary>
-    public const int SequenceLength = 256;
+    /// <summary>Tokens per training sequence, and so the window the checkpoint is served with: two
+    /// grid-world windows fit (a grid-world timestep is about 140 tokens: the 121-cell view, the
+    /// mission, the separator and the action), and short sequences waste little padding.</summary>
+    public const int SequenceLength = 288;
 
     /// <summary>Windows of one timestep: every task is Markov, and with history the model copies its
     /// previous action (docs/TRAINING.md, "History"); a sequence packs 14 Catch or 36 cartpole windows.</summary>
