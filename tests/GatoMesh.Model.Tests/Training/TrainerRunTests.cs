@@ -66,12 +66,13 @@ public sealed class TrainerRunTests(TrainerDataset data) : IDisposable
     [Fact]
     public void Captioned_images_are_a_task_whose_sequences_learn_the_caption_not_the_image()
     {
-        using var captions = TrainingData.Load(data.Options(Path.Combine(root, "vl"), 1) with
-            { TaskWeights = new Dictionary<string, double> { ["catch"] = 0, ["gridworld"] = 0 } });
+        var options = data.Options(Path.Combine(root, "vl"), 1) with
+            { TaskWeights = new Dictionary<string, double> { ["catch"] = 0, ["gridworld"] = 0 } };
+        using var captions = TrainingData.Load(options);
         Assert.Equal(["vision-language"], captions.Tasks);
         var buffer = new TokenBuffer();
         captions.Build(0, buffer);
-        Assert.Equal(128, buffer.Count);
+        Assert.Equal(options.SequenceLength, buffer.Count);
         Assert.True(buffer.PatchCount >= 16);
         for (var t = 0; t < buffer.Count; t++)
         {
