@@ -17,6 +17,11 @@ public sealed class DatasetGenerator(GenerationOptions options, Action<Generatio
     /// enough material for its vocabulary whichever tasks a run generates.</summary>
     const int CorpusCaptionSeeds = 500;
 
+    /// <summary>BPE rather than SentencePiece's default unigram: on this small corpus unigram stops at about
+    /// 40 pieces, nearly letters, and a mission is then 15-19 tokens the model must first assemble into
+    /// words; BPE at 96 pieces makes every mission word one token (docs/DATA.md, "Text model").</summary>
+    const string TextModelType = "bpe";
+
     public const string TextDirectory = "text";
 
     /// <summary>Generates what the manifest lacks and returns the manifest and the names of the
@@ -212,7 +217,7 @@ public sealed class DatasetGenerator(GenerationOptions options, Action<Generatio
                 .Select(i => CaptionedScenes.Generate(captions.FirstSeed + (ulong)i).Caption));
         File.WriteAllLines(corpus, sentences);
         Report("text", "train", 0, 1);
-        SentencePieceTrainer.Train(Path.GetFullPath(corpus), options.TextVocabSize, Path.GetFullPath(directory));
+        SentencePieceTrainer.Train(Path.GetFullPath(corpus), options.TextVocabSize, Path.GetFullPath(directory), TextModelType);
         Report("text", "train", 1, 1);
     }
 

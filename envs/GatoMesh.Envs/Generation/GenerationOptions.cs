@@ -35,7 +35,9 @@ public sealed record GenerationOptions
 
     public int RecordsPerShard { get; init; } = 1000;
 
-    public int TextVocabSize { get; init; } = 32;
+    /// <summary>Pieces of the missions' and captions' SentencePiece model (BPE: at 96 each of their words is
+    /// one piece; docs/DATA.md, "Text model").</summary>
+    public int TextVocabSize { get; init; } = 96;
 }
 
 /// <summary>The action a noisy step records (<see cref="GenerationOptions.NoiseLabels"/>).</summary>
