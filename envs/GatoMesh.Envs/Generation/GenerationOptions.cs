@@ -37,7 +37,9 @@ public sealed record GenerationOptions
 
     /// <summary>Pieces of the missions' and captions' SentencePiece model (BPE: at 96 each of their words is
     /// one piece; docs/DATA.md, "Text model").</summary>
-    public int TextVocabSize { get; init; } = 96;
+    public int TextVocabSize { get; init; } = DefaultTextVocabSize;
+
+    public const int DefaultTextVocabSize = 96;
 }
 
 /// <summary>The action a noisy step records (<see cref="GenerationOptions.NoiseLabels"/>).</summary>

@@ -34,7 +34,7 @@ internal static class GenerateCommand
         };
         var seed = new Option<ulong>("--seed") { Description = "seed of episode 0", DefaultValueFactory = _ => 0 };
         var shardRecords = new Option<int>("--shard-records") { Description = "records per shard", DefaultValueFactory = _ => 1000 };
-        var textVocab = new Option<int>("--text-vocab") { Description = "SentencePiece vocabulary of missions and captions", DefaultValueFactory = _ => new GenerationOptions().TextVocabSize };
+        var textVocab = new Option<int>("--text-vocab") { Description = "SentencePiece vocabulary of missions and captions", DefaultValueFactory = _ => GenerationOptions.DefaultTextVocabSize };
         var json = new Option<bool>("--json") { Description = "print one JSON summary" };
         var command = new Command("generate", "generate expert episodes, captions and a text model")
         {
