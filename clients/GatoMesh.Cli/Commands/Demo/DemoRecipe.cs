@@ -26,7 +26,7 @@ internal static class DemoRecipe
     public const int SequenceLength = 288;
 
     /// <summary>Windows of one timestep: every task is Markov, and with history the model copies its
-    /// previous action (docs/TRAINING.md, "History"); a sequence packs 14 Catch or 36 cartpole windows.</summary>
+    /// previous action (docs/TRAINING.md, "History"); a sequence packs 16 Catch or 41 cartpole windows.</summary>
     public const int History = 1;
 
     /// <summary>No dropout: 30 minutes are far from overfitting, and dropout slowed the image path.</summary>
