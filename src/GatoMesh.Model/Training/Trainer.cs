@@ -141,8 +141,17 @@ public sealed class Trainer : IDisposable
 
     /// <summary>The history a checkpoint folder was trained with (<see cref="TrainerOptions.History"/>): 0 (no
     /// limit) without a trainer.json or for runs from before the option.</summary>
-    public static int HistoryOf(string checkpointDirectory) =>
-        File.Exists(Path.Combine(checkpointDirectory, TrainerState.FileName)) ? TrainerState.Load(checkpointDirectory).History : 0;
+    public static int HistoryOf(string checkpointDirectory) => StateOf(checkpointDirectory)?.History ?? 0;
+
+    /// <summary>The sequence length a checkpoint folder was trained with, the window it is best probed with;
+    /// <see cref="DefaultProbeSequenceLength"/> for a folder without a trainer state (a seeded checkpoint).</summary>
+    public static int SequenceLengthOf(string checkpointDirectory) =>
+        StateOf(checkpointDirectory)?.SequenceLength ?? DefaultProbeSequenceLength;
+
+    public const int DefaultProbeSequenceLength = 256;
+
+    static TrainerState? StateOf(string checkpointDirectory) =>
+        File.Exists(Path.Combine(checkpointDirectory, TrainerState.FileName)) ? TrainerState.Load(checkpointDirectory) : null;
 
     /// <summary>The checkpoint folder <c>out/latest</c> names, or null when there is none yet.</summary>
     public static string? LatestCheckpoint(string outputDirectory)

@@ -79,7 +79,10 @@ public sealed class TrainerResumeTests(TrainerDataset data) : IDisposable
         {
             var report = first.Run(until: 1);
             Assert.Equal(1, Trainer.HistoryOf(report.Checkpoint));
+            // The probe's default window is the one the run trained on; a folder without a trainer state has the fixed default.
+            Assert.Equal(options.SequenceLength, Trainer.SequenceLengthOf(report.Checkpoint));
         }
+        Assert.Equal(Trainer.DefaultProbeSequenceLength, Trainer.SequenceLengthOf(root));
         var error = Assert.Throws<InvalidTrainingOptionException>(() => Trainer.Open(options with { History = 0 }));
         Assert.Equal("--history", error.Option);
         Assert.Equal("--prompt-probability", Assert.Throws<InvalidTrainingOptionException>(() =>

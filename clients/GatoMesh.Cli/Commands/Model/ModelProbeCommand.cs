@@ -6,7 +6,7 @@ using GatoMesh.Model;
 namespace GatoMesh.Cli;
 
 /// <summary>
-/// <c>gatomesh model probe --checkpoint DIR --data DIR [--tasks a,b] [--episodes 20] [--sequence-length 256] [--history K] [--json]</c>:
+/// <c>gatomesh model probe --checkpoint DIR --data DIR [--tasks a,b] [--episodes 20] [--sequence-length L] [--history K] [--json]</c>:
 /// teacher-forced action accuracy of a checkpoint on recorded episodes, split into the first timestep,
 /// the action changes and the repeats (<see cref="ActionProbe"/>; docs/TRAINING.md, "Diagnosing a checkpoint").
 /// </summary>
@@ -18,7 +18,7 @@ internal static class ModelProbeCommand
         var data = new Option<string>("--data") { Description = "data directory (gatomesh data generate)", Required = true };
         var tasks = new Option<string?>("--tasks") { Description = "comma-separated tasks (default: every task of the data)" };
         var episodes = new Option<int>("--episodes") { Description = "episodes per task", DefaultValueFactory = _ => 20 };
-        var length = new Option<int>("--sequence-length") { Description = "tokens per episode window (the served window)", DefaultValueFactory = _ => 256 };
+        var length = new Option<int?>("--sequence-length") { Description = $"tokens per episode window (the served window; default: the checkpoint's training sequence length, else {Trainer.DefaultProbeSequenceLength})" };
         var history = new Option<int?>("--history") { Description = "timesteps a window holds (default: the checkpoint's --history; 0 = the episode from its start)" };
         var json = new Option<bool>("--json") { Description = "print one JSON object" };
         var command = new Command("probe", "how a checkpoint predicts recorded actions: overall, first timestep, changes, repeats")
@@ -32,7 +32,8 @@ internal static class ModelProbeCommand
             using var model = Checkpoint.Load(directory);
             var text = Path.Combine(directory, "text.model");
             var names = parse.GetValue(tasks)?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-            var results = ActionProbe.Run(model, parse.GetValue(data)!, names, parse.GetValue(episodes), parse.GetValue(length),
+            var results = ActionProbe.Run(model, parse.GetValue(data)!, names, parse.GetValue(episodes),
+                parse.GetValue(length) ?? Trainer.SequenceLengthOf(directory),
                 File.Exists(text) ? text : null, parse.GetValue(history) ?? Trainer.HistoryOf(directory));
             if (parse.GetValue(json))
             {
