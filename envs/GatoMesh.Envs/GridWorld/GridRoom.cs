@@ -70,10 +70,14 @@ public sealed class GridRoom
     /// <summary>Ids of the egocentric view: 0 an empty floor cell (and the agent's own), 1 outside the
     /// room (wall), then one id per object type and colour (<see cref="ViewId"/>); <see cref="ViewIds"/> in all.</summary>
     public const int EmptyId = 0, WallId = 1;
-    public static readonly int ViewIds = 2 + Enum.GetValues<ObjectType>().Length * Enum.GetValues<ObjectColor>().Length;
+
+    // Before ViewIds: static fields initialize in the order they are written.
+    static readonly int Colors = Enum.GetValues<ObjectColor>().Length;
+
+    public static readonly int ViewIds = 2 + Enum.GetValues<ObjectType>().Length * Colors;
 
     /// <summary>The view id of <paramref name="o"/>: 2 + (type - 1) * 6 + (colour - 1).</summary>
-    public static int ViewId(GridObject o) => 2 + ((int)o.Type - 1) * Enum.GetValues<ObjectColor>().Length + ((int)o.Color - 1);
+    public static int ViewId(GridObject o) => 2 + ((int)o.Type - 1) * Colors + ((int)o.Color - 1);
 
     /// <summary>
     /// The symbolic observation, egocentric as BabyAI's: [View, View] row-major, the agent in the middle
