@@ -107,7 +107,10 @@ public static class FleetRunner
 
     static async Task<EngineTotals?> ReadAtEnd(IFleetTarget target, Task stepping, TimeSpan duration, CancellationToken ct)
     {
-        await Task.WhenAny(stepping, Task.Delay(duration, ct)).ConfigureAwait(false);
+        // A budgeted run can end long before the duration: stop the timer with it.
+        using var timer = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        await Task.WhenAny(stepping, Task.Delay(duration, timer.Token)).ConfigureAwait(false);
+        timer.Cancel();
         ct.ThrowIfCancellationRequested();
         return await target.ReadEngineTotalsAsync(ct).ConfigureAwait(false);
     }

@@ -3,7 +3,7 @@ using System.Text.Json;
 namespace GatoMesh.Cli.Tests;
 
 /// <summary><c>gatomesh train</c> on a tiny dataset (docs/TRAINING.md): a checkpoint and loss.png, and a
-/// rerun into the same --out resumes. Sequences are 160 tokens: a grid-world timestep is about 140 tokens, and a
+/// rerun into the same --out resumes. Sequences are 160 tokens: a grid-world timestep is about 128 tokens, and a
 /// sequence holds whole timesteps.</summary>
 [Collection(GeneratedDataCollection.Name)]
 public sealed class TrainCommandTests(GeneratedData data)

@@ -16,7 +16,7 @@ public sealed class ActionProbeTests(TrainerDataset data)
     public void The_probe_counts_what_a_prefix_by_prefix_prediction_of_the_recorded_actions_gives(int history)
     {
         using var model = new GatoModel(Presets.Tiny, seed: 3);
-        // A grid-world timestep is about 140 tokens.
+        // A grid-world timestep is about 128 tokens.
         const int length = 160, episodes = 3;
         var results = ActionProbe.Run(model, data.Directory, ["catch", "gridworld"], episodes, length, textModel: null, history);
         Assert.Equal(["catch", "gridworld"], results.Select(r => r.Task));

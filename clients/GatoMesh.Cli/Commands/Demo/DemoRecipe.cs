@@ -21,7 +21,7 @@ internal static class DemoRecipe
     public const NoiseLabels Labels = NoiseLabels.Expert;
 
     /// <summary>Tokens per training sequence, and so the window the checkpoint is served with: two
-    /// grid-world windows fit (a grid-world timestep is about 140 tokens: the 121-cell view, the
+    /// grid-world windows fit (a grid-world timestep is about 128 tokens: the 121-cell view, the
     /// mission, the separator and the action), and short sequences waste little padding.</summary>
     public const int SequenceLength = 288;
 
