@@ -63,11 +63,14 @@ public sealed class GatoMeshClient : IAsyncDisposable
     }
 
     /// <summary>Opens the session <paramref name="sessionId"/> of this client's fleet (or re-opens it,
-    /// idempotently, with the same spec and prompt: its step numbering then continues).</summary>
+    /// idempotently, with the same spec and prompt: its step numbering then continues). Continuous actions
+    /// are the expected value of the model's distribution unless <paramref name="continuousAsTokens"/>
+    /// (docs/GATEWAY.md, "open").</summary>
     public async Task<EpisodeSession> OpenSessionAsync(string sessionId, string specJson,
-        IReadOnlyList<PromptTimestep>? prompt = null, float temperature = 0, ulong seed = 0, CancellationToken ct = default)
+        IReadOnlyList<PromptTimestep>? prompt = null, float temperature = 0, ulong seed = 0, bool continuousAsTokens = false,
+        CancellationToken ct = default)
     {
-        var open = new Open { SessionId = sessionId, SpecJson = specJson, Temperature = temperature, Seed = seed };
+        var open = new Open { SessionId = sessionId, SpecJson = specJson, Temperature = temperature, Seed = seed, ContinuousAsTokens = continuousAsTokens };
         foreach (var timestep in prompt ?? []) open.Prompt.Add(WireMapping.ToWire(timestep));
         var reply = await SendAsync(new ClientMessage { Open = open }, ct);
         var info = Expect(reply, ServerMessage.ResultOneofCase.Session).Session;

@@ -15,6 +15,9 @@ public sealed record EvaluationReport(string Agents, IReadOnlyList<TaskResult> T
 {
     public double StepsPerSecond => Steps / Math.Max(Elapsed.TotalSeconds, 1e-9);
 
+    /// <summary>How the agents chose actions, in words (<see cref="SessionAgents.Decoding"/>); null when not said.</summary>
+    public string? Decoding { get; init; }
+
     /// <summary>The JSON object of <c>gatomesh eval --json</c> (docs/EVAL.md).</summary>
     public JsonObject ToJson()
     {
@@ -45,6 +48,7 @@ public sealed record EvaluationReport(string Agents, IReadOnlyList<TaskResult> T
             ["concurrency"] = Concurrency,
             ["agents"] = Agents,
             ["references"] = References,
+            ["decoding"] = Decoding,
         };
     }
 
@@ -62,6 +66,7 @@ public sealed record EvaluationReport(string Agents, IReadOnlyList<TaskResult> T
         text.AppendLine(c, $"{"agents",-12} {"steps",9}  {"steps/s",9}  {"p50 ms",8}  {"p95 ms",8}  {"p99 ms",8}  {"max ms",8}");
         text.AppendLine(c, $"{$"{Concurrency} {Agents}",-12} {Steps,9}  {StepsPerSecond,9:F1}  {Latency.P50,8:F2}  {Latency.P95,8:F2}  {Latency.P99,8:F2}  {Latency.Max,8:F2}");
         text.Append(c, $"normalized by the paper's rule against expert and random returns from {References}");
+        if (Decoding is not null) text.Append(c, $"\n{Decoding}");
         return text.ToString();
     }
 }

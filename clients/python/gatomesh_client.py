@@ -134,11 +134,14 @@ class GatoMeshClient:
                             f"could not connect to {endpoint} in {client._max_attempts} attempts: {failure}")
 
     async def open_session(self, session_id: str, spec_json: str, prompt: Optional[List[Dict[str, Any]]] = None,
-                           temperature: float = 0.0, seed: int = 0) -> "EpisodeSession":
-        """prompt: demonstration timesteps, each {"observation": {key: field}, "action": {key: field}}."""
+                           temperature: float = 0.0, seed: int = 0,
+                           continuous_as_tokens: bool = False) -> "EpisodeSession":
+        """prompt: demonstration timesteps, each {"observation": {key: field}, "action": {key: field}}.
+        Continuous actions are the expected value of the model's distribution over their bins; with
+        continuous_as_tokens they are the most likely bin (temperature 0) or a draw, as discrete ones."""
         reply = await self._request("open", {
             "sessionId": session_id, "specJson": spec_json, "prompt": prompt or [],
-            "temperature": temperature, "seed": str(seed),
+            "temperature": temperature, "seed": str(seed), "continuousAsTokens": continuous_as_tokens,
         })
         info = _expect(reply, "session")
         return EpisodeSession(self, session_id, int(info.get("sequence", 0)))

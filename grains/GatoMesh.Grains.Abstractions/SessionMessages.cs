@@ -20,6 +20,11 @@ public sealed record OpenSessionRequest
     public float Temperature { get; init; }
 
     public ulong Seed { get; init; }
+
+    /// <summary>Decode continuous actions like discrete ones (the most likely bin, or a draw at
+    /// <see cref="Temperature"/>) instead of as the expected value of the model's distribution
+    /// (docs/ENGINE.md, "Sampling").</summary>
+    public bool ContinuousAsTokens { get; init; }
 }
 
 /// <summary>A demonstration timestep: what was observed and what the demonstrator did.</summary>

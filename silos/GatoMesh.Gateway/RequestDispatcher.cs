@@ -78,6 +78,7 @@ internal sealed class RequestDispatcher(IGrainFactory grains, GatewayMetrics met
             Prompt = prompt,
             Temperature = open.Temperature,
             Seed = open.Seed,
+            ContinuousAsTokens = open.ContinuousAsTokens,
         });
         Answer(reply, open.SessionId, answer);
     }

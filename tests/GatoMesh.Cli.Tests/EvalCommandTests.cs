@@ -46,6 +46,13 @@ public sealed class EvalCommandTests(GeneratedData data)
         Assert.True(report.GetProperty("steps").GetInt64() >= 2 * 15 + 2, report.ToString());
         Assert.Equal(4, report.GetProperty("concurrency").GetInt32());
         Assert.Equal("sessions", report.GetProperty("agents").GetString());
+        Assert.Equal("discrete actions drawn at temperature 1, continuous ones the expected value", report.GetProperty("decoding").GetString());
+    }
+
+    [Fact]
+    public void Eval_refuses_a_negative_temperature_naming_the_option()
+    {
+        Gatomesh.Run("eval", "--checkpoint", data.Directory, "--temperature", "-0.5", "--tasks", "catch", "--json").AssertFailsNaming("--temperature");
     }
 
     [Fact]

@@ -140,6 +140,30 @@ public sealed class SessionInputTests : IAsyncLifetime
         Assert.Equal(SessionErrorCode.UnknownSession, (await session.Step(SyntheticAgent.Step(Fleet, 4, SyntheticAgent.Observation(7, 1)))).Error?.Code);
     }
 
+    [Fact]
+    public async Task Continuous_actions_are_expected_values_unless_the_session_opens_with_continuous_as_tokens()
+    {
+        var mean = await OpenAsync("decode-mean");
+        var tokens = Session("decode-tokens");
+        Assert.Null((await tokens.Open(SyntheticAgent.Open(Fleet) with { ContinuousAsTokens = true })).Error);
+        // The decoding is part of what a session was opened with: re-opening with the other one is refused.
+        Assert.Equal(SessionErrorCode.SessionExists, (await mean.Open(SyntheticAgent.Open(Fleet) with { ContinuousAsTokens = true })).Error?.Code);
+        Assert.Null((await mean.Open(SyntheticAgent.Open(Fleet))).Error);
+
+        // The synthetic torque is continuous: the grain marks its ranges, so the two sessions choose
+        // differently from the same logits (an untrained model's spread bins: mean near the middle, argmax anywhere).
+        var differ = 0;
+        for (var t = 0; t < 4; t++)
+        {
+            var a = await mean.Step(SyntheticAgent.Step(Fleet, t + 1, SyntheticAgent.Observation(11, t)));
+            var b = await tokens.Step(SyntheticAgent.Step(Fleet, t + 1, SyntheticAgent.Observation(11, t)));
+            Assert.Null(a.Error);
+            Assert.Null(b.Error);
+            if (!a.ActionTokens.SequenceEqual(b.ActionTokens)) differ++;
+        }
+        Assert.True(differ > 0, "expected-value and most-likely-bin sessions chose the same actions at every step");
+    }
+
     private IEpisodeSessionGrain Session(string id) => _silo.GrainFactory.GetGrain<IEpisodeSessionGrain>(SessionKeys.Of(Fleet, id));
 
     private async Task<IEpisodeSessionGrain> OpenAsync(string id)

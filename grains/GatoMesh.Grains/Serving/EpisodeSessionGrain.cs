@@ -100,6 +100,7 @@ public sealed class EpisodeSessionGrain : Grain, IEpisodeSessionGrain
             Prompt = [.. request.Prompt],
             Temperature = request.Temperature,
             Seed = request.Seed,
+            ContinuousAsTokens = request.ContinuousAsTokens,
         };
         if (Prepare(header) is { } error) return SessionReply.Failed(Count(error));
         var episode = _cursor.Episode + 1;
@@ -151,7 +152,7 @@ public sealed class EpisodeSessionGrain : Grain, IEpisodeSessionGrain
             Timestep = _nextTimestep,
             Observation = observation,
             ActionSpec = _actionRanges,
-            Sampling = _header!.Temperature > 0 ? SamplingParams.WithTemperature(_header.Temperature, _header.Seed) : SamplingParams.Greedy,
+            Sampling = new SamplingParams { Temperature = _header!.Temperature, Seed = _header.Seed, ContinuousAsTokens = _header.ContinuousAsTokens },
         };
         InferenceReply answer;
         var recomputed = false;
@@ -330,7 +331,8 @@ public sealed class EpisodeSessionGrain : Grain, IEpisodeSessionGrain
         _spec = spec;
         _encoder = encoder;
         _decoder = new ActionDecoder(spec, _host.Space);
-        _actionRanges = [.. spec.ActionIdRanges(_host.Space).Select(r => new TokenRange(r.Low, r.High))];
+        var continuous = spec.ContinuousActionTokens();
+        _actionRanges = [.. spec.ActionIdRanges(_host.Space).Select((r, i) => new TokenRange(r.Low, r.High) { Continuous = continuous[i] })];
         _prompt = TokenBatchInputs.From(prompt);
         _promptTokens = prompt.Count;
         return null;
@@ -371,6 +373,7 @@ public sealed class EpisodeSessionGrain : Grain, IEpisodeSessionGrain
 
     private static bool Same(SessionHeader header, OpenSessionRequest request) =>
         header.SpecJson == request.SpecJson && header.Temperature == request.Temperature && header.Seed == request.Seed
+        && header.ContinuousAsTokens == request.ContinuousAsTokens
         && System.Text.Json.JsonSerializer.Serialize(header.Prompt) == System.Text.Json.JsonSerializer.Serialize(request.Prompt.ToList());
 
     private SessionReply Unknown() => SessionReply.Failed(Count(new SessionError(SessionErrorCode.UnknownSession, "session",

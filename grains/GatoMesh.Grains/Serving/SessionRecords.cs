@@ -8,6 +8,7 @@ public sealed class SessionHeader
     public List<PromptTimestep> Prompt { get; set; } = [];
     public float Temperature { get; set; }
     public ulong Seed { get; set; }
+    public bool ContinuousAsTokens { get; set; }
 }
 
 /// <summary>

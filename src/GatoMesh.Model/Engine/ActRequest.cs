@@ -37,8 +37,11 @@ public sealed record SequenceContext(TokenBatchInputs Prompt, IReadOnlyList<Comp
 /// <summary>A past timestep: its observation tokens (separator last) and the action tokens taken.</summary>
 public sealed record CompletedTimestep(TokenBatchInputs Observation, long[] Actions);
 
-/// <summary>A half-open range of token ids [Lo, Hi).</summary>
+/// <summary>A half-open range of token ids [Lo, Hi). <see cref="Continuous"/> marks the 1024 continuous
+/// bins of a continuous action, whose ids are ordered values (<see cref="SamplingParams.ContinuousAsTokens"/>).</summary>
 public readonly record struct TokenRange(long Lo, long Hi)
 {
     public long Count => Hi - Lo;
+
+    public bool Continuous { get; init; }
 }

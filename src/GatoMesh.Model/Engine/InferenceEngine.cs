@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using GatoMesh.Tokens;
 using GatoMesh.Torch;
 
 namespace GatoMesh.Model.Engine;
@@ -151,6 +152,9 @@ public sealed class InferenceEngine : IAsyncDisposable
             if (range.Lo < 0 || range.Hi > model.VocabSize || range.Lo >= range.Hi)
                 throw new InvalidActRequestException($"{nameof(request.ActionSpec)}[{i}]", $"[{range.Lo}, {range.Hi})",
                     $"must be a non-empty id range inside [0, {model.VocabSize})");
+            if (range.Continuous && range.Count != TokenSpace.BinCount)
+                throw new InvalidActRequestException($"{nameof(request.ActionSpec)}[{i}]", $"[{range.Lo}, {range.Hi})",
+                    $"is marked continuous, so it must hold the {TokenSpace.BinCount} continuous bins");
         }
         if (request.Sampling.Temperature is < 0 or float.NaN or float.PositiveInfinity)
             throw new InvalidActRequestException("Sampling.Temperature", request.Sampling.Temperature, "must be finite and non-negative");

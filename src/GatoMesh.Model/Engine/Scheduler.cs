@@ -220,7 +220,7 @@ internal sealed class Scheduler
             var sequence = chunk.Sequence;
             var act = sequence.InFlight!;
             var index = chunk.SampleAction;
-            var token = ActionSampler.Sample(row, chunk.SampleRange.Lo, act.Request.Sampling, act.Request.Timestep, index);
+            var token = ActionSampler.Sample(row, chunk.SampleRange, act.Request.Sampling, act.Request.Timestep, index);
             act.Actions[index] = token;
             var last = index == act.Actions.Length - 1;
             // The last action token's keys are written in a later iteration, after the answer is

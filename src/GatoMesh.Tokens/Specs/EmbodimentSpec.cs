@@ -67,6 +67,17 @@ public sealed class EmbodimentSpec
         return ranges;
     }
 
+    /// <summary>Whether each action token, in token order, is a continuous bin (else a discrete value).</summary>
+    public bool[] ContinuousActionTokens()
+    {
+        var continuous = new bool[ActionTokenCount];
+        var i = 0;
+        foreach (var field in Action)
+            for (var k = 0; k < field.ElementCount; k++)
+                continuous[i++] = field.Kind == FieldKind.Continuous;
+        return continuous;
+    }
+
     /// <summary>Ordinal comparison of dotted paths, segment by segment.</summary>
     public static int CompareKeys(string a, string b)
     {

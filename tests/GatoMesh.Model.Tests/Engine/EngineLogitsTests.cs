@@ -1,3 +1,4 @@
+using GatoMesh.Tokens;
 using GatoMesh.Model.Engine;
 
 namespace GatoMesh.Model.Tests.Engine;
@@ -213,6 +214,47 @@ public class EngineLogitsTests
         var evicted = Run(new HashSet<int> { 5, 8 }); // both after the window first slid
         Assert.Equal(straight.Actions, evicted.Actions);
         foreach (var (key, logits) in straight.Logits) AssertClose(logits, evicted.Logits[key]);
+    }
+
+    [Fact]
+    public void A_continuous_action_token_is_the_bin_of_its_expected_value_unless_decoded_as_a_token()
+    {
+        using var model = new GatoModel(Presets.Tiny, seed: 1);
+        foreach (var asTokens in new[] { false, true })
+        {
+            using var engine = new EngineHarness(model, new EngineOptions { KvBlocks = 64 });
+            var episode = new Episode(model.Config, seed: 2, promptTokens: 10, continuous: true);
+            var sampling = SamplingParams.WithTemperature(1.5f, seed: 3) with { ContinuousAsTokens = asTokens };
+            var draws = SamplingParams.Greedy with { Temperature = 1.5f, Seed = 3 };
+            var random = new Random(4);
+            var differ = 0;
+            for (var t = 0; t < 4; t++)
+            {
+                var observation = episode.Observation(random.Next(4, 12));
+                var result = Assert.IsType<ActResult.Action>(engine.Act(episode.Step("c", observation, withContext: t == 0, sampling)));
+                for (var k = 0; k < result.Tokens.Length; k++)
+                {
+                    var logits = engine.Logits[("c", t, k)];
+                    var expected = model.Config.ContinuousBase + ReferenceExpectedBin(logits);
+                    // The same range unmarked is chosen token by token: a draw at the temperature.
+                    var drawn = ActionSampler.Sample(logits, episode.ActionSpec[k] with { Continuous = false }, draws, t, k);
+                    Assert.Equal(asTokens ? drawn : expected, result.Tokens[k]);
+                    if (expected != drawn) differ++;
+                }
+                episode.Record(observation, result);
+            }
+            Assert.True(differ > 0, "the expected value and the draw never differed, so the test tells nothing");
+        }
+    }
+
+    /// <summary>E[value] over softmax(logits), each bin its decoded value, back to its bin: written out
+    /// here in double from the definition, apart from the sampler's table.</summary>
+    private static int ReferenceExpectedBin(float[] logits)
+    {
+        var max = logits.Max();
+        var weights = logits.Select(l => Math.Exp(l - (double)max)).ToArray();
+        var mean = weights.Select((w, bin) => w * MuLaw.Decode(bin)).Sum() / weights.Sum();
+        return MuLaw.Bin(mean);
     }
 
     private static void AssertClose(float[] expected, float[] actual)

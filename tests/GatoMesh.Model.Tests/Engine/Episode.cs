@@ -13,12 +13,16 @@ internal sealed class Episode
     private readonly GatoConfig config;
     private readonly Random random;
     private readonly bool images;
+    private readonly bool continuous;
 
-    public Episode(GatoConfig config, int seed, int promptTokens, bool images = false)
+    /// <param name="continuous">Mark the action ranges <see cref="TokenRange.Continuous"/>, so the engine
+    /// decodes them as expected values; without it they are plain id ranges, chosen token by token.</param>
+    public Episode(GatoConfig config, int seed, int promptTokens, bool images = false, bool continuous = false)
     {
         this.config = config;
         random = new Random(seed);
         this.images = images;
+        this.continuous = continuous;
         Prompt = promptTokens == 0 ? TokenBatchInputs.Text([], []) : Observation(promptTokens - 1);
     }
 
@@ -26,7 +30,11 @@ internal sealed class Episode
     public List<CompletedTimestep> Timesteps { get; } = [];
 
     /// <summary>Continuous actions: two tokens, each a bin of [V, V + 1024).</summary>
-    public IReadOnlyList<TokenRange> ActionSpec => [new(config.ContinuousBase, config.SeparatorId), new(config.ContinuousBase, config.SeparatorId)];
+    public IReadOnlyList<TokenRange> ActionSpec =>
+    [
+        new(config.ContinuousBase, config.SeparatorId) { Continuous = continuous },
+        new(config.ContinuousBase, config.SeparatorId) { Continuous = continuous },
+    ];
 
     /// <summary><paramref name="tokens"/> observation tokens then the separator, local positions 0..n.</summary>
     public TokenBatchInputs Observation(int tokens)

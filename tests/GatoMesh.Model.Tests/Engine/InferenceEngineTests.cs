@@ -104,6 +104,9 @@ public class InferenceEngineTests
         var outsideVocab = good with { SequenceId = "bad", ActionSpec = [new(0, model.Config.VocabSize + 1)] };
         Assert.Equal("ActionSpec[0]", Assert.Throws<InvalidActRequestException>(() => { _ = engine.ActAsync(outsideVocab); }).Field);
 
+        var continuousTooFew = good with { SequenceId = "bad", ActionSpec = [new(model.Config.ContinuousBase, model.Config.ContinuousBase + 8) { Continuous = true }] };
+        Assert.Equal("ActionSpec[0]", Assert.Throws<InvalidActRequestException>(() => { _ = engine.ActAsync(continuousTooFew); }).Field);
+
         var tooLong = good with { SequenceId = "bad", Observation = episode.Observation(engine.ContextWindow) };
         Assert.Equal("Observation", Assert.Throws<InvalidActRequestException>(() => { _ = engine.ActAsync(tooLong); }).Field);
 

@@ -86,7 +86,8 @@ internal static class DemoCommand
                 var progress = new EvaluationProgressLine();
                 try
                 {
-                    report = await Evaluator.RunAsync(options, new SessionAgents(silo.GrainFactory, "demo"), ReferenceReturns.FromData(data, tasks.Select(t => t.Name)), progress, cancellation);
+                    var agents = new SessionAgents(silo.GrainFactory, "demo");
+                    report = await Evaluator.RunAsync(options, agents, ReferenceReturns.FromData(data, tasks.Select(t => t.Name)), progress, cancellation) with { Decoding = agents.Decoding };
                 }
                 finally
                 {

@@ -21,10 +21,12 @@ internal static class EvalCommand
         var silo = new Option<string?>("--silo") { Description = "gateway host:port of a running cluster to evaluate what it serves, instead of an embedded silo" };
         var data = new Option<DirectoryInfo?>("--data") { Description = "take expert and random returns from this data folder's manifest (default: measure them)" };
         var seed = new Option<ulong>("--seed") { Description = "seed of the first evaluated episode", DefaultValueFactory = _ => EvaluationOptions.DefaultFirstSeed };
+        var temperature = new Option<float>("--temperature") { Description = "temperature of discrete action tokens, 0 = greedy (docs/EVAL.md)", DefaultValueFactory = _ => SessionAgents.DefaultTemperature };
+        var continuousAsTokens = new Option<bool>("--continuous-as-tokens") { Description = "decode continuous actions like discrete ones (most likely bin, or a draw) instead of the expected value" };
         var json = new Option<bool>("--json") { Description = "print one JSON object" };
         var command = new Command("eval", "run episodes of the tasks as sessions through the serving path and print normalized scores and step latency")
         {
-            checkpoint, tasks, episodes, concurrency, silo, data, seed, json,
+            checkpoint, tasks, episodes, concurrency, silo, data, seed, temperature, continuousAsTokens, json,
         };
         command.SetAction(async (parse, cancellation) =>
         {
@@ -35,23 +37,26 @@ internal static class EvalCommand
                 Concurrency = parse.GetValue(concurrency),
                 FirstSeed = parse.GetValue(seed),
             }.Validate();
+            var t = parse.GetValue(temperature);
+            if (!float.IsFinite(t) || t < 0) throw new InvalidEvaluationOptionException("--temperature", t, "must be finite and non-negative");
             var gateway = parse.GetValue(silo);
             var served = parse.GetValue(checkpoint);
             if (gateway is not null && served is not null)
                 throw new InvalidEvaluationOptionException("--checkpoint", served.FullName, "evaluates an embedded silo; with --silo the cluster's deployed model is evaluated (deploy it first)");
             var references = References(parse.GetValue(data), options.Tasks);
+            SessionAgents agents(IGrainFactory grains) => new(grains, SessionAgents.DefaultFleet, t, parse.GetValue(continuousAsTokens));
             EvaluationReport report;
             if (gateway is not null)
             {
                 await using var client = new ClusterClient(new ClientOptions { Gateways = [gateway], CallTimeout = TimeSpan.FromMinutes(5) });
-                report = await Run(options, client, references, cancellation);
+                report = await Run(options, agents(client), references, cancellation);
             }
             else
             {
                 var target = ServedCheckpoint.Open((served ?? throw new InvalidEvaluationOptionException("--checkpoint", null, "name a checkpoint to serve, or a cluster with --silo")).FullName);
                 Console.Error.WriteLine($"serving {target.Config.Preset} from {target.Directory} (window {target.Window} tokens{(target.History is { } k ? $", {k} timesteps" : "")}) in an embedded silo");
                 await using var host = await EvaluationSilo.StartAsync(target, options.Concurrency, cancellation: cancellation);
-                report = await Run(options, host.GrainFactory, references, cancellation);
+                report = await Run(options, agents(host.GrainFactory), references, cancellation);
             }
             Console.WriteLine(parse.GetValue(json) ? report.ToJson().ToJsonString(ReadableJson.Options) : report.ToTable());
             return 0;
@@ -59,12 +64,12 @@ internal static class EvalCommand
         return command;
     }
 
-    static async Task<EvaluationReport> Run(EvaluationOptions options, IGrainFactory grains, ReferenceReturns references, CancellationToken cancellation)
+    static async Task<EvaluationReport> Run(EvaluationOptions options, SessionAgents agents, ReferenceReturns references, CancellationToken cancellation)
     {
         var progress = new EvaluationProgressLine();
         try
         {
-            return await Evaluator.RunAsync(options, new SessionAgents(grains), references, progress, cancellation);
+            return await Evaluator.RunAsync(options, agents, references, progress, cancellation) with { Decoding = agents.Decoding };
         }
         finally
         {
