@@ -41,6 +41,33 @@ public class ControlTests
     }
 
     [Fact]
+    public void The_reacher_sees_the_target_from_its_upper_arm_and_the_pieces_add_up_in_the_room()
+    {
+        using var environment = new Reacher();
+        var spins = 0;
+        foreach (var step in Enumerable.Range(0, 10).SelectMany(seed => Rollout.Run("reacher", environment, new RandomPolicy(environment.Spec), (ulong)seed).Steps))
+        {
+            var joints = step.Observation.GetContinuous(Reacher.JointsKey);
+            var target = step.Observation.GetContinuous(Reacher.TargetKey);
+            var gap = step.Observation.GetContinuous(Reacher.ToTargetKey);
+            Assert.InRange(joints[0], -Math.PI, Math.PI);
+            Assert.InRange(target[1], -Math.PI, Math.PI);
+            Assert.InRange(target[0], 0.05f - 1e-6f, 0.20f + 1e-6f);
+            // Forward kinematics from the joint angles, the target rotated back by the shoulder's angle:
+            // their difference is the room-frame gap the environment measures with its fingertip sensor.
+            double shoulder = joints[0], elbow = joints[1], l = Reacher.LinkLength;
+            var tipX = l * (Math.Cos(shoulder) + Math.Cos(shoulder + elbow));
+            var tipY = l * (Math.Sin(shoulder) + Math.Sin(shoulder + elbow));
+            var targetX = target[0] * Math.Cos(shoulder + target[1]);
+            var targetY = target[0] * Math.Sin(shoulder + target[1]);
+            Assert.Equal(targetX - tipX, gap[0], tolerance: 1e-5);
+            Assert.Equal(targetY - tipY, gap[1], tolerance: 1e-5);
+            if (Math.Abs(joints[0]) > 3) spins++;
+        }
+        Assert.True(spins > 0, "the random arm never came near the wrap at pi, so the wrapping is untested");
+    }
+
+    [Fact]
     public void A_non_finite_force_is_rejected_by_name()
     {
         using var environment = new CartpoleSwingup();

@@ -7,8 +7,12 @@ namespace GatoMesh.Envs;
 /// A planar two-link reacher (dm_control's reacher on our own MJCF, Control/Models/reacher.xml):
 /// bring the fingertip to a target drawn anywhere the arm can reach (0.05 to 0.20 m from the
 /// shoulder). Torques in [-1, 1] (x 0.05 N m) at 50 Hz for 100 steps (2 s). Observation:
-/// <c>joints</c> = (cos, sin) of shoulder and elbow, <c>target</c> = its (x, y),
-/// <c>to_target</c> = target minus fingertip, <c>velocity</c> = the joints' angular velocities.
+/// <c>joints</c> = the shoulder's angle (wrapped to (-pi, pi]) and the elbow's, in radians (dm_control's
+/// joint positions); <c>target</c> = the target as the arm sees it: its distance from the shoulder and
+/// its bearing from the upper arm's direction, in (-pi, pi]; <c>to_target</c> = target minus fingertip
+/// in the room's frame; <c>velocity</c> = the joints' angular velocities. The target is egocentric for
+/// the reason the grid world's view is (docs/ENVS.md, "Reacher"): the torques depend on where the
+/// target lies from the arm, and a room-frame target would leave the model to subtract angles first.
 /// Reward 1 while the fingertip is within <see cref="TargetRadius"/> of the target, else 0
 /// (dm_control's sparse reacher reward).
 /// </summary>
@@ -25,7 +29,7 @@ public sealed class Reacher : IEnvironment
 
     public EmbodimentSpec Spec { get; } = new("reacher",
         [
-            FieldSpec.Continuous(JointsKey, 4), FieldSpec.Continuous(TargetKey, 2),
+            FieldSpec.Continuous(JointsKey, 2), FieldSpec.Continuous(TargetKey, 2),
             FieldSpec.Continuous(ToTargetKey, 2), FieldSpec.Continuous(VelocityKey, 2),
         ],
         [FieldSpec.Continuous(TorqueKey, 2)]);
@@ -64,10 +68,17 @@ public sealed class Reacher : IEnvironment
         var v = simulation.Velocities();
         var tip = simulation.Sensors();
         return new FieldValues()
-            .SetContinuous(JointsKey, [(float)Math.Cos(q[0]), (float)Math.Sin(q[0]), (float)Math.Cos(q[1]), (float)Math.Sin(q[1])])
-            .SetContinuous(TargetKey, [(float)targetX, (float)targetY])
+            .SetContinuous(JointsKey, [(float)Wrap(q[0]), (float)q[1]])
+            .SetContinuous(TargetKey, [(float)Math.Sqrt(targetX * targetX + targetY * targetY), (float)Wrap(Math.Atan2(targetY, targetX) - q[0])])
             .SetContinuous(ToTargetKey, [(float)(targetX - tip[0]), (float)(targetY - tip[1])])
             .SetContinuous(VelocityKey, [(float)v[0], (float)v[1]]);
+    }
+
+    /// <summary>The same angle in (-pi, pi]: the shoulder turns freely, so its angle grows without bound.</summary>
+    internal static double Wrap(double angle)
+    {
+        var wrapped = Math.IEEERemainder(angle, 2 * Math.PI);
+        return wrapped <= -Math.PI ? wrapped + 2 * Math.PI : wrapped;
     }
 
     public void Dispose() => simulation.Dispose();
