@@ -144,12 +144,19 @@ public static class LocalClusterLauncher
                 .ToDictionary(g => g.Key, g => g.MaxBy(r => r.Entry.Silo.Generation)!.Entry.Silo);
             foreach (var (port, address) in active.Where(a => reported.Add(a.Key)))
                 progress($"silo {address} is Active");
-            if (active.Count == silos.Count)
+            // A silo joins the membership before it opens its HTTP gateway: wait for that too, so the
+            // endpoints `cluster up` prints answer as soon as it returns.
+            var waiting = new List<(int port, int gateway, int http, LocalProcess process)>();
+            foreach (var silo in silos)
+                if (!active.ContainsKey(silo.port) || (silo.http > 0 && !await AcceptsAsync(silo.http, cancellation).ConfigureAwait(false)))
+                    waiting.Add(silo);
+            if (waiting.Count == 0)
                 return active;
             if (DateTime.UtcNow > deadline)
             {
-                var late = silos.First(s => !active.ContainsKey(s.port));
-                throw new LocalClusterException($"silo on port {late.port} was not Active after {options.StartTimeout.TotalSeconds} s; " +
+                var late = waiting[0];
+                var what = active.ContainsKey(late.port) ? $"did not open its HTTP gateway on {late.http}" : "was not Active";
+                throw new LocalClusterException($"silo on port {late.port} {what} after {options.StartTimeout.TotalSeconds} s; " +
                     $"its log ({late.process.Log}) ends:\n{late.process.LogTail()}");
             }
             await Task.Delay(100, cancellation).ConfigureAwait(false);
@@ -166,6 +173,22 @@ public static class LocalClusterLauncher
             if (DateTime.UtcNow > deadline)
                 throw new LocalClusterException($"redis-server on port {port} did not answer PING within 20 s; its log ends:\n{redis.LogTail()}");
             await Task.Delay(20, cancellation).ConfigureAwait(false);
+        }
+    }
+
+    private static async Task<bool> AcceptsAsync(int port, CancellationToken cancellation)
+    {
+        try
+        {
+            using var client = new TcpClient();
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
+            timeout.CancelAfter(TimeSpan.FromSeconds(2));
+            await client.ConnectAsync(IPAddress.Loopback, port, timeout.Token).ConfigureAwait(false);
+            return true;
+        }
+        catch (Exception e) when (e is SocketException || (e is OperationCanceledException && !cancellation.IsCancellationRequested))
+        {
+            return false;
         }
     }
 
