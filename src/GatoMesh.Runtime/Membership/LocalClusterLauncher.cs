@@ -176,23 +176,22 @@ public static class LocalClusterLauncher
         }
     }
 
-    private static async Task<bool> AcceptsAsync(int port, CancellationToken cancellation)
-    {
-        try
-        {
-            using var client = new TcpClient();
-            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
-            timeout.CancelAfter(TimeSpan.FromSeconds(2));
-            await client.ConnectAsync(IPAddress.Loopback, port, timeout.Token).ConfigureAwait(false);
-            return true;
-        }
-        catch (Exception e) when (e is SocketException || (e is OperationCanceledException && !cancellation.IsCancellationRequested))
-        {
-            return false;
-        }
-    }
+    /// <summary>Whether a loopback port accepts a connection (a silo's HTTP gateway is listening).</summary>
+    private static Task<bool> AcceptsAsync(int port, CancellationToken cancellation) =>
+        ProbeAsync(port, (_, _) => Task.FromResult(true), cancellation);
 
-    private static async Task<bool> AnswersPingAsync(int port, CancellationToken cancellation)
+    private static Task<bool> AnswersPingAsync(int port, CancellationToken cancellation) =>
+        ProbeAsync(port, async (stream, token) =>
+        {
+            await stream.WriteAsync("PING\r\n"u8.ToArray(), token).ConfigureAwait(false);
+            var buffer = new byte[16];
+            var read = await stream.ReadAsync(buffer, token).ConfigureAwait(false);
+            return Encoding.ASCII.GetString(buffer, 0, read).StartsWith("+PONG", StringComparison.Ordinal);
+        }, cancellation);
+
+    /// <summary>Connects to a loopback port and runs <paramref name="check"/> on the stream, within 2 s; false
+    /// when the port refuses, the connection breaks or the time runs out.</summary>
+    private static async Task<bool> ProbeAsync(int port, Func<NetworkStream, CancellationToken, Task<bool>> check, CancellationToken cancellation)
     {
         try
         {
@@ -200,11 +199,7 @@ public static class LocalClusterLauncher
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
             timeout.CancelAfter(TimeSpan.FromSeconds(2));
             await client.ConnectAsync(IPAddress.Loopback, port, timeout.Token).ConfigureAwait(false);
-            var stream = client.GetStream();
-            await stream.WriteAsync("PING\r\n"u8.ToArray(), timeout.Token).ConfigureAwait(false);
-            var buffer = new byte[16];
-            var read = await stream.ReadAsync(buffer, timeout.Token).ConfigureAwait(false);
-            return Encoding.ASCII.GetString(buffer, 0, read).StartsWith("+PONG", StringComparison.Ordinal);
+            return await check(client.GetStream(), timeout.Token).ConfigureAwait(false);
         }
         catch (Exception e) when (e is SocketException or IOException || (e is OperationCanceledException && !cancellation.IsCancellationRequested))
         {
