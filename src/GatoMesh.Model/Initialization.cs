@@ -12,7 +12,8 @@ namespace GatoMesh.Model;
 /// and the patch projection keep PyTorch's defaults. Norms start at ones and zeros.
 /// The 1024 rows of continuous-value bins are the exception in the token table
 /// (<see cref="SmoothBins"/>): they start on a smooth curve of the bin's value, so neighbouring bins start
-/// close, with the same per-row scale.
+/// close, with the same per-row scale; so do the patch row and column tables (<see cref="SmoothPatchPositions"/>),
+/// so the buckets of one patch start alike.
 /// </summary>
 internal static class Initialization
 {
@@ -25,6 +26,8 @@ internal static class Initialization
         foreach (var table in new[] { embed.Tokens, embed.LocalPositions, embed.PatchRows, embed.PatchCols })
             DrawNormal(table.Weight, Std, generator);
         SmoothBins(embed.Tokens.Weight, model.Config, generator);
+        SmoothPatchPositions(embed.PatchRows.Weight, model.Config, generator);
+        SmoothPatchPositions(embed.PatchCols.Weight, model.Config, generator);
         var residualStd = Std / Math.Sqrt(2.0 * model.Config.Layers);
         foreach (var block in model.Blocks)
         {
@@ -43,8 +46,8 @@ internal static class Initialization
     const double LowestFrequency = 0.5, HighestFrequency = 150;
 
     /// <summary>
-    /// Rows [TextVocab, TextVocab + 1024) of the token table, the continuous-value bins (GATO.md,
-    /// "Tokenization"), as std * (sqrt(s) * sqrt(2) sin(w_d v + p_d) + sqrt(1 - s) * z) for the bin's
+    /// Rows [TextVocab + <see cref="DiscreteRows"/>, TextVocab + 1024) of the token table, the continuous-value
+    /// bins (GATO.md, "Tokenization"), as std * (sqrt(s) * sqrt(2) sin(w_d v + p_d) + sqrt(1 - s) * z) for the bin's
     /// centre v in [-1, 1], with per-dimension frequencies w_d log-uniform in [0.5, 150], phases p_d uniform,
     /// z ~ N(0, 1) and s = <see cref="SmoothShare"/>. A table lookup learns each bin only from the samples
     /// that hit it, and a proprioceptive value rarely hits the same one of 1024 twice: starting neighbours
@@ -54,27 +57,70 @@ internal static class Initialization
     /// </summary>
     internal static void SmoothBins(Tensor table, GatoConfig config, Generator generator)
     {
-        int bins = GatoConfig.Bins, width = config.Width;
-        using var uniform = Tensor.Empty([2, width]).UniformInPlace(0, 1, generator);
-        using var noise = Tensor.Empty([bins, width]).NormalInPlace(0, 1, generator);
-        var u = uniform.ToArray<float>();
-        var z = noise.ToArray<float>();
-        var rows = new float[bins * width];
-        double smooth = Math.Sqrt(SmoothShare) * Math.Sqrt(2), rough = Math.Sqrt(1 - SmoothShare);
         var logRange = Math.Log(HighestFrequency / LowestFrequency);
-        for (var b = 0; b < bins; b++)
+        var frequencies = Draw(Tensor.Empty([config.Width]).UniformInPlace(0, 1, generator)).Select(u => LowestFrequency * Math.Exp(u * logRange));
+        const int smoothBins = GatoConfig.Bins - DiscreteRows;
+        using var slice = table.Narrow(0, config.TextVocab + DiscreteRows, smoothBins);
+        SmoothRows(slice, b => -1 + (2.0 * (b + DiscreteRows) + 1) / GatoConfig.Bins, frequencies.ToArray(), SmoothShare, generator);
+    }
+
+    /// <summary>
+    /// The first rows of the value range keep their independent N(0, std) draws. Discrete values share the
+    /// 1024 rows with the bins (GATO.md, "Tokenization") and are small integers: action ids, the grid world's
+    /// object ids. Started on the smooth curve, "red ball" and "green ball", or Catch's left and right, would
+    /// start with cosine ~0.6 and the tied output would barely tell them apart. Continuous values reach these
+    /// rows only below -20 (mu-law bin 128 is -20.2), where no task here goes.
+    /// </summary>
+    public const int DiscreteRows = 128;
+
+    /// <summary>Share of a patch position row's variance that is the smooth part.</summary>
+    public const double PositionSmoothShare = 0.9;
+
+    /// <summary>Spread of the patch positions' frequencies, in radians per image side: the rows of one patch of a
+    /// 64x64 image (a quarter of the side) start alike, those a patch apart mostly apart.</summary>
+    public const double PositionFrequencySpread = 7;
+
+    /// <summary>
+    /// The patch row and column tables (GATO.md, "Patch positions"): row q of the 128 buckets as
+    /// std * (sqrt(s) * sqrt(2) sin(w_d x + p_d) + sqrt(1 - s) * z) for the bucket's centre x in [0, 1], with
+    /// w_d ~ N(0, <see cref="PositionFrequencySpread"/>^2) (random Fourier features of a Gaussian kernel of
+    /// width 1/7 of the side) and s = <see cref="PositionSmoothShare"/>. Training draws a patch's bucket
+    /// uniformly inside its interval (32 buckets a patch of a 64x64 image) and evaluation takes the middle one, so
+    /// independent random rows would make one place 32 unrelated vectors that the model learns one by one from the
+    /// draws that hit them, and the middle one, which evaluation reads, from a 32nd of them. Started on a smooth
+    /// curve, the rows of an interval mean the same place from the first step.
+    /// </summary>
+    internal static void SmoothPatchPositions(Tensor table, GatoConfig config, Generator generator)
+    {
+        var buckets = config.PatchBuckets;
+        var frequencies = Draw(Tensor.Empty([config.Width]).NormalInPlace(0, PositionFrequencySpread, generator));
+        SmoothRows(table, q => (q + 0.5) / buckets, frequencies, PositionSmoothShare, generator);
+    }
+
+    static double[] Draw(Tensor drawn)
+    {
+        using (drawn)
+            return drawn.ToArray<float>().Select(x => (double)x).ToArray();
+    }
+
+    /// <summary>Fills every row r of <paramref name="rows"/> [R, width] with
+    /// std * (sqrt(share) * sqrt(2) sin(w_d value(r) + p_d) + sqrt(1 - share) * z), phases p_d uniform,
+    /// z ~ N(0, 1): the row norms match an N(0, std) row's.</summary>
+    static void SmoothRows(Tensor rows, Func<int, double> value, double[] frequencies, double share, Generator generator)
+    {
+        int count = (int)rows.Shape[0], width = (int)rows.Shape[1];
+        var phases = Draw(Tensor.Empty([width]).UniformInPlace(0, 2 * Math.PI, generator));
+        var z = Draw(Tensor.Empty([count, width]).NormalInPlace(0, 1, generator));
+        var values = new float[count * width];
+        double smooth = Math.Sqrt(share) * Math.Sqrt(2), rough = Math.Sqrt(1 - share);
+        for (var r = 0; r < count; r++)
         {
-            var v = -1 + (2.0 * b + 1) / bins;
+            var v = value(r);
             for (var d = 0; d < width; d++)
-            {
-                var frequency = LowestFrequency * Math.Exp(u[d] * logRange);
-                var phase = 2 * Math.PI * u[width + d];
-                rows[b * width + d] = (float)(Std * (smooth * Math.Sin(frequency * v + phase) + rough * z[b * width + d]));
-            }
+                values[r * width + d] = (float)(Std * (smooth * Math.Sin(frequencies[d] * v + phases[d]) + rough * z[r * width + d]));
         }
-        using var values = Tensor.From<float>(rows, [bins, width]);
-        using var slice = table.Narrow(0, config.TextVocab, bins);
-        slice.CopyFrom(values);
+        using var filled = Tensor.From<float>(values, [count, width]);
+        rows.CopyFrom(filled);
     }
 
     private static void Normal(Linear linear, double std, Generator generator)

@@ -3,7 +3,7 @@ using GatoMesh.Torch;
 namespace GatoMesh.Model.Tests;
 
 /// <summary>The continuous-value bins of the token table start on a smooth curve (Initialization.SmoothBins);
-/// the rest of the table keeps N(0, 0.02).</summary>
+/// the rest of the table keeps N(0, 0.02). The patch position tables start smooth too (Initialization.SmoothPatchPositions).</summary>
 public class InitializationTests
 {
     static double Cosine(float[] table, int width, int a, int b)
@@ -21,24 +21,50 @@ public class InitializationTests
         Enumerable.Range(from, count).Average(r => Math.Sqrt(Enumerable.Range(0, width).Sum(d => (double)table[r * width + d] * table[r * width + d])));
 
     [Fact]
-    public void Neighbouring_bins_start_close_distant_bins_and_text_rows_do_not_and_every_row_has_the_tables_scale()
+    public void Neighbouring_bins_start_close_distant_bins_discrete_ids_and_text_rows_do_not_and_every_row_has_the_tables_scale()
     {
         var config = Presets.Small;
         using var model = new GatoModel(config, seed: 4);
         using var scope = DisposeScope.Begin();
         var table = model.Embed.Tokens.Weight.ToArray<float>();
         int w = config.Width, bins = config.TextVocab;
-        var neighbours = Enumerable.Range(0, 1023).Average(b => Cosine(table, w, bins + b, bins + b + 1));
-        var distant = Enumerable.Range(0, 512).Average(b => Cosine(table, w, bins + b, bins + b + 512));
+        const int discrete = Initialization.DiscreteRows;
+        var neighbours = Enumerable.Range(discrete, 1023 - discrete).Average(b => Cosine(table, w, bins + b, bins + b + 1));
+        var distant = Enumerable.Range(discrete, 512 - discrete).Average(b => Cosine(table, w, bins + b, bins + b + 512));
         var text = Enumerable.Range(0, 1023).Average(t => Cosine(table, w, t, t + 1));
+        // Where discrete values live (action and object ids), rows start as independent as text rows.
+        var ids = Enumerable.Range(0, discrete - 1).Average(b => Cosine(table, w, bins + b, bins + b + 1));
         Assert.InRange(neighbours, 0.55, 0.7);          // the smooth share, 0.64
         Assert.InRange(Math.Abs(distant), 0, 0.1);
         Assert.InRange(Math.Abs(text), 0, 0.05);
+        Assert.InRange(Math.Abs(ids), 0, 0.05);
         var expected = Initialization.Std * Math.Sqrt(w);
         Assert.InRange(MeanNorm(table, w, bins, 1024), 0.9 * expected, 1.1 * expected);
         Assert.InRange(MeanNorm(table, w, 0, 1024), 0.9 * expected, 1.1 * expected);
         // A seed fixes it.
         using var again = new GatoModel(config, seed: 4);
         Assert.Equal(table, again.Embed.Tokens.Weight.ToArray<float>());
+    }
+
+    [Fact]
+    public void The_buckets_of_one_patch_start_alike_and_those_of_other_patches_do_not()
+    {
+        var config = Presets.Small;
+        using var model = new GatoModel(config, seed: 4);
+        using var scope = DisposeScope.Begin();
+        int w = config.Width, buckets = config.PatchBuckets, patch = buckets / 4;   // a 64x64 image: 4 patches a side
+        foreach (var table in new[] { model.Embed.PatchRows.Weight.ToArray<float>(), model.Embed.PatchCols.Weight.ToArray<float>() })
+        {
+            // Every bucket against the middle one of its patch, the one evaluation reads.
+            var samePatch = Enumerable.Range(0, buckets).Average(q => Cosine(table, w, q, q / patch * patch + patch / 2));
+            var nextPatch = Enumerable.Range(0, buckets - patch).Average(q => Cosine(table, w, q, q + patch));
+            var farPatch = Enumerable.Range(0, buckets - 2 * patch).Average(q => Cosine(table, w, q, q + 2 * patch));
+            Assert.InRange(samePatch, 0.7, 0.95);
+            Assert.InRange(nextPatch, -0.1, 0.35);
+            Assert.InRange(Math.Abs(farPatch), 0, 0.1);
+            var expected = Initialization.Std * Math.Sqrt(w);
+            Assert.InRange(MeanNorm(table, w, 0, buckets), 0.9 * expected, 1.1 * expected);
+        }
+        Assert.NotEqual(model.Embed.PatchRows.Weight.ToArray<float>(), model.Embed.PatchCols.Weight.ToArray<float>());
     }
 }
