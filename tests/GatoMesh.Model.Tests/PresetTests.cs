@@ -43,4 +43,15 @@ public class PresetTests
         Assert.Throws<InvalidConfigException>(() => GatoConfig.FromJson("{\"preset\": 3}"));
         Assert.Throws<InvalidConfigException>(() => Presets.Get("gato-huge"));
     }
+
+    [Fact]
+    public void Every_preset_normalizes_patches_and_a_config_written_before_the_field_does_not()
+    {
+        foreach (var name in new[] { "gato-tiny", "gato-small", "gato-79m", "gato-364m", "gato-1.18b" })
+            Assert.True(Presets.Get(name).PatchNorm, name);
+        var json = System.Text.Json.Nodes.JsonNode.Parse(Presets.Small.ToJson())!.AsObject();
+        Assert.True(json.Remove("patch_norm"));
+        var old = json.ToJsonString();
+        Assert.False(GatoConfig.FromJson(old).PatchNorm);
+    }
 }

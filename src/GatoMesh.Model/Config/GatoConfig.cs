@@ -32,6 +32,10 @@ public sealed record GatoConfig
     public int PatchSize { get; init; } = 16;
     public float Dropout { get; init; } = 0.1f;
     public float LayerNormEps { get; init; } = 1e-5f;
+    /// <summary>Layer-normalize each patch embedding and scale it to the token table's initial scale (0.02 a
+    /// dimension) before the patch positions are added (<see cref="PatchEmbedding"/>). Every preset sets it; a
+    /// config.json without the field (checkpoints written before it existed) keeps the raw projection.</summary>
+    public bool PatchNorm { get; init; }
 
     /// <summary>Discrete values and continuous bins each span 1024 ids (ARCHITECTURE.md).</summary>
     public const int Bins = 1024;

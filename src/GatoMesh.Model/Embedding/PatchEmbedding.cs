@@ -11,11 +11,16 @@ namespace GatoMesh.Model;
 /// </summary>
 public sealed class PatchEmbedding : Module
 {
-    private readonly long channels;
+    private readonly long channels, width;
+    private readonly bool normalize;
+    private readonly double eps;
 
     internal PatchEmbedding(GatoConfig config, Generator generator, Device? device)
     {
         channels = config.PatchChannels;
+        width = config.Width;
+        normalize = config.PatchNorm;
+        eps = config.LayerNormEps;
         const int stride = TensorLayout.PatchStemStride;
         var grid = config.PatchSize / stride;
         Stem = RegisterModule("stem", new Conv2d(3, channels, stride, stride, generator: generator, device: device));
@@ -44,6 +49,9 @@ public sealed class PatchEmbedding : Module
         var residual = Conv1.Forward(Functional.Gelu(Norm1.Forward(stem)));
         residual = Conv2.Forward(Functional.Gelu(Norm2.Forward(residual)));
         var block = stem + residual;
-        return Projection.Forward(block.Flatten(1)).MoveToOuterScope();           // [P, C*16] -> [P, width]
+        var embedded = Projection.Forward(block.Flatten(1));                         // [P, C*16] -> [P, width]
+        if (normalize)
+            embedded = Functional.LayerNorm(embedded, [width], eps: eps) * Initialization.Std;
+        return embedded.MoveToOuterScope();
     }
 }

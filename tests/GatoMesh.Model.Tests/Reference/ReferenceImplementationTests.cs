@@ -18,10 +18,12 @@ public sealed class ReferenceImplementationTests : IDisposable
         if (Directory.Exists(dir)) Directory.Delete(dir, recursive: true);
     }
 
-    [Fact]
-    public void An_independent_pytorch_implementation_of_the_document_reproduces_our_logits()
+    [Theory]
+    [InlineData(true)]      // every preset
+    [InlineData(false)]     // checkpoints written before patch_norm existed
+    public void An_independent_pytorch_implementation_of_the_document_reproduces_our_logits(bool patchNorm)
     {
-        var config = Presets.Tiny;
+        var config = Presets.Tiny with { PatchNorm = patchNorm };
         using var model = new GatoModel(config, seed: 31);
         Checkpoint.Save(model, dir);
         // Text, continuous bins, a separator, 4 patches of a 32x32 image, and an action at 511.

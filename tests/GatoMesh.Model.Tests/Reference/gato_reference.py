@@ -51,6 +51,8 @@ def main(checkpoint, sequence_path):
         r = F.conv2d(r, w["embed.patch.conv2.weight"], w["embed.patch.conv2.bias"], padding=1)
         flat = (stem + r).reshape(p.shape[0], -1)
         emb = flat @ w["embed.patch.proj.weight"].T + w["embed.patch.proj.bias"]
+        if config.get("patch_norm", False):
+            emb = F.layer_norm(emb, (emb.shape[-1],), eps=eps) * 0.02
         emb = emb + w["embed.patch_rows.weight"][torch.tensor(seq["patch_rows"])] + w["embed.patch_cols.weight"][torch.tensor(seq["patch_cols"])]
         x[ids == -1] = emb
     x = x + w["embed.local_positions.weight"][local]
