@@ -46,8 +46,8 @@ internal static class Initialization
     const double LowestFrequency = 0.5, HighestFrequency = 150;
 
     /// <summary>
-    /// Rows [TextVocab + <see cref="DiscreteRows"/>, TextVocab + 1024) of the token table, the continuous-value
-    /// bins (GATO.md, "Tokenization"), as std * (sqrt(s) * sqrt(2) sin(w_d v + p_d) + sqrt(1 - s) * z) for the bin's
+    /// Rows [TextVocab, TextVocab + 1024) of the token table, the continuous-value bins (GATO.md,
+    /// "Tokenization"), as std * (sqrt(s) * sqrt(2) sin(w_d v + p_d) + sqrt(1 - s) * z) for the bin's
     /// centre v in [-1, 1], with per-dimension frequencies w_d log-uniform in [0.5, 150], phases p_d uniform,
     /// z ~ N(0, 1) and s = <see cref="SmoothShare"/>. A table lookup learns each bin only from the samples
     /// that hit it, and a proprioceptive value rarely hits the same one of 1024 twice: starting neighbours
@@ -59,19 +59,9 @@ internal static class Initialization
     {
         var logRange = Math.Log(HighestFrequency / LowestFrequency);
         var frequencies = Draw(Tensor.Empty([config.Width]).UniformInPlace(0, 1, generator)).Select(u => LowestFrequency * Math.Exp(u * logRange));
-        const int smoothBins = GatoConfig.Bins - DiscreteRows;
-        using var slice = table.Narrow(0, config.TextVocab + DiscreteRows, smoothBins);
-        SmoothRows(slice, b => -1 + (2.0 * (b + DiscreteRows) + 1) / GatoConfig.Bins, frequencies.ToArray(), SmoothShare, generator);
+        using var slice = table.Narrow(0, config.TextVocab, GatoConfig.Bins);
+        SmoothRows(slice, b => -1 + (2.0 * b + 1) / GatoConfig.Bins, frequencies.ToArray(), SmoothShare, generator);
     }
-
-    /// <summary>
-    /// The first rows of the value range keep their independent N(0, std) draws. Discrete values share the
-    /// 1024 rows with the bins (GATO.md, "Tokenization") and are small integers: action ids, the grid world's
-    /// object ids. Started on the smooth curve, "red ball" and "green ball", or Catch's left and right, would
-    /// start with cosine ~0.6 and the tied output would barely tell them apart. Continuous values reach these
-    /// rows only below -20 (mu-law bin 128 is -20.2), where no task here goes.
-    /// </summary>
-    public const int DiscreteRows = 128;
 
     /// <summary>Share of a patch position row's variance that is the smooth part.</summary>
     public const double PositionSmoothShare = 0.9;

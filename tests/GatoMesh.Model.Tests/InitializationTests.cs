@@ -21,23 +21,19 @@ public class InitializationTests
         Enumerable.Range(from, count).Average(r => Math.Sqrt(Enumerable.Range(0, width).Sum(d => (double)table[r * width + d] * table[r * width + d])));
 
     [Fact]
-    public void Neighbouring_bins_start_close_distant_bins_discrete_ids_and_text_rows_do_not_and_every_row_has_the_tables_scale()
+    public void Neighbouring_bins_start_close_distant_bins_and_text_rows_do_not_and_every_row_has_the_tables_scale()
     {
         var config = Presets.Small;
         using var model = new GatoModel(config, seed: 4);
         using var scope = DisposeScope.Begin();
         var table = model.Embed.Tokens.Weight.ToArray<float>();
         int w = config.Width, bins = config.TextVocab;
-        const int discrete = Initialization.DiscreteRows;
-        var neighbours = Enumerable.Range(discrete, 1023 - discrete).Average(b => Cosine(table, w, bins + b, bins + b + 1));
-        var distant = Enumerable.Range(discrete, 512 - discrete).Average(b => Cosine(table, w, bins + b, bins + b + 512));
+        var neighbours = Enumerable.Range(0, 1023).Average(b => Cosine(table, w, bins + b, bins + b + 1));
+        var distant = Enumerable.Range(0, 512).Average(b => Cosine(table, w, bins + b, bins + b + 512));
         var text = Enumerable.Range(0, 1023).Average(t => Cosine(table, w, t, t + 1));
-        // Where discrete values live (action and object ids), rows start as independent as text rows.
-        var ids = Enumerable.Range(0, discrete - 1).Average(b => Cosine(table, w, bins + b, bins + b + 1));
         Assert.InRange(neighbours, 0.55, 0.7);          // the smooth share, 0.64
         Assert.InRange(Math.Abs(distant), 0, 0.1);
         Assert.InRange(Math.Abs(text), 0, 0.05);
-        Assert.InRange(Math.Abs(ids), 0, 0.05);
         var expected = Initialization.Std * Math.Sqrt(w);
         Assert.InRange(MeanNorm(table, w, bins, 1024), 0.9 * expected, 1.1 * expected);
         Assert.InRange(MeanNorm(table, w, 0, 1024), 0.9 * expected, 1.1 * expected);
