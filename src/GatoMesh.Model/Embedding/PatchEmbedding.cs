@@ -31,6 +31,11 @@ public sealed class PatchEmbedding : Module
         Projection = RegisterModule("proj", new Linear(channels * grid * grid, config.Width, generator: generator, device: device));
     }
 
+    /// <summary>Scale of a normalized patch embedding a dimension (<see cref="GatoConfig.PatchNorm"/>): the 0.02 every
+    /// token row starts at (docs/MODEL.md). Part of the model's function, so a constant of its own: changing how
+    /// weights start must not change what a trained checkpoint computes.</summary>
+    public const double NormalizedScale = 0.02;
+
     /// <summary>GATO.md: GroupNorm with 32 groups.</summary>
     public const int GroupNormGroups = 32;
 
@@ -51,7 +56,7 @@ public sealed class PatchEmbedding : Module
         var block = stem + residual;
         var embedded = Projection.Forward(block.Flatten(1));                         // [P, C*16] -> [P, width]
         if (normalize)
-            embedded = Functional.LayerNorm(embedded, [width], eps: eps) * Initialization.Std;
+            embedded = Functional.LayerNorm(embedded, [width], eps: eps) * NormalizedScale;
         return embedded.MoveToOuterScope();
     }
 }
