@@ -45,7 +45,9 @@ public sealed class SiloCrashTests
 
             var reference = await UninterruptedAsync(StepsBefore + StepsAfter);
             for (var i = 0; i < Sessions; i++)
-                Assert.Equal(reference[i], drivers[i].Actions);
+                if (!reference[i].SequenceEqual(drivers[i].Actions, ActionComparer))
+                    Assert.Fail($"{drivers[i].Id}: first differing step {FirstDifference(reference[i], drivers[i].Actions)}; " +
+                        $"expected {Show(reference[i])}, got {Show(drivers[i].Actions)}");
             Assert.Contains(drivers.SelectMany(d => d.Replies.Skip(StepsBefore)), r => r.Recomputed);
         }
         finally
@@ -53,6 +55,15 @@ public sealed class SiloCrashTests
             foreach (var silo in silos) await silo.DisposeAsync();
         }
     }
+
+    private static readonly IEqualityComparer<long[]> ActionComparer =
+        EqualityComparer<long[]>.Create((a, b) => a!.SequenceEqual(b!), a => a.Length);
+
+    private static int FirstDifference(List<long[]> expected, List<long[]> actual) =>
+        Enumerable.Range(0, Math.Max(expected.Count, actual.Count))
+            .First(t => t >= expected.Count || t >= actual.Count || !expected[t].SequenceEqual(actual[t]));
+
+    private static string Show(List<long[]> actions) => string.Join(' ', actions.Select(a => string.Join(',', a)));
 
     /// <summary>Steps on; a step that fails because its silo died is retried with the same sequence
     /// number (applied once, wherever it lands), as a client SDK does.</summary>
