@@ -19,6 +19,7 @@ public sealed record TrainingJob
     public double WeightDecay { get; init; } = 0.1;
     public double ClipNorm { get; init; } = 1.0;
     public Dictionary<string, double> TaskWeights { get; init; } = [];
+    public Dictionary<string, double> LossWeights { get; init; } = [];
     public double PromptProbability { get; init; } = 0.25;
     public int History { get; init; }
     public ulong Seed { get; init; }

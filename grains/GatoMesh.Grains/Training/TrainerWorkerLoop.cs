@@ -125,6 +125,7 @@ internal sealed class TrainerWorkerLoop(ITrainerCoordinatorGrain coordinator, st
             WeightDecay = job.WeightDecay,
             ClipNorm = job.ClipNorm,
             TaskWeights = job.TaskWeights,
+            LossWeights = job.LossWeights,
             PromptProbability = job.PromptProbability,
             History = job.History,
             Seed = job.Seed,

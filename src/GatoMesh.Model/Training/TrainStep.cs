@@ -22,7 +22,7 @@ public sealed class TrainStep(GatoModel model, AdamW optimizer, double maxGradie
         {
             model.ZeroGrad();
             using var scope = DisposeScope.Begin();
-            var (loss, accuracy, masked) = Loss(model, batch);
+            var (loss, accuracy, masked, _) = Loss(model, batch);
             var value = loss.Item();
             loss.Backward();
             var norm = GradientClipping.ClipByGlobalNorm(model.Parameters(), maxGradientNorm);
@@ -36,9 +36,10 @@ public sealed class TrainStep(GatoModel model, AdamW optimizer, double maxGradie
         }
     }
 
-    /// <summary>The masked mean cross-entropy (a scalar tensor, differentiable), the accuracy of the argmax
-    /// on the masked positions, and how many positions are masked in.</summary>
-    internal static (Tensor Loss, double Accuracy, int Masked) Loss(GatoModel model, TrainingBatch batch)
+    /// <summary>The masked mean cross-entropy (a scalar tensor, differentiable; weighted by
+    /// <see cref="TrainingBatch.SequenceWeights"/> when it has them), the accuracy of the argmax on the masked
+    /// positions, how many positions are masked in, and the sum of their weights (<c>Masked</c> when unweighted).</summary>
+    internal static (Tensor Loss, double Accuracy, int Masked, double Weight) Loss(GatoModel model, TrainingBatch batch)
     {
         var input = batch.Input;
         var n = (long)input.Batch * input.Length;
@@ -52,13 +53,15 @@ public sealed class TrainStep(GatoModel model, AdamW optimizer, double maxGradie
         // Scores only where the loss counts: the output projection is a large share of the compute,
         // and most control tokens are observations. The mean is the same as masking full logits.
         var m = counted.Count;
-        if (m == 0) return ((hidden.Sum() * 0.0).MoveToOuterScope(), 0, 0);
+        if (m == 0) return ((hidden.Sum() * 0.0).MoveToOuterScope(), 0, 0, 0);
         var logits = model.Logits(hidden.IndexSelect(0, Tensor.From<long>(counted.ToArray(), [m], device)));  // [m, Vt]
         var targets = counted.Select(i => batch.Targets[i]).ToArray();
-        var (loss, _) = Functional.MaskedCrossEntropy(logits, Tensor.From<long>(targets, [m], device), Tensor.Ones([m], DType.Bool, device));
+        var weights = batch.SequenceWeights is null ? null : counted.Select(batch.WeightAt).ToArray();
+        var mask = weights is null ? Tensor.Ones([m], DType.Bool, device) : Tensor.From<float>(weights, [m], device);
+        var (loss, _) = Functional.MaskedCrossEntropy(logits, Tensor.From<long>(targets, [m], device), mask);
         var predicted = logits.ArgMax(-1).ToArray<long>();
         var correct = 0;
         for (var i = 0; i < m; i++) if (predicted[i] == targets[i]) correct++;
-        return (loss.MoveToOuterScope(), (double)correct / m, m);
+        return (loss.MoveToOuterScope(), (double)correct / m, m, batch.MaskedWeight());
     }
 }

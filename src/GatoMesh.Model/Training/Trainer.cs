@@ -70,6 +70,9 @@ public sealed class Trainer : IDisposable
     public IReadOnlyList<string> Tasks => data.Tasks;
     public IReadOnlyList<double> TaskWeights => data.Weights;
 
+    /// <summary>Each sampled task's loss weight (1 unless <see cref="TrainerOptions.LossWeights"/> says otherwise).</summary>
+    public IReadOnlyList<double> LossWeights => data.LossWeights;
+
     /// <summary>
     /// Validates <paramref name="options"/>, reads the data, and either resumes from the checkpoint
     /// <c>out/latest</c> names (model, optimizer, step, losses) or starts from a model initialized
@@ -194,10 +197,11 @@ public sealed class Trainer : IDisposable
     {
         // Reseeding the model's dropout generator per step makes the masks a function of the step.
         Model.DropoutGenerator.ManualSeed(Tokens.SeededRandom.For(options.Seed ^ DropoutSalt, Step).NextUInt64());
+        var weights = new double[buffers.Length];
         for (var b = 0; b < buffers.Length; b++)
-            data.Build(Step * options.BatchSize + b, buffers[b]);
+            weights[b] = data.LossWeights[data.Build(Step * options.BatchSize + b, buffers[b])];
         optimizer.LearningRate = schedule.At(Step);
-        var result = trainStep.Run(TrainingBatch.Collate(buffers));
+        var result = trainStep.Run(TrainingBatch.Collate(buffers, weights));
         losses.Add(result.Loss);
         Step++;
         return result.Loss;

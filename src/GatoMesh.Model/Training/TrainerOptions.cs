@@ -40,6 +40,13 @@ public sealed record TrainerOptions
     /// never sampled. Every name must be a task of the data directory.</summary>
     public IReadOnlyDictionary<string, double> TaskWeights { get; init; } = new Dictionary<string, double>();
 
+    /// <summary>Relative weight of a task's text and action tokens in the loss, per task name; a task not
+    /// listed weighs 1. The loss is the weighted mean <c>sum(w * CE) / sum(w)</c> over the masked tokens,
+    /// so a task with few targets a token (the grid world: one action per ~128-token window) can count
+    /// for more without costing the compute of sampling it more (docs/TRAINING.md, "Loss weights").
+    /// Every name must be a task of the data directory; every weight finite and &gt; 0.</summary>
+    public IReadOnlyDictionary<string, double> LossWeights { get; init; } = new Dictionary<string, double>();
+
     /// <summary>Share of sequences that start with a prompt from another episode of the same task (paper: 25%).</summary>
     public double PromptProbability { get; init; } = 0.25;
 

@@ -9,6 +9,22 @@ namespace GatoMesh.Model;
 /// </summary>
 public sealed record TrainingBatch(ModelInput Input, long[] Targets, bool[] LossMask)
 {
+    /// <summary>The loss weight of each sequence's masked tokens (<see cref="TrainerOptions.LossWeights"/>),
+    /// one per row; null weighs every token 1.</summary>
+    public IReadOnlyList<double>? SequenceWeights { get; init; }
+
+    /// <summary>The loss weight of a position (its sequence's, as the loss computes it in single precision).</summary>
+    internal float WeightAt(long position) => SequenceWeights is { } rows ? (float)rows[(int)(position / Input.Length)] : 1f;
+
+    /// <summary>The sum of the masked positions' weights: the weighted mean's denominator (the count of
+    /// masked positions when unweighted).</summary>
+    public double MaskedWeight()
+    {
+        var sum = 0.0;
+        for (var i = 0; i < LossMask.Length; i++) if (LossMask[i]) sum += WeightAt(i);
+        return sum;
+    }
+
     /// <summary>
     /// Pads <paramref name="sequences"/> (each one TokenBuffer: a session's context or a SequenceBuilder
     /// sequence) to the longest, after their tokens. Position t predicts token t+1 with that token's loss
@@ -16,10 +32,12 @@ public sealed record TrainingBatch(ModelInput Input, long[] Targets, bool[] Loss
     /// packs windows (<see cref="TokenBuffer.SegmentStarts"/>) keeps them apart: the input carries each
     /// token's segment for the attention mask, and a window's last position predicts nothing.
     /// </summary>
-    public static TrainingBatch Collate(IReadOnlyList<TokenBuffer> sequences)
+    public static TrainingBatch Collate(IReadOnlyList<TokenBuffer> sequences, IReadOnlyList<double>? weights = null)
     {
         ArgumentNullException.ThrowIfNull(sequences);
         if (sequences.Count == 0) throw new InvalidModelInputException("sequences", 0, "a batch needs at least one sequence");
+        if (weights is not null && weights.Count != sequences.Count)
+            throw new InvalidModelInputException("weights", weights.Count, $"one loss weight per sequence ({sequences.Count})");
         var length = sequences.Max(s => s.Count);
         if (length == 0) throw new InvalidModelInputException("sequences", "all empty", "a batch needs at least one token");
         int batch = sequences.Count, n = batch * length;
@@ -66,6 +84,10 @@ public sealed record TrainingBatch(ModelInput Input, long[] Targets, bool[] Loss
             }
         }
         var tokens = new TokenBatchInputs(ids, local, pixels, rows, cols);
-        return new TrainingBatch(new ModelInput(tokens, batch, length, valid, segments), targets, mask);
+        return new TrainingBatch(new ModelInput(tokens, batch, length, valid, segments), targets, mask)
+        {
+            // All-ones weights are the plain mean: keep the unweighted path.
+            SequenceWeights = weights is not null && weights.Any(w => w != 1) ? [.. weights] : null,
+        };
     }
 }

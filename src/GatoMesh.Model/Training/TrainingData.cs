@@ -20,13 +20,15 @@ internal sealed class TrainingData : IDisposable
     readonly double[] cumulative;
     readonly ulong seed;
 
-    TrainingData(SentencePieceTokenizer? text, IReadOnlyList<string> tasks, Action<long, TokenBuffer>[] builders, double[] weights, ulong seed)
+    TrainingData(SentencePieceTokenizer? text, IReadOnlyList<string> tasks, Action<long, TokenBuffer>[] builders, double[] weights,
+        double[] lossWeights, ulong seed)
     {
         this.text = text;
         this.builders = builders;
         this.seed = seed;
         Tasks = tasks;
         Weights = weights;
+        LossWeights = lossWeights;
         cumulative = new double[weights.Length];
         var sum = 0.0;
         for (var i = 0; i < weights.Length; i++) cumulative[i] = sum += weights[i];
@@ -35,6 +37,9 @@ internal sealed class TrainingData : IDisposable
     /// <summary>Task names in manifest order, and their sampling weights (not normalized).</summary>
     public IReadOnlyList<string> Tasks { get; }
     public IReadOnlyList<double> Weights { get; }
+
+    /// <summary>Each task's loss weight (<see cref="TrainerOptions.LossWeights"/>), in the order of <see cref="Tasks"/>.</summary>
+    public IReadOnlyList<double> LossWeights { get; }
 
     /// <summary>The data's SentencePiece model file, or null when the data has no text. Checkpoints
     /// carry a copy, so the sessions serving one encode text exactly as training did.</summary>
@@ -52,14 +57,10 @@ internal sealed class TrainingData : IDisposable
             ?? throw new InvalidTrainingOptionException("--data", directory, $"no {DatasetManifest.FileName}: write one with `gatomesh data generate`");
         var captions = manifest.Captions is { Samples: > 0 } c ? c : null;
         var names = manifest.Tasks.Select(t => t.Name).Concat(captions is null ? [] : [captions.Name]).ToList();
-        foreach (var (name, weight) in options.TaskWeights)
-        {
-            if (!names.Contains(name))
-                throw new InvalidTrainingOptionException("--task-weights", name, $"not a task of {directory} (it has {string.Join(", ", names)})");
-            if (!(weight >= 0) || double.IsInfinity(weight))
-                throw new InvalidTrainingOptionException("--task-weights", $"{name}={weight}", "a weight must be finite and >= 0");
-        }
+        CheckWeights("--task-weights", options.TaskWeights, names, directory, positive: false);
+        CheckWeights("--loss-weights", options.LossWeights, names, directory, positive: true);
         double WeightOf(string name) => options.TaskWeights.TryGetValue(name, out var w) ? w : 1.0;
+        double LossWeightOf(string name) => options.LossWeights.TryGetValue(name, out var w) ? w : 1.0;
         var chosen = manifest.Tasks
             .Select(t => (Task: t, Weight: WeightOf(t.Name)))
             .Where(t => t.Weight > 0 && t.Task.EpisodesKept > 0)
@@ -101,7 +102,7 @@ internal sealed class TrainingData : IDisposable
                 tasks.Add(captions.Name);
                 weights.Add(captionWeight);
             }
-            return new TrainingData(text, tasks, builders.ToArray(), weights.ToArray(), options.Seed)
+            return new TrainingData(text, tasks, builders.ToArray(), weights.ToArray(), [.. tasks.Select(LossWeightOf)], options.Seed)
             {
                 Episodes = episodes.Sum(e => e.Count),
             };
@@ -110,6 +111,17 @@ internal sealed class TrainingData : IDisposable
         {
             text?.Dispose();
             throw;
+        }
+    }
+
+    static void CheckWeights(string option, IReadOnlyDictionary<string, double> weights, List<string> names, string directory, bool positive)
+    {
+        foreach (var (name, weight) in weights)
+        {
+            if (!names.Contains(name))
+                throw new InvalidTrainingOptionException(option, name, $"not a task of {directory} (it has {string.Join(", ", names)})");
+            if (!(positive ? weight > 0 : weight >= 0) || double.IsInfinity(weight))
+                throw new InvalidTrainingOptionException(option, $"{name}={weight}", $"a weight must be finite and {(positive ? ">" : ">=")} 0");
         }
     }
 

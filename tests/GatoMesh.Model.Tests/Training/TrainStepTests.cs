@@ -71,6 +71,33 @@ public class TrainStepTests
     }
 
     [Fact]
+    public void Loss_weights_make_the_loss_the_weighted_mean_of_each_sequences_tokens()
+    {
+        var sequences = MixedDataset.Episodes(Config, episodes: 3, steps: 2, seed: 11);
+        using var model = new GatoModel(Config, seed: 12);
+        // Each sequence alone: its mean loss and how many tokens it counts.
+        var alone = sequences.Select(s =>
+        {
+            var single = TrainingBatch.Collate([s]);
+            return (Loss: LossAndGradients(model, single).Loss, Tokens: single.LossMask.Count(bit => bit));
+        }).ToArray();
+        double[] weights = [4, 1, 0.5];
+        var weighted = TrainingBatch.Collate(sequences, weights);
+        var expected = alone.Select((a, b) => weights[b] * a.Tokens * a.Loss).Sum() / alone.Select((a, b) => weights[b] * a.Tokens).Sum();
+        Assert.Equal(expected, LossAndGradients(model, weighted).Loss, 4);
+        Assert.Equal(alone.Select((a, b) => weights[b] * a.Tokens).Sum(), weighted.MaskedWeight(), 6);
+        // The plain mean differs, so the weights did something.
+        var plain = TrainingBatch.Collate(sequences);
+        Assert.NotEqual(expected, LossAndGradients(model, plain).Loss, 3);
+
+        // Weights of 1 are the unweighted batch, bit for bit.
+        var ones = TrainingBatch.Collate(sequences, [1, 1, 1]);
+        Assert.Null(ones.SequenceWeights);
+        Assert.Equal(LossAndGradients(model, plain).Gradients, LossAndGradients(model, ones).Gradients);
+        Assert.Throws<InvalidModelInputException>(() => TrainingBatch.Collate(sequences, [1, 2]));
+    }
+
+    [Fact]
     public void A_collated_sequence_computes_what_the_buffer_computes_alone()
     {
         var sequences = MixedDataset.Episodes(Config, episodes: 2, steps: 2, seed: 6);
@@ -133,7 +160,7 @@ public class TrainStepTests
     {
         model.ZeroGrad();
         using var scope = DisposeScope.Begin();
-        var (loss, _, _) = TrainStep.Loss(model, batch);
+        var (loss, _, _, _) = TrainStep.Loss(model, batch);
         loss.Backward();
         var gradients = model.Parameters().SelectMany(p =>
         {

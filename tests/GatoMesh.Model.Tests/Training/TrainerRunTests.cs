@@ -61,6 +61,18 @@ public sealed class TrainerRunTests(TrainerDataset data) : IDisposable
         var gridworld = 0;
         for (var i = 0; i < draws; i++) gridworld += mix.Build(i, buffer);
         Assert.InRange((double)gridworld / draws, 0.70, 0.80);
+        Assert.Equal([1.0, 1.0], mix.LossWeights);
+
+        // Loss weights follow the task order and leave the sampling alone.
+        using var weighted = TrainingData.Load(data.Options(Path.Combine(root, "lw"), 1) with
+        {
+            TaskWeights = new Dictionary<string, double> { ["catch"] = 1, ["gridworld"] = 3, ["vision-language"] = 0 },
+            LossWeights = new Dictionary<string, double> { ["gridworld"] = 2.5 },
+        });
+        Assert.Equal([1.0, 2.5], weighted.LossWeights);
+        var same = 0;
+        for (var i = 0; i < draws; i++) same += weighted.Build(i, buffer) == mix.Build(i, buffer) ? 1 : 0;
+        Assert.Equal(draws, same);
     }
 
     [Fact]
@@ -96,6 +108,13 @@ public sealed class TrainerRunTests(TrainerDataset data) : IDisposable
         Assert.Equal("--task-weights", unknown.Option);
         Assert.Contains("pong", unknown.Message);
         Assert.Contains("gridworld", unknown.Message);
+
+        var unknownLoss = Fails(good with { LossWeights = new Dictionary<string, double> { ["pong"] = 2 } });
+        Assert.Equal("--loss-weights", unknownLoss.Option);
+        Assert.Contains("pong", unknownLoss.Message);
+        var zeroLoss = Fails(good with { LossWeights = new Dictionary<string, double> { ["catch"] = 0 } });
+        Assert.Equal("--loss-weights", zeroLoss.Option);
+        Assert.Contains("> 0", zeroLoss.Message);
 
         Assert.Equal("--steps", Fails(good with { Steps = 0 }).Option);
         Assert.Equal("--steps", Fails(good with { Steps = -3 }).Option);

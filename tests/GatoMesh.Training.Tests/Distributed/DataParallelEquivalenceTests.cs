@@ -17,14 +17,16 @@ public sealed class DataParallelEquivalenceTests(TrainingDataset data) : IDispos
 
     sealed record RankRun(double[] Losses, Dictionary<string, float[]> Weights, long OptimizerStateBytes);
 
-    RankRun[] Train(string name, int world, DataParallelism parallelism, int microBatches = 2, long steps = Steps) =>
-        Ranks.Run(world, group => Train(group, name, parallelism, microBatches, steps));
+    RankRun[] Train(string name, int world, DataParallelism parallelism, int microBatches = 2, long steps = Steps,
+        IReadOnlyDictionary<string, double>? lossWeights = null) =>
+        Ranks.Run(world, group => Train(group, name, parallelism, microBatches, steps, lossWeights));
 
-    RankRun Train(ProcessGroup group, string name, DataParallelism parallelism, int microBatches, long steps)
+    RankRun Train(ProcessGroup group, string name, DataParallelism parallelism, int microBatches, long steps,
+        IReadOnlyDictionary<string, double>? lossWeights)
     {
         using var trainer = DistributedTrainer.Open(new DistributedTrainerOptions
         {
-            Training = data.Options(Path.Combine(root, name), Steps),
+            Training = Options(name, lossWeights),
             Parallelism = parallelism,
             MicroBatches = microBatches,
         }, group);
@@ -77,6 +79,32 @@ public sealed class DataParallelEquivalenceTests(TrainingDataset data) : IDispos
 
         Assert.Equal(single.Losses.ToArray(), distributed.Losses);
         AssertSameWeights(Weights(single.Model), distributed.Weights, tolerance: 0);
+    }
+
+    TrainerOptions Options(string name, IReadOnlyDictionary<string, double>? lossWeights = null) =>
+        data.Options(Path.Combine(root, name), Steps) with { LossWeights = lossWeights ?? new Dictionary<string, double>() };
+
+    [Fact]
+    public void With_loss_weights_two_workers_compute_one_workers_losses_and_one_micro_batch_is_the_single_process_trainer()
+    {
+        var lossWeights = new Dictionary<string, double> { ["gridworld"] = 3, ["catch"] = 0.5 };
+        var two = Train("lw-two", world: 2, DataParallelism.Replicated, steps: 6, lossWeights: lossWeights);
+        var one = Train("lw-one", world: 1, DataParallelism.Replicated, steps: 6, lossWeights: lossWeights).Single();
+        foreach (var rank in two)
+            for (var s = 0; s < 6; s++)
+                Assert.True(Math.Abs(one.Losses[s] - rank.Losses[s]) <= 1e-4, $"step {s}: one worker {one.Losses[s]}, two workers {rank.Losses[s]}");
+        AssertSameWeights(one.Weights, two[0].Weights, tolerance: 1e-4f);
+
+        // One micro-batch draws the single-process trainer's dropout masks: the same run exactly.
+        var whole = Train("lw-whole", world: 1, DataParallelism.Replicated, microBatches: 1, steps: 3, lossWeights: lossWeights).Single();
+        using var single = Trainer.Open(Options("lw-single", lossWeights));
+        single.Run(until: 3);
+        Assert.Equal(single.Losses.ToArray(), whole.Losses);
+
+        // The weights change the loss from the first step, so this test can fail.
+        using var plain = Trainer.Open(Options("lw-plain"));
+        plain.Run(until: 1);
+        Assert.True(Math.Abs(plain.Losses[0] - single.Losses[0]) > 1e-3, $"weighted {single.Losses[0]}, plain {plain.Losses[0]}");
     }
 
     [Fact]

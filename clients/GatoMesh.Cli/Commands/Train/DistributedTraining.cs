@@ -44,6 +44,7 @@ internal static class DistributedTraining
             WeightDecay = training.WeightDecay,
             ClipNorm = training.ClipNorm,
             TaskWeights = training.TaskWeights.ToDictionary(),
+            LossWeights = training.LossWeights.ToDictionary(),
             PromptProbability = training.PromptProbability,
             History = training.History,
             Seed = training.Seed,

@@ -25,6 +25,7 @@ internal static class TrainCommand
         var weightDecay = new Option<double>("--weight-decay") { Description = "AdamW weight decay", DefaultValueFactory = _ => 0.1 };
         var clip = new Option<double>("--clip") { Description = "global gradient-norm clip", DefaultValueFactory = _ => 1.0 };
         var taskWeights = new Option<string?>("--task-weights") { Description = "sampling weights, e.g. catch=1,gridworld=2 (unlisted tasks weigh 1)" };
+        var lossWeights = new Option<string?>("--loss-weights") { Description = "weights of each task's text and action tokens in the loss, e.g. gridworld=4 (unlisted tasks weigh 1; docs/TRAINING.md)" };
         var prompt = new Option<double>("--prompt-probability") { Description = "share of sequences with a prompt", DefaultValueFactory = _ => 0.25 };
         var history = new Option<int>("--history") { Description = "timesteps of history a window holds (0: no limit); K > 0 packs K-timestep windows and serves the checkpoint with K", DefaultValueFactory = _ => 0 };
         var dropout = new Option<double?>("--dropout") { Description = "dropout rate during training (default: the config's)" };
@@ -39,7 +40,7 @@ internal static class TrainCommand
         var microBatches = new Option<int?>("--micro-batches") { Description = "micro-batches per global batch, fixed for the run (default: --workers); must divide --batch-size" };
         var command = new Command("train", "train the model on a data directory, resuming from --out if it holds a checkpoint")
         {
-            preset, config, data, steps, output, batch, length, lr, warmup, weightDecay, clip, taskWeights, prompt, history, dropout, seed, every, threads, json,
+            preset, config, data, steps, output, batch, length, lr, warmup, weightDecay, clip, taskWeights, lossWeights, prompt, history, dropout, seed, every, threads, json,
             workers, cluster, zero, microBatches, promote,
         };
         command.Subcommands.Add(TrainWorkerCommand.Create());
@@ -67,7 +68,8 @@ internal static class TrainCommand
                 WarmupSteps = parse.GetValue(warmup) ?? Math.Min(15_000, total / 10),
                 WeightDecay = parse.GetValue(weightDecay),
                 ClipNorm = parse.GetValue(clip),
-                TaskWeights = ParseWeights(parse.GetValue(taskWeights)),
+                TaskWeights = ParseWeights("--task-weights", parse.GetValue(taskWeights)),
+                LossWeights = ParseWeights("--loss-weights", parse.GetValue(lossWeights)),
                 PromptProbability = parse.GetValue(prompt),
                 History = parse.GetValue(history),
                 Seed = parse.GetValue(seed),
@@ -100,7 +102,7 @@ internal static class TrainCommand
             Console.Error.WriteLine(trainer.ResumedFrom is { } from
                 ? $"resuming from {from} at step {trainer.Step}"
                 : $"training {model.Preset} from seed {options.Seed}");
-            Console.Error.WriteLine("tasks: " + string.Join(", ", trainer.Tasks.Select((t, i) => $"{t} (weight {trainer.TaskWeights[i].ToString(CultureInfo.InvariantCulture)})")));
+            Console.Error.WriteLine("tasks: " + TaskLine(trainer.Tasks, trainer.TaskWeights, trainer.LossWeights));
             using var cancel = new CancellationTokenSource();
             ConsoleCancelEventHandler stop = (_, e) => { e.Cancel = true; cancel.Cancel(); };
             Console.CancelKeyPress += stop;
@@ -139,8 +141,13 @@ internal static class TrainCommand
         return command;
     }
 
+    /// <summary>"catch (weight 2.5), gridworld (weight 4, loss weight 3)": a task's loss weight only where it is not 1.</summary>
+    internal static string TaskLine(IReadOnlyList<string> tasks, IReadOnlyList<double> weights, IReadOnlyList<double> lossWeights) =>
+        string.Join(", ", tasks.Select((t, i) => $"{t} (weight {weights[i].ToString(CultureInfo.InvariantCulture)}" +
+            (lossWeights[i] == 1 ? ")" : $", loss weight {lossWeights[i].ToString(CultureInfo.InvariantCulture)})")));
+
     /// <summary><c>catch=1,gridworld=2</c> into a map; a malformed entry names itself.</summary>
-    static Dictionary<string, double> ParseWeights(string? text)
+    static Dictionary<string, double> ParseWeights(string option, string? text)
     {
         var weights = new Dictionary<string, double>(StringComparer.Ordinal);
         if (string.IsNullOrWhiteSpace(text)) return weights;
@@ -148,9 +155,9 @@ internal static class TrainCommand
         {
             var parts = entry.Split('=', StringSplitOptions.TrimEntries);
             if (parts.Length != 2 || parts[0].Length == 0 || !double.TryParse(parts[1], NumberStyles.Float, CultureInfo.InvariantCulture, out var weight))
-                throw new InvalidTrainingOptionException("--task-weights", entry, "each entry must be task=weight, e.g. catch=1");
+                throw new InvalidTrainingOptionException(option, entry, "each entry must be task=weight, e.g. catch=1");
             if (!weights.TryAdd(parts[0], weight))
-                throw new InvalidTrainingOptionException("--task-weights", entry, $"task {parts[0]} is listed twice");
+                throw new InvalidTrainingOptionException(option, entry, $"task {parts[0]} is listed twice");
         }
         return weights;
     }

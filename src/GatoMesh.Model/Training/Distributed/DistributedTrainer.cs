@@ -159,15 +159,16 @@ public sealed class DistributedTrainer : IDisposable
         var b = training.BatchSize;
         var size = b / options.MicroBatches;
         var batches = new TrainingBatch[microBatches.Length];
-        long localMasked = 0;
+        var weights = new double[size];
         for (var k = 0; k < microBatches.Length; k++)
         {
             var first = Step * b + (long)microBatches[k] * size;
-            for (var j = 0; j < size; j++) data.Build(first + j, buffers[k][j]);
-            batches[k] = TrainingBatch.Collate(buffers[k]);
-            localMasked += batches[k].LossMask.Count(bit => bit);
+            for (var j = 0; j < size; j++) weights[j] = data.LossWeights[data.Build(first + j, buffers[k][j])];
+            batches[k] = TrainingBatch.Collate(buffers[k], weights);
         }
-        var globalMasked = GradientReduction.Sum(group, localMasked);
+        // Every micro-batch's masked tokens and their weights, over all ranks: the global mean's denominator.
+        var localWeight = batches.Sum(batch => batch.MaskedWeight());
+        var globalWeight = GradientReduction.Sum(group, localWeight);
         Model.Train();
         double loss;
         try
@@ -179,9 +180,10 @@ public sealed class DistributedTrainer : IDisposable
                 // The dropout masks of micro-batch m follow from (seed, step, m) alone, whichever rank runs it.
                 Model.DropoutGenerator.ManualSeed(SeededRandom.For(training.Seed ^ Trainer.DropoutSalt, Step * options.MicroBatches + microBatches[k]).NextUInt64());
                 using var scope = DisposeScope.Begin();
-                var (mean, _, masked) = TrainStep.Loss(Model, batches[k]);
-                // This micro-batch's share of the global mean: its summed loss over every rank's masked tokens.
-                var share = globalMasked > 0 ? masked / (double)globalMasked : 0.0;
+                var (mean, _, _, weight) = TrainStep.Loss(Model, batches[k]);
+                // This micro-batch's share of the global mean: its summed (weighted) loss over every rank's
+                // masked tokens (their weights).
+                var share = globalWeight > 0 ? weight / globalWeight : 0.0;
                 localLoss += mean.Item() * share;
                 (mean * share).Backward();
             }

@@ -44,11 +44,11 @@ internal static class GradientReduction
         return reduced[n];
     }
 
-    /// <summary>The sum over ranks of <paramref name="count"/> (the loss-masked tokens of each rank's micro-batches).</summary>
-    public static long Sum(ProcessGroup group, long count)
+    /// <summary>The sum over ranks of <paramref name="value"/> (the summed loss weights of each rank's masked tokens), in double precision.</summary>
+    public static double Sum(ProcessGroup group, double value)
     {
-        using var total = Tensor.From<long>([count], [1]);
+        using var total = Tensor.From<double>([value], [1]);
         group.AllReduce(total);
-        return total.ToArray<long>()[0];
+        return total.ToArray<double>()[0];
     }
 }
