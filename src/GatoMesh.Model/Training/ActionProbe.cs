@@ -15,6 +15,11 @@ namespace GatoMesh.Model;
 public sealed record ActionProbeResult(string Task, int Episodes, int Actions, int Correct, int First, int FirstCorrect,
     int Changes, int ChangesCorrect, int Repeats)
 {
+    /// <summary>For a task whose first action token takes at most <see cref="ActionProbe.ConfusionLimit"/> ids
+    /// (a discrete command): <c>Confusion[recorded][predicted]</c>, counting value indices from the range's
+    /// first id. Which actions a checkpoint gets wrong, and as what. Null otherwise.</summary>
+    public int[][]? Confusion { get; init; }
+
     public double Accuracy => Ratio(Correct, Actions);
     public double FirstAccuracy => Ratio(FirstCorrect, First);
     public double ChangeAccuracy => Ratio(ChangesCorrect, Changes);
@@ -36,6 +41,9 @@ public sealed record ActionProbeResult(string Task, int Episodes, int Actions, i
 /// </summary>
 public static class ActionProbe
 {
+    /// <summary>The largest first-action range the probe tabulates a confusion matrix for.</summary>
+    public const int ConfusionLimit = 16;
+
     public static IReadOnlyList<ActionProbeResult> Run(GatoModel model, string dataDirectory, IReadOnlyList<string>? tasks,
         int episodes, int sequenceLength, string? textModel, int history = 0)
     {
@@ -57,6 +65,10 @@ public static class ActionProbe
     static ActionProbeResult Probe(GatoModel model, string task, IReadOnlyList<Episode> episodes, TokenSpace space, int sequenceLength, int history)
     {
         int actions = 0, correct = 0, first = 0, firstCorrect = 0, changes = 0, changesCorrect = 0, repeats = 0;
+        var range = episodes.Count > 0 ? episodes[0].Encoder.Spec.ActionIdRanges(space)[0] : default;
+        var confusion = episodes.Count > 0 && range.High - range.Low <= ConfusionLimit
+            ? Enumerable.Range(0, range.High - range.Low).Select(_ => new int[range.High - range.Low]).ToArray()
+            : null;
         foreach (var episode in episodes)
         {
             var (predicted, targets) = Predict(model, task, episode, space, sequenceLength, history);
@@ -66,6 +78,7 @@ public static class ActionProbe
                 var (guess, target) = (predicted[t][j], targets[t][j]);
                 actions++;
                 if (guess == target) correct++;
+                if (j == 0 && confusion is not null) confusion[target - range.Low][guess - range.Low]++;
                 if (t == 0)
                 {
                     first++;
@@ -81,7 +94,10 @@ public static class ActionProbe
                 }
             }
         }
-        return new ActionProbeResult(task, episodes.Count, actions, correct, first, firstCorrect, changes, changesCorrect, repeats);
+        return new ActionProbeResult(task, episodes.Count, actions, correct, first, firstCorrect, changes, changesCorrect, repeats)
+        {
+            Confusion = confusion,
+        };
     }
 
     /// <summary>Greedy predictions and recorded ids of every action token of the episode's timesteps that fit

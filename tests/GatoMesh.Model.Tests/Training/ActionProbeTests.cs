@@ -31,6 +31,8 @@ public sealed class ActionProbeTests(TrainerDataset data)
             var encoder = new TimestepEncoder(reader.Header.Spec!, space, text);
             var ranges = encoder.Spec.ActionIdRanges(space);
             int actions = 0, correct = 0, first = 0, firstCorrect = 0, changes = 0, changesCorrect = 0, repeats = 0;
+            var values = ranges[0].High - ranges[0].Low;
+            var confusion = new int[values, values];
             foreach (var episode in reader.ReadEpisodes().Take(episodes).Select(e => e.ToEpisode(encoder)))
             {
                 var context = new TokenBuffer();
@@ -70,6 +72,7 @@ public sealed class ActionProbeTests(TrainerDataset data)
                         predicted[j] = ranges[j].Low + Array.IndexOf(logits, logits.Max());
                         actions++;
                         if (predicted[j] == recorded[j]) correct++;
+                        if (j == 0) confusion[recorded[j] - ranges[0].Low, predicted[j] - ranges[0].Low]++;
                         if (previous is null)
                         {
                             first++;
@@ -87,7 +90,15 @@ public sealed class ActionProbeTests(TrainerDataset data)
                     Assert.True(context.Count > before);
                 }
             }
-            Assert.Equal(new ActionProbeResult(result.Task, episodes, actions, correct, first, firstCorrect, changes, changesCorrect, repeats), result);
+            Assert.Equal(new ActionProbeResult(result.Task, episodes, actions, correct, first, firstCorrect, changes, changesCorrect, repeats),
+                result with { Confusion = null });
+            // Both tasks' commands are discrete (3 and 4 values): a confusion matrix of the first action token.
+            Assert.NotNull(result.Confusion);
+            Assert.Equal(values, result.Confusion.Length);
+            for (var a = 0; a < values; a++)
+                for (var b = 0; b < values; b++)
+                    Assert.Equal(confusion[a, b], result.Confusion[a][b]);
+            Assert.Equal(correct, Enumerable.Range(0, values).Sum(v => result.Confusion[v][v]));
             Assert.Equal(episodes * ranges.Length, result.First);
             // 18-token Catch timesteps: the window holds several, so repeats and changes are counted.
             if (result.Task == "catch") Assert.True(result.Actions > result.First, "the window holds more than one timestep");

@@ -50,6 +50,7 @@ internal static class ModelProbeCommand
                         ["changes"] = r.Changes,
                         ["change_accuracy"] = Number(r.ChangeAccuracy),
                         ["repeat_rate"] = Number(r.RepeatRate),
+                        ["confusion"] = r.Confusion is { } m ? new JsonArray([.. m.Select(row => (JsonNode)new JsonArray([.. row.Select(n => (JsonNode)n)]))]) : null,
                     }))),
                 }.ToJsonString());
                 return 0;
@@ -58,6 +59,15 @@ internal static class ModelProbeCommand
             Console.WriteLine($"{"task",-18} {"actions",8} {"accuracy",9} {"first",9} {"changes",8} {"at change",10} {"repeats",8}");
             foreach (var r in results)
                 Console.WriteLine($"{r.Task,-18} {r.Actions,8} {Percent(r.Accuracy),9} {Percent(r.FirstAccuracy),9} {r.Changes,8} {Percent(r.ChangeAccuracy),10} {Percent(r.RepeatRate),8}");
+            foreach (var r in results.Where(r => r.Confusion is not null))
+            {
+                var m = r.Confusion!;
+                Console.WriteLine();
+                Console.WriteLine($"{r.Task}: recorded action (rows) against predicted (columns), first action token's values");
+                Console.WriteLine("        " + string.Concat(Enumerable.Range(0, m.Length).Select(v => $"{v,7}")) + "   right");
+                for (var v = 0; v < m.Length; v++)
+                    Console.WriteLine($"{v,6}  " + string.Concat(m[v].Select(n => $"{n,7}")) + $"   {Percent(m[v].Sum() == 0 ? double.NaN : (double)m[v][v] / m[v].Sum()),6}");
+            }
             return 0;
         });
         return command;
