@@ -77,6 +77,46 @@ public class GridWorldTests
     }
 
     [Fact]
+    public void Among_shortest_paths_the_expert_turns_left_first_then_right_then_moves_forward()
+    {
+        using var environment = new GridWorldEnvironment();
+        using var replay = new GridWorldEnvironment();
+        int turns = 0, forwards = 0;
+        for (ulong seed = 0; seed < 40; seed++)
+        {
+            environment.Reset(seed);
+            var taken = new List<int>();
+            for (var done = false; !done;)
+            {
+                var target = environment.Room.Objects.First(environment.Mission.Names);
+                var path = GridPlanner.PathToFace(environment.Room, target.X, target.Y)!;
+                if (path.Count > 0)
+                {
+                    // The length of a shortest path that starts with each action (null: that action cannot start one).
+                    int? After(int command)
+                    {
+                        replay.Reset(seed);
+                        foreach (var c in taken) replay.Step(Command(c));
+                        var before = replay.Room.AgentX * 100 + replay.Room.AgentY;
+                        replay.Step(Command(command));
+                        if (command == GridWorldEnvironment.Forward && replay.Room.AgentX * 100 + replay.Room.AgentY == before) return null;
+                        var rest = GridPlanner.PathToFace(replay.Room, target.X, target.Y);
+                        return rest is null ? null : 1 + rest.Count;
+                    }
+                    if (After(GridWorldEnvironment.TurnLeft) == path.Count) Assert.Equal(GridWorldEnvironment.TurnLeft, path[0]);
+                    else if (After(GridWorldEnvironment.TurnRight) == path.Count) Assert.Equal(GridWorldEnvironment.TurnRight, path[0]);
+                    else Assert.Equal(GridWorldEnvironment.Forward, path[0]);
+                    if (path[0] == GridWorldEnvironment.Forward) forwards++; else turns++;
+                }
+                var command = path.Count > 0 ? path[0] : GridWorldEnvironment.PickUp;
+                taken.Add(command);
+                done = environment.Step(Command(command)).Done;
+            }
+        }
+        Assert.True(turns > 20 && forwards > 20, $"{turns} turns, {forwards} forward moves: both preferences exercised");
+    }
+
+    [Fact]
     public void Picking_up_the_wrong_object_ends_the_episode_without_reward()
     {
         using var environment = new GridWorldEnvironment();

@@ -3,7 +3,9 @@ namespace GatoMesh.Envs;
 /// <summary>
 /// Breadth-first search over the agent's (x, y, direction) states with the turn and forward
 /// actions; objects block. Returns a shortest action sequence that leaves the agent facing the
-/// goal cell, or null when none does (the goal walled in by other objects).
+/// goal cell, or null when none does (the goal walled in by other objects). Among shortest paths it
+/// takes the first in successor order: turn left, turn right, forward (a forward-first order was tried
+/// for learnability and learned no better: docs/TRAINING.md).
 /// </summary>
 internal static class GridPlanner
 {
