@@ -57,7 +57,10 @@ public sealed class TrainStep(GatoModel model, AdamW optimizer, double maxGradie
         var logits = model.Logits(hidden.IndexSelect(0, Tensor.From<long>(counted.ToArray(), [m], device)));  // [m, Vt]
         var targets = counted.Select(i => batch.Targets[i]).ToArray();
         var weights = batch.SequenceWeights is null ? null : counted.Select(batch.WeightAt).ToArray();
-        var mask = weights is null ? Tensor.Ones([m], DType.Bool, device) : Tensor.From<float>(weights, [m], device);
+        // The kernel divides by max(sum of weights, 1); relative to the largest the sum is at least 1, so the
+        // result is the weighted mean however small the weights (the mean does not change with their scale).
+        var top = weights?.Max() ?? 1f;
+        var mask = weights is null ? Tensor.Ones([m], DType.Bool, device) : Tensor.From<float>([.. weights.Select(w => w / top)], [m], device);
         var (loss, _) = Functional.MaskedCrossEntropy(logits, Tensor.From<long>(targets, [m], device), mask);
         var predicted = logits.ArgMax(-1).ToArray<long>();
         var correct = 0;

@@ -95,6 +95,10 @@ public class TrainStepTests
         Assert.Null(ones.SequenceWeights);
         Assert.Equal(LossAndGradients(model, plain).Gradients, LossAndGradients(model, ones).Gradients);
         Assert.Throws<InvalidModelInputException>(() => TrainingBatch.Collate(sequences, [1, 2]));
+
+        // Only the ratios count, even for weights whose sum is below 1.
+        var tiny = TrainingBatch.Collate(sequences, [.. weights.Select(w => w * 1e-4)]);
+        Assert.Equal(expected, LossAndGradients(model, tiny).Loss, 4);
     }
 
     [Fact]
