@@ -22,7 +22,7 @@ public sealed class TrainStep(GatoModel model, AdamW optimizer, double maxGradie
         {
             model.ZeroGrad();
             using var scope = DisposeScope.Begin();
-            var (loss, accuracy, masked, _) = Loss(model, batch);
+            var (loss, accuracy, masked) = Loss(model, batch);
             var value = loss.Item();
             loss.Backward();
             var norm = GradientClipping.ClipByGlobalNorm(model.Parameters(), maxGradientNorm);
@@ -38,8 +38,8 @@ public sealed class TrainStep(GatoModel model, AdamW optimizer, double maxGradie
 
     /// <summary>The masked mean cross-entropy (a scalar tensor, differentiable; weighted by
     /// <see cref="TrainingBatch.SequenceWeights"/> when it has them), the accuracy of the argmax on the masked
-    /// positions, how many positions are masked in, and the sum of their weights (<c>Masked</c> when unweighted).</summary>
-    internal static (Tensor Loss, double Accuracy, int Masked, double Weight) Loss(GatoModel model, TrainingBatch batch)
+    /// positions, and how many positions are masked in.</summary>
+    internal static (Tensor Loss, double Accuracy, int Masked) Loss(GatoModel model, TrainingBatch batch)
     {
         var input = batch.Input;
         var n = (long)input.Batch * input.Length;
@@ -53,7 +53,7 @@ public sealed class TrainStep(GatoModel model, AdamW optimizer, double maxGradie
         // Scores only where the loss counts: the output projection is a large share of the compute,
         // and most control tokens are observations. The mean is the same as masking full logits.
         var m = counted.Count;
-        if (m == 0) return ((hidden.Sum() * 0.0).MoveToOuterScope(), 0, 0, 0);
+        if (m == 0) return ((hidden.Sum() * 0.0).MoveToOuterScope(), 0, 0);
         var logits = model.Logits(hidden.IndexSelect(0, Tensor.From<long>(counted.ToArray(), [m], device)));  // [m, Vt]
         var targets = counted.Select(i => batch.Targets[i]).ToArray();
         var weights = batch.SequenceWeights is null ? null : counted.Select(batch.WeightAt).ToArray();
@@ -65,6 +65,6 @@ public sealed class TrainStep(GatoModel model, AdamW optimizer, double maxGradie
         var predicted = logits.ArgMax(-1).ToArray<long>();
         var correct = 0;
         for (var i = 0; i < m; i++) if (predicted[i] == targets[i]) correct++;
-        return (loss.MoveToOuterScope(), (double)correct / m, m, batch.MaskedWeight());
+        return (loss.MoveToOuterScope(), (double)correct / m, m);
     }
 }

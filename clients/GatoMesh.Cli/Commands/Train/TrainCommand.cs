@@ -142,7 +142,7 @@ internal static class TrainCommand
     }
 
     /// <summary>"catch (weight 2.5), gridworld (weight 4, loss weight 3)": a task's loss weight only where it is not 1.</summary>
-    internal static string TaskLine(IReadOnlyList<string> tasks, IReadOnlyList<double> weights, IReadOnlyList<double> lossWeights) =>
+    static string TaskLine(IReadOnlyList<string> tasks, IReadOnlyList<double> weights, IReadOnlyList<double> lossWeights) =>
         string.Join(", ", tasks.Select((t, i) => $"{t} (weight {weights[i].ToString(CultureInfo.InvariantCulture)}" +
             (lossWeights[i] == 1 ? ")" : $", loss weight {lossWeights[i].ToString(CultureInfo.InvariantCulture)})")));
 

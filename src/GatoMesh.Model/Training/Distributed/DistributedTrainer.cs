@@ -167,8 +167,8 @@ public sealed class DistributedTrainer : IDisposable
             batches[k] = TrainingBatch.Collate(buffers[k], weights);
         }
         // Every micro-batch's masked tokens and their weights, over all ranks: the global mean's denominator.
-        var localWeight = batches.Sum(batch => batch.MaskedWeight());
-        var globalWeight = GradientReduction.Sum(group, localWeight);
+        var weightOf = batches.Select(batch => batch.MaskedWeight()).ToArray();
+        var globalWeight = GradientReduction.Sum(group, weightOf.Sum());
         Model.Train();
         double loss;
         try
@@ -180,10 +180,10 @@ public sealed class DistributedTrainer : IDisposable
                 // The dropout masks of micro-batch m follow from (seed, step, m) alone, whichever rank runs it.
                 Model.DropoutGenerator.ManualSeed(SeededRandom.For(training.Seed ^ Trainer.DropoutSalt, Step * options.MicroBatches + microBatches[k]).NextUInt64());
                 using var scope = DisposeScope.Begin();
-                var (mean, _, _, weight) = TrainStep.Loss(Model, batches[k]);
+                var (mean, _, _) = TrainStep.Loss(Model, batches[k]);
                 // This micro-batch's share of the global mean: its summed (weighted) loss over every rank's
                 // masked tokens (their weights).
-                var share = globalWeight > 0 ? weight / globalWeight : 0.0;
+                var share = globalWeight > 0 ? weightOf[k] / globalWeight : 0.0;
                 localLoss += mean.Item() * share;
                 (mean * share).Backward();
             }
