@@ -5,7 +5,8 @@ using System.Text.Json.Nodes;
 namespace GatoMesh.Eval;
 
 /// <summary>
-/// What an evaluation measured: per task the score and normalized score, their mean over tasks, and
+/// What an evaluation measured: per task the score and normalized score (with its standard error and the
+/// share of episodes at the expert's level), their mean over tasks, and
 /// the serving side: step latency percentiles, agent steps, wall time, steps per second and the
 /// number of agents that ran at once (<see cref="Concurrency"/>: the option, or fewer when there
 /// were fewer episodes).
@@ -27,6 +28,8 @@ public sealed record EvaluationReport(string Agents, IReadOnlyList<TaskResult> T
             {
                 ["score"] = task.Score,
                 ["normalized"] = task.Normalized,
+                ["normalized_stderr"] = Finite(task.NormalizedStandardError),
+                ["expert_level"] = task.ExpertLevelShare,
                 ["episodes"] = task.Episodes,
                 ["expert_return"] = task.ExpertReturn,
                 ["random_return"] = task.RandomReturn,
@@ -52,15 +55,18 @@ public sealed record EvaluationReport(string Agents, IReadOnlyList<TaskResult> T
         };
     }
 
+    /// <summary>JSON has no NaN: an undefined figure (one episode's standard error) is null.</summary>
+    static double? Finite(double value) => double.IsFinite(value) ? value : null;
+
     /// <summary>The readable tables: scores per task, then serving latency.</summary>
     public string ToTable()
     {
         var c = CultureInfo.InvariantCulture;
         var width = Math.Max(16, Tasks.Max(t => t.Task.Length));
         var text = new StringBuilder();
-        text.AppendLine(c, $"{"task".PadRight(width)}  {"episodes",8}  {"score",9}  {"random",9}  {"expert",9}  {"normalized",10}");
+        text.AppendLine(c, $"{"task".PadRight(width)}  {"episodes",8}  {"score",9}  {"random",9}  {"expert",9}  {"normalized",10}  {"+- se",7}  {"expert-level",12}");
         foreach (var t in Tasks)
-            text.AppendLine(c, $"{t.Task.PadRight(width)}  {t.Episodes,8}  {t.Score,9:F3}  {t.RandomReturn,9:F3}  {t.ExpertReturn,9:F3}  {t.Normalized * 100,9:F1}%");
+            text.AppendLine(c, $"{t.Task.PadRight(width)}  {t.Episodes,8}  {t.Score,9:F3}  {t.RandomReturn,9:F3}  {t.ExpertReturn,9:F3}  {t.Normalized * 100,9:F1}%  {t.NormalizedStandardError * 100,6:F1}%  {t.ExpertLevelShare * 100,11:F1}%");
         text.AppendLine(c, $"{"mean".PadRight(width)}  {"",8}  {"",9}  {"",9}  {"",9}  {MeanNormalized * 100,9:F1}%");
         text.AppendLine();
         text.AppendLine(c, $"{"agents",-12} {"steps",9}  {"steps/s",9}  {"p50 ms",8}  {"p95 ms",8}  {"p99 ms",8}  {"max ms",8}");
