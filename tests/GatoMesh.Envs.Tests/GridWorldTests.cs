@@ -16,7 +16,7 @@ public class GridWorldTests
             var mission = observation.GetText(GridWorldEnvironment.MissionKey);
             Assert.Matches("^(go to|pick up) the (red|green|blue|purple|yellow|grey) (ball|key|box)$", mission);
             var target = Assert.Single(environment.Room.Objects, environment.Mission.Names);
-            var view = observation.GetDiscrete(GridWorldEnvironment.ViewKey);
+            var view = observation.GetDiscrete(GridWorldEnvironment.GridKey);
             Assert.Equal(GridRoom.View * GridRoom.View, view.Length);
 
             // Where the target lies from the agent, in the agent's frame: ahead along its facing, right of it.
@@ -35,17 +35,36 @@ public class GridWorldTests
     }
 
     [Fact]
+    public void The_grid_is_encoded_before_the_mission_so_the_loss_predicts_the_mission_s_words_from_the_room()
+    {
+        using var environment = new GridWorldEnvironment();
+        var encoder = new TimestepEncoder(environment.Spec, new TokenSpace(), TextModel.Tokenizer);
+        var buffer = new TokenBuffer();
+        var separator = encoder.Encode(environment.Reset(7), null, buffer);
+        var cells = GridRoom.View * GridRoom.View;
+        var mission = TextModel.Tokenizer.Encode(environment.Mission.Text);
+
+        // The grid's cells first (conditioning only), then the mission's words (trained), then the separator.
+        Assert.Equal(cells + mission.Length, separator);
+        for (var i = 0; i < cells; i++)
+            Assert.False(buffer.LossMask[i]);
+        Assert.Equal(mission, buffer.Ids.Slice(cells, mission.Length).ToArray());
+        for (var i = cells; i < separator; i++)
+            Assert.True(buffer.LossMask[i]);
+    }
+
+    [Fact]
     public void Turning_right_rotates_the_view_so_what_was_on_the_right_is_ahead()
     {
         using var environment = new GridWorldEnvironment();
         const int n = GridRoom.View, c = GridRoom.Side - 1;
         for (ulong seed = 0; seed < 20; seed++)
         {
-            var before = environment.Reset(seed).GetDiscrete(GridWorldEnvironment.ViewKey);
+            var before = environment.Reset(seed).GetDiscrete(GridWorldEnvironment.GridKey);
             var result = environment.Step(Command(GridWorldEnvironment.TurnRight));
             if (result.Done)
                 continue;
-            var after = result.Observation.GetDiscrete(GridWorldEnvironment.ViewKey);
+            var after = result.Observation.GetDiscrete(GridWorldEnvironment.GridKey);
             // A cell (ahead a, right b) before the turn is (ahead b, right -a) after it.
             for (var a = -c; a <= c; a++)
                 for (var b = -c; b <= c; b++)

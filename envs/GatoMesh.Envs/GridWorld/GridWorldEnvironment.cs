@@ -6,8 +6,11 @@ namespace GatoMesh.Envs;
 /// <summary>
 /// A language-conditioned grid world in the spirit of BabyAI's GoToObj and PickupLoc levels: a
 /// 6x6 room with three or four coloured balls, keys and boxes and a mission such as "go to the red
-/// ball" or "pick up the blue key". Observation: <c>mission</c> (text) and <c>view</c> (discrete
-/// [11, 11]: the room seen from the agent, facing up, one id per cell: see <see cref="GridRoom.Egocentric"/>). Action <c>command</c> in [0, 4): turn left, turn right, forward,
+/// ball" or "pick up the blue key". Observation: <c>grid</c> (discrete [11, 11]: the room seen from the
+/// agent, facing up, one id per cell: see <see cref="GridRoom.Egocentric"/>) and <c>mission</c> (text).
+/// Fields are encoded in key order, so the grid comes first and the mission's words, which the loss
+/// trains, are predicted from the room: learning which object the mission's colour and type name
+/// is then part of the text loss, not only of the action's (docs/ENVS.md, "Grid world"). Action <c>command</c> in [0, 4): turn left, turn right, forward,
 /// pick up. A go-to mission succeeds when the agent faces the object; a pick-up mission when it
 /// picks the object up. Picking up any other object fails the episode. Reward as BabyAI:
 /// <c>1 - 0.9 * steps / MaxSteps</c> on success, 0 otherwise.
@@ -15,7 +18,7 @@ namespace GatoMesh.Envs;
 public sealed class GridWorldEnvironment : IEnvironment
 {
     public const int TurnLeft = 0, TurnRight = 1, Forward = 2, PickUp = 3;
-    public const string MissionKey = "mission", ViewKey = "view", CommandKey = "command";
+    public const string MissionKey = "mission", GridKey = "grid", CommandKey = "command";
 
     GridRoom room = GridRoom.Generate(new SeededRandom(0), 3);
     int steps;
@@ -24,7 +27,7 @@ public sealed class GridWorldEnvironment : IEnvironment
     public EmbodimentSpec Spec { get; } = new("gridworld",
         [
             FieldSpec.Text(MissionKey, maxTokens: 32),
-            FieldSpec.Discrete(ViewKey, [GridRoom.View, GridRoom.View], 0, GridRoom.ViewIds),
+            FieldSpec.Discrete(GridKey, [GridRoom.View, GridRoom.View], 0, GridRoom.ViewIds),
         ],
         [FieldSpec.Discrete(CommandKey, [1], 0, 4)]);
 
@@ -88,7 +91,7 @@ public sealed class GridWorldEnvironment : IEnvironment
 
     FieldValues Observe() => new FieldValues()
         .SetText(MissionKey, Mission.Text)
-        .SetDiscrete(ViewKey, room.Egocentric());
+        .SetDiscrete(GridKey, room.Egocentric());
 
     public void Dispose() { }
 }

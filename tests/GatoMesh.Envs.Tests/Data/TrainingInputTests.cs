@@ -32,7 +32,7 @@ public class TrainingInputTests
         foreach (var mission in TextCorpus.Missions())
         {
             var observation = new Observation().SetText(GridWorldEnvironment.MissionKey, mission)
-                .SetDiscrete(GridWorldEnvironment.ViewKey, view);
+                .SetDiscrete(GridWorldEnvironment.GridKey, view);
             missionEncoder.Encode(observation, null, new TokenBuffer());
         }
 
