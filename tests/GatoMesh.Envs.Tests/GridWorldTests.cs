@@ -40,7 +40,7 @@ public class GridWorldTests
         using var environment = new GridWorldEnvironment();
         var encoder = new TimestepEncoder(environment.Spec, new TokenSpace(), TextModel.Tokenizer);
         var buffer = new TokenBuffer();
-        var separator = encoder.Encode(environment.Reset(7), null, buffer);
+        var separator = encoder.Encode(environment.Reset(7).ToObservation(environment.Spec), null, buffer);
         var cells = GridRoom.View * GridRoom.View;
         var mission = TextModel.Tokenizer.Encode(environment.Mission.Text);
 
