@@ -1,3 +1,5 @@
+using GatoMesh.Envs;
+
 namespace GatoMesh.Eval;
 
 /// <summary>
@@ -31,5 +33,5 @@ public sealed record TaskResult(string Task, int Episodes, double Score, double 
     /// <summary>The share of episodes whose own normalized return is at least <see cref="ExpertLevel"/>: with the
     /// mean it tells a policy that solves most episodes and fails some from one that half-solves all of them.</summary>
     public double ExpertLevelShare =>
-        Returns.Count == 0 ? double.NaN : (double)Returns.Count(r => (r - RandomReturn) / (ExpertReturn - RandomReturn) >= ExpertLevel) / Returns.Count;
+        Returns.Count == 0 ? double.NaN : (double)Returns.Count(r => PaperScore.Normalize(r, RandomReturn, ExpertReturn) >= ExpertLevel) / Returns.Count;
 }
