@@ -1,5 +1,6 @@
 // Autograd: requires_grad, backward, grad, detach and the thread-local grad mode.
 #include "shim.h"
+#include <ATen/autocast_mode.h>
 
 GM_API int gm_tensor_requires_grad(gm_tensor t) { return t->requires_grad() ? 1 : 0; }
 GM_API int gm_tensor_set_requires_grad(gm_tensor t, int value) { GM_STATUS(t->requires_grad_(value != 0);) }
@@ -30,3 +31,29 @@ GM_API gm_tensor gm_tensor_detach(gm_tensor t) { GM_TENSOR(t->detach()) }
 // Grad mode is thread-local in libtorch; the managed NoGradScope sets it around synchronous work.
 GM_API int gm_grad_enabled() { return at::GradMode::is_enabled() ? 1 : 0; }
 GM_API void gm_set_grad_enabled(int enabled) { at::GradMode::set_enabled(enabled != 0); }
+
+// CPU autocast (libtorch's mixed precision): thread-local like grad mode. While enabled, matrix
+// products (linear, matmul, conv) run in `dtype` (bfloat16) on bfloat16 copies of their fp32
+// inputs, and ops that need the range (cross-entropy, ...) run in fp32; autograd records the casts,
+// so gradients reach the fp32 weights. The managed AutocastScope enters and exits on one thread.
+// Exit clears the cast-weight cache when the outermost scope ends: a cached bfloat16 copy would
+// otherwise outlive the optimizer's update of its weight.
+GM_API int gm_autocast_cpu_enter(int8_t dtype, int* previous_enabled, int8_t* previous_dtype) {
+  GM_STATUS(
+    *previous_enabled = at::autocast::is_cpu_enabled() ? 1 : 0;
+    *previous_dtype = static_cast<int8_t>(at::autocast::get_autocast_cpu_dtype());
+    at::autocast::set_autocast_cpu_dtype(static_cast<at::ScalarType>(dtype));
+    at::autocast::set_cpu_enabled(true);
+    at::autocast::increment_nesting();
+  )
+}
+
+GM_API int gm_autocast_cpu_exit(int previous_enabled, int8_t previous_dtype) {
+  GM_STATUS(
+    if (at::autocast::decrement_nesting() == 0) at::autocast::clear_cache();
+    at::autocast::set_cpu_enabled(previous_enabled != 0);
+    at::autocast::set_autocast_cpu_dtype(static_cast<at::ScalarType>(previous_dtype));
+  )
+}
+
+GM_API int gm_autocast_cpu_enabled() { return at::autocast::is_cpu_enabled() ? 1 : 0; }

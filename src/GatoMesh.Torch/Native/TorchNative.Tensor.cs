@@ -36,4 +36,7 @@ internal static unsafe partial class TorchNative
     [LibraryImport(Library)] internal static partial TensorHandle gm_tensor_detach(TensorHandle t);
     [LibraryImport(Library)] internal static partial int gm_grad_enabled();
     [LibraryImport(Library)] internal static partial void gm_set_grad_enabled(int enabled);
+    [LibraryImport(Library)] internal static partial int gm_autocast_cpu_enter(sbyte dtype, out int previousEnabled, out sbyte previousDType);
+    [LibraryImport(Library)] internal static partial int gm_autocast_cpu_exit(int previousEnabled, sbyte previousDType);
+    [LibraryImport(Library)] internal static partial int gm_autocast_cpu_enabled();
 }
