@@ -34,6 +34,15 @@ public sealed class GatoModel : Module
 
     public GatoConfig Config { get; }
 
+    /// <summary>
+    /// What the transformer blocks and the output projection compute their matrix products in:
+    /// <see cref="ComputePrecision.Float32"/> (the default) or <see cref="ComputePrecision.BFloat16"/>, libtorch's
+    /// CPU autocast (<see cref="AutocastScope"/>): bfloat16 products with fp32 accumulation, fp32 weights,
+    /// gradients, norms, residual stream and loss. The embedding (its GroupNorm needs fp32) always computes in
+    /// fp32. A training option (docs/TRAINING.md, "Precision"); not saved with the weights.
+    /// </summary>
+    public ComputePrecision Precision { get; set; }
+
     /// <summary>Every dropout mask of this model draws from this generator, never from libtorch's global
     /// one, so a trainer that reseeds it per step gets masks that are a function of the step alone
     /// (exact resume) whatever else in the process draws random numbers.</summary>
@@ -59,7 +68,8 @@ public sealed class GatoModel : Module
         var device = Embed.Tokens.Weight.Device;
         var x = Embed.Forward(input.Tokens).View(input.Batch, input.Length, Config.Width);
         var blocked = input.BlockedAttention(device);
-        foreach (var block in blocks) x = block.Forward(x, blocked);
+        using (Autocast())
+            foreach (var block in blocks) x = block.Forward(x, blocked);
         return x.MoveToOuterScope();
     }
 
@@ -77,6 +87,41 @@ public sealed class GatoModel : Module
         using var scope = DisposeScope.Begin();
         var normed = FinalNorm.Forward(hidden);
         var table = lo == 0 && end == Config.VocabSize ? Embed.Tokens.Weight : Embed.Tokens.Weight.Narrow(0, lo, end - lo);
-        return Functional.Linear(normed, table).MoveToOuterScope();
+        if (Precision == ComputePrecision.Float32)
+            return Functional.Linear(normed, table).MoveToOuterScope();
+        // The loss and the samplers read fp32 logits; the cast is recorded, so gradients flow through it.
+        using (Autocast())
+            return Functional.Linear(normed, table).To(DType.Float32).MoveToOuterScope();
     }
+
+    AutocastScope? Autocast() => Precision == ComputePrecision.BFloat16 ? new AutocastScope(DType.BFloat16) : null;
+}
+
+/// <summary>What <see cref="GatoModel.Precision"/> computes the transformer's matrix products in.</summary>
+public enum ComputePrecision
+{
+    /// <summary>Everything in fp32 (<c>fp32</c>).</summary>
+    Float32,
+
+    /// <summary>Matrix products in bfloat16 under libtorch's CPU autocast, everything stored in fp32 (<c>bf16</c>).</summary>
+    BFloat16,
+}
+
+/// <summary>The command-line and trainer.json names of <see cref="ComputePrecision"/>: <c>fp32</c>, <c>bf16</c>.</summary>
+public static class ComputePrecisions
+{
+    public static string Name(this ComputePrecision precision) => precision switch
+    {
+        ComputePrecision.Float32 => "fp32",
+        ComputePrecision.BFloat16 => "bf16",
+        _ => throw new ArgumentOutOfRangeException(nameof(precision), precision, "unknown precision"),
+    };
+
+    /// <summary><c>fp32</c> or <c>bf16</c>; anything else is an <see cref="InvalidTrainingOptionException"/> for <c>--precision</c>.</summary>
+    public static ComputePrecision Parse(string? name) => name switch
+    {
+        "fp32" => ComputePrecision.Float32,
+        "bf16" => ComputePrecision.BFloat16,
+        _ => throw new InvalidTrainingOptionException("--precision", name ?? "", "must be fp32 or bf16"),
+    };
 }

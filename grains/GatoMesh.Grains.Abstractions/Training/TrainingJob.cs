@@ -22,6 +22,8 @@ public sealed record TrainingJob
     public Dictionary<string, double> LossWeights { get; init; } = [];
     public double PromptProbability { get; init; } = 0.25;
     public int History { get; init; }
+    /// <summary>fp32 or bf16 (the trainer's ComputePrecision by name).</summary>
+    public string Precision { get; init; } = "fp32";
     public ulong Seed { get; init; }
     public long CheckpointEvery { get; init; } = 1000;
 

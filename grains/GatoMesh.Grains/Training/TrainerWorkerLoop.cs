@@ -128,6 +128,7 @@ internal sealed class TrainerWorkerLoop(ITrainerCoordinatorGrain coordinator, st
             LossWeights = job.LossWeights,
             PromptProbability = job.PromptProbability,
             History = job.History,
+            Precision = ComputePrecisions.Parse(job.Precision),
             Seed = job.Seed,
             CheckpointEvery = job.CheckpointEvery,
         },

@@ -43,6 +43,7 @@ public sealed class Trainer : IDisposable
         this.options = options;
         this.data = data;
         Model = model;
+        model.Precision = options.Precision;
         optimizer = new AdamW(model.NamedParameters().Select(p => KeyValuePair.Create(p.Name, p.Tensor)), new AdamWOptions
         {
             LearningRate = options.PeakLearningRate, Beta1 = 0.9, Beta2 = 0.95, WeightDecay = options.WeightDecay,

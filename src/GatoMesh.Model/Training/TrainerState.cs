@@ -24,6 +24,8 @@ internal sealed record TrainerState
     /// <summary>Timesteps of history the run trained on (0: no limit); serving uses the same window.
     /// Absent in older checkpoints, which read as 0.</summary>
     public int History { get; init; }
+    /// <summary><see cref="TrainerOptions.Precision"/>'s name (fp32, bf16). Absent in older checkpoints, which read as fp32.</summary>
+    public string Precision { get; init; } = ComputePrecision.Float32.Name();
     public required List<double> Losses { get; init; }
 
     static readonly JsonSerializerOptions Json = new() { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower, WriteIndented = true };
@@ -37,6 +39,7 @@ internal sealed record TrainerState
         BatchSize = options.BatchSize,
         SequenceLength = options.SequenceLength,
         History = options.History,
+        Precision = options.Precision.Name(),
         Losses = losses.ToList(),
     };
 
@@ -64,6 +67,7 @@ internal sealed record TrainerState
         Same("--batch-size", BatchSize, options.BatchSize);
         Same("--sequence-length", SequenceLength, options.SequenceLength);
         Same("--history", History, options.History);
+        Same("--precision", Precision, options.Precision.Name());
         if (Step > options.Steps)
             throw new InvalidTrainingOptionException("--steps", options.Steps, $"the checkpoint in {dir} is already at step {Step}");
 

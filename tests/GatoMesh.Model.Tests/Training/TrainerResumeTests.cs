@@ -44,6 +44,33 @@ public sealed class TrainerResumeTests(TrainerDataset data) : IDisposable
     }
 
     [Fact]
+    public void A_bfloat16_run_resumes_exactly_records_its_precision_and_refuses_another()
+    {
+        var options = data.Options(Path.Combine(root, "straight-bf16"), steps: 4) with { Precision = ComputePrecision.BFloat16 };
+        double[] straightLosses, fp32Losses;
+        using (var straight = Trainer.Open(options))
+        {
+            Assert.Equal(ComputePrecision.BFloat16, straight.Model.Precision);
+            straight.Run();
+            straightLosses = straight.Losses.ToArray();
+        }
+        using (var fp32 = Trainer.Open(data.Options(Path.Combine(root, "fp32"), steps: 4)))
+            fp32Losses = fp32.Run().Losses.ToArray();
+        Assert.NotEqual(fp32Losses, straightLosses);
+
+        var resumedOptions = options with { OutputDirectory = Path.Combine(root, "resumed-bf16") };
+        string checkpoint;
+        using (var first = Trainer.Open(resumedOptions))
+            checkpoint = first.Run(until: 2).Checkpoint;
+        Assert.Contains("\"precision\": \"bf16\"", File.ReadAllText(Path.Combine(checkpoint, "trainer.json")));
+        var error = Assert.Throws<InvalidTrainingOptionException>(() => Trainer.Open(resumedOptions with { Precision = ComputePrecision.Float32 }));
+        Assert.Equal("--precision", error.Option);
+        using var resumed = Trainer.Open(resumedOptions);
+        resumed.Run();
+        Assert.Equal(straightLosses, resumed.Losses.ToArray());
+    }
+
+    [Fact]
     public void Cancelling_stops_after_the_current_step_with_a_checkpoint_to_resume_from()
     {
         var output = Path.Combine(root, "cancel");

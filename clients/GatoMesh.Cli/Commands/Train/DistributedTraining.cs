@@ -47,6 +47,7 @@ internal static class DistributedTraining
             LossWeights = training.LossWeights.ToDictionary(),
             PromptProbability = training.PromptProbability,
             History = training.History,
+            Precision = training.Precision.Name(),
             Seed = training.Seed,
             CheckpointEvery = training.CheckpointEvery,
             Workers = workers,

@@ -29,9 +29,10 @@ internal static class TrainCommand
         var prompt = new Option<double>("--prompt-probability") { Description = "share of sequences with a prompt", DefaultValueFactory = _ => 0.25 };
         var history = new Option<int>("--history") { Description = "timesteps of history a window holds (0: no limit); K > 0 packs K-timestep windows and serves the checkpoint with K", DefaultValueFactory = _ => 0 };
         var dropout = new Option<double?>("--dropout") { Description = "dropout rate during training (default: the config's)" };
+        var precision = new Option<string>("--precision") { Description = "fp32, or bf16: the transformer's matrix products in bfloat16 under CPU autocast, weights fp32 (docs/TRAINING.md)", DefaultValueFactory = _ => "fp32" };
         var seed = new Option<ulong>("--seed") { Description = "seed of the initialization, batches and dropout", DefaultValueFactory = _ => 0 };
         var every = new Option<long>("--checkpoint-every") { Description = "steps between checkpoints", DefaultValueFactory = _ => 1000 };
-        var threads = new Option<int>("--threads") { Description = "libtorch intra-op threads (1 is fastest on 2 cores; docs/MACHINE.md)", DefaultValueFactory = _ => 1 };
+        var threads = new Option<int>("--threads") { Description = "libtorch intra-op threads (fp32: 1 is fastest on 2 cores, docs/MACHINE.md; bf16: 2, docs/TRAINING.md)", DefaultValueFactory = _ => 1 };
         var json = new Option<bool>("--json") { Description = "print one JSON summary" };
         var workers = new Option<int?>("--workers") { Description = "data-parallel worker processes on loopback (docs/DISTRIBUTED.md); without it, one process trains" };
         var cluster = new Option<string?>("--cluster") { Description = "host:port of a running cluster's gateway to host the job's coordinator (with --workers, default 1)" };
@@ -40,7 +41,7 @@ internal static class TrainCommand
         var microBatches = new Option<int?>("--micro-batches") { Description = "micro-batches per global batch, fixed for the run (default: --workers); must divide --batch-size" };
         var command = new Command("train", "train the model on a data directory, resuming from --out if it holds a checkpoint")
         {
-            preset, config, data, steps, output, batch, length, lr, warmup, weightDecay, clip, taskWeights, lossWeights, prompt, history, dropout, seed, every, threads, json,
+            preset, config, data, steps, output, batch, length, lr, warmup, weightDecay, clip, taskWeights, lossWeights, prompt, history, dropout, precision, seed, every, threads, json,
             workers, cluster, zero, microBatches, promote,
         };
         command.Subcommands.Add(TrainWorkerCommand.Create());
@@ -72,6 +73,7 @@ internal static class TrainCommand
                 LossWeights = ParseWeights("--loss-weights", parse.GetValue(lossWeights)),
                 PromptProbability = parse.GetValue(prompt),
                 History = parse.GetValue(history),
+                Precision = ComputePrecisions.Parse(parse.GetValue(precision)),
                 Seed = parse.GetValue(seed),
                 CheckpointEvery = parse.GetValue(every),
             };
@@ -101,7 +103,7 @@ internal static class TrainCommand
             using var trainer = Trainer.Open(options);
             Console.Error.WriteLine(trainer.ResumedFrom is { } from
                 ? $"resuming from {from} at step {trainer.Step}"
-                : $"training {model.Preset} from seed {options.Seed}");
+                : $"training {model.Preset} from seed {options.Seed} ({options.Precision.Name()}, {Torch.Torch.Threads} thread(s))");
             Console.Error.WriteLine("tasks: " + TaskLine(trainer.Tasks, trainer.TaskWeights, trainer.LossWeights));
             using var cancel = new CancellationTokenSource();
             ConsoleCancelEventHandler stop = (_, e) => { e.Cancel = true; cancel.Cancel(); };

@@ -44,6 +44,7 @@ public sealed class DistributedTrainer : IDisposable
         this.group = group;
         this.data = data;
         Model = model;
+        model.Precision = training.Precision;
         var named = model.NamedParameters();
         parameters = named.Select(p => p.Tensor).ToArray();
         partition = options.Parallelism == DataParallelism.Zero1 ? new ParameterPartition(named, group.Rank, group.WorldSize) : null;
