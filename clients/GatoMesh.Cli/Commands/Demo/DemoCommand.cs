@@ -135,7 +135,22 @@ internal static class DemoCommand
     /// </summary>
     static JsonObject Train(string data, string run, TimeSpan budget, CancellationToken cancellation)
     {
-        const long ProbeSteps = 3;
+        var threads = Torch.Torch.Threads;
+        Torch.Torch.Threads = DemoRecipe.Threads;
+        try
+        {
+            return TrainWithThreads(data, run, budget, cancellation);
+        }
+        finally
+        {
+            Torch.Torch.Threads = threads;
+        }
+    }
+
+    const long ProbeSteps = 3;
+
+    static JsonObject TrainWithThreads(string data, string run, TimeSpan budget, CancellationToken cancellation)
+    {
         var clock = Stopwatch.StartNew();
         var bar = new TrainProgressBar();
         double seconds;
