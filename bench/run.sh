@@ -14,6 +14,7 @@ names=("$@")
 for name in "${names[@]}"; do
   if [ "$name" = training ]; then
     "$root/bench/training/distributed.sh"
+    "$root/bench/training/precision.sh"
   elif [ "$name" = model ] || [ "$name" = serving ]; then
     # Both sides (engine and PyTorch child) with single-threaded OpenBLAS: decode matrices are tiny,
     # and OpenBLAS's spinning helper threads take the core the engine's attention runs on.
