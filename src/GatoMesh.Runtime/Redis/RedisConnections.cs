@@ -12,6 +12,11 @@ internal static class RedisConnections
         var options = ConfigurationOptions.Parse(configuration);
         // A silo may start before Redis answers; keep reconnecting instead of failing the constructor.
         options.AbortOnConnectFail = false;
-        return ConnectionMultiplexer.Connect(options);
+        var multiplexer = ConnectionMultiplexer.Connect(options);
+        // Connect returns once its own wait ends even when the handshake is still in flight (a loaded machine), and
+        // a command issued then fails at once with "No connection is available". Give a reachable Redis up to the
+        // connect timeout to finish; an unreachable one still leaves a multiplexer that keeps reconnecting.
+        SpinWait.SpinUntil(() => multiplexer.IsConnected, options.ConnectTimeout);
+        return multiplexer;
     }
 }
