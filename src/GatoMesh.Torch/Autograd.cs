@@ -73,7 +73,7 @@ public readonly struct NoGradScope : IDisposable
 /// Inside it, matrix products (linear, matmul, convolution) compute in bfloat16 on bfloat16 copies of
 /// their inputs, with fp32 accumulation, and range-sensitive ops (cross-entropy among them) in fp32;
 /// autograd records the casts, so the weights and their gradients stay fp32. On this machine's AVX-512
-/// BF16 cores a bfloat16 matrix product runs about 2.8 times as fast as an fp32 one (bench/, MACHINE.md).
+/// BF16 cores a bfloat16 matrix product runs about 2.8 times as fast as an fp32 one (src/GatoMesh.Torch/README.md).
 /// Ops outside libtorch's lists keep their inputs' dtype: GroupNorm, for one, fails on a bfloat16 input
 /// with fp32 weights, so callers leave such layers outside the scope.
 /// Autocast is per thread, like grad mode: disposing the scope on another thread throws. The outermost
