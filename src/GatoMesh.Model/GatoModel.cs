@@ -87,11 +87,12 @@ public sealed class GatoModel : Module
         using var scope = DisposeScope.Begin();
         var normed = FinalNorm.Forward(hidden);
         var table = lo == 0 && end == Config.VocabSize ? Embed.Tokens.Weight : Embed.Tokens.Weight.Narrow(0, lo, end - lo);
-        if (Precision == ComputePrecision.Float32)
-            return Functional.Linear(normed, table).MoveToOuterScope();
-        // The loss and the samplers read fp32 logits; the cast is recorded, so gradients flow through it.
         using (Autocast())
-            return Functional.Linear(normed, table).To(DType.Float32).MoveToOuterScope();
+        {
+            var logits = Functional.Linear(normed, table);
+            // The loss and the samplers read fp32 logits; under autocast the cast is recorded, so gradients flow through it.
+            return (logits.DType == DType.Float32 ? logits : logits.To(DType.Float32)).MoveToOuterScope();
+        }
     }
 
     AutocastScope? Autocast() => Precision == ComputePrecision.BFloat16 ? new AutocastScope(DType.BFloat16) : null;
