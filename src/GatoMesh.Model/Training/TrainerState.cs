@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using GatoMesh.Torch.Safetensors;
@@ -26,6 +27,11 @@ internal sealed record TrainerState
     public int History { get; init; }
     /// <summary><see cref="TrainerOptions.Precision"/>'s name (fp32, bf16). Absent in older checkpoints, which read as fp32.</summary>
     public string Precision { get; init; } = ComputePrecision.Float32.Name();
+    /// <summary><see cref="TrainerOptions.TaskWeights"/> and <see cref="TrainerOptions.LossWeights"/> as given, in the
+    /// canonical form of <see cref="WeightsText"/> ("" for none): the task weights decide which task each sequence
+    /// is drawn from. Absent (null) in older checkpoints, which are not compared.</summary>
+    public string? TaskWeights { get; init; }
+    public string? LossWeights { get; init; }
     public required List<double> Losses { get; init; }
 
     static readonly JsonSerializerOptions Json = new() { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower, WriteIndented = true };
@@ -40,6 +46,8 @@ internal sealed record TrainerState
         SequenceLength = options.SequenceLength,
         History = options.History,
         Precision = options.Precision.Name(),
+        TaskWeights = WeightsText(options.TaskWeights),
+        LossWeights = WeightsText(options.LossWeights),
         Losses = losses.ToList(),
     };
 
@@ -59,6 +67,11 @@ internal sealed record TrainerState
         return state;
     }
 
+    /// <summary>"catch=2.5,gridworld=4": the entries sorted by task name, each weight in round-trip form, so equal
+    /// maps give equal text whatever order they were written in.</summary>
+    public static string WeightsText(IReadOnlyDictionary<string, double> weights) =>
+        string.Join(",", weights.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => $"{p.Key}={p.Value.ToString("R", CultureInfo.InvariantCulture)}"));
+
     /// <summary>Throws naming the first option that differs from the checkpoint's.</summary>
     public void RequireSameRun(TrainerOptions options, string dir)
     {
@@ -68,6 +81,8 @@ internal sealed record TrainerState
         Same("--sequence-length", SequenceLength, options.SequenceLength);
         Same("--history", History, options.History);
         Same("--precision", Precision, options.Precision.Name());
+        if (TaskWeights is not null) Same("--task-weights", TaskWeights, WeightsText(options.TaskWeights));
+        if (LossWeights is not null) Same("--loss-weights", LossWeights, WeightsText(options.LossWeights));
         if (Step > options.Steps)
             throw new InvalidTrainingOptionException("--steps", options.Steps, $"the checkpoint in {dir} is already at step {Step}");
 

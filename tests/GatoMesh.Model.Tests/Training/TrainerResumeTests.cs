@@ -98,6 +98,46 @@ public sealed class TrainerResumeTests(TrainerDataset data) : IDisposable
     }
 
     [Fact]
+    public void Resuming_with_other_task_or_loss_weights_is_refused_and_the_same_weights_in_another_order_resume()
+    {
+        var output = Path.Combine(root, "weights");
+        var options = data.Options(output, steps: 3) with
+        {
+            TaskWeights = new Dictionary<string, double> { ["gridworld"] = 2, ["catch"] = 0.5 },
+            LossWeights = new Dictionary<string, double> { ["catch"] = 3 },
+        };
+        string checkpoint;
+        using (var first = Trainer.Open(options))
+            checkpoint = first.Run(until: 1).Checkpoint;
+        Assert.Contains("\"task_weights\": \"catch=0.5,gridworld=2\"", File.ReadAllText(Path.Combine(checkpoint, "trainer.json")));
+
+        var error = Assert.Throws<InvalidTrainingOptionException>(() =>
+            Trainer.Open(options with { TaskWeights = new Dictionary<string, double> { ["gridworld"] = 3, ["catch"] = 0.5 } }));
+        Assert.Equal("--task-weights", error.Option);
+        Assert.Contains("catch=0.5,gridworld=2", error.Message);
+        Assert.Equal("--loss-weights", Assert.Throws<InvalidTrainingOptionException>(() =>
+            Trainer.Open(options with { LossWeights = new Dictionary<string, double>() })).Option);
+
+        using var resumed = Trainer.Open(options with { TaskWeights = new Dictionary<string, double> { ["catch"] = 0.5, ["gridworld"] = 2 } });
+        Assert.Equal(1, resumed.Step);
+    }
+
+    [Fact]
+    public void A_checkpoint_from_before_the_weights_were_recorded_resumes_with_any_weights()
+    {
+        var output = Path.Combine(root, "old-weights");
+        string checkpoint;
+        using (var first = Trainer.Open(data.Options(output, steps: 2)))
+            checkpoint = first.Run(until: 1).Checkpoint;
+        var state = Path.Combine(checkpoint, "trainer.json");
+        var lines = File.ReadAllLines(state).Where(l => !l.Contains("\"task_weights\"") && !l.Contains("\"loss_weights\"")).ToArray();
+        Assert.Equal(File.ReadAllLines(state).Length - 2, lines.Length);
+        File.WriteAllLines(state, lines);
+        using var resumed = Trainer.Open(data.Options(output, steps: 2) with { TaskWeights = new Dictionary<string, double> { ["catch"] = 2 } });
+        Assert.Equal(1, resumed.Step);
+    }
+
+    [Fact]
     public void A_history_run_records_its_history_and_resuming_with_another_is_refused()
     {
         var output = Path.Combine(root, "history");
