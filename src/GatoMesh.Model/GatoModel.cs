@@ -1,4 +1,5 @@
 using GatoMesh.Torch;
+using GatoMesh.Tokens;
 using GatoMesh.Torch.Nn;
 
 namespace GatoMesh.Model;
@@ -17,8 +18,10 @@ public sealed class GatoModel : Module
     private readonly ModuleList<TransformerBlock> blocks;
 
     /// <summary>A seeded model on <paramref name="device"/> (CPU by default); weights are drawn on the CPU, so a
-    /// seed gives the same weights on every device.</summary>
-    public GatoModel(GatoConfig config, ulong seed, Device? device = null)
+    /// seed gives the same weights on every device. The local-position rows of <paramref name="localGrids"/> (the
+    /// training data's 2-D discrete fields, <see cref="EmbodimentSpec.LocalGrids"/>) start on a row + column
+    /// lattice (<see cref="Initialization.LocalGrids"/>); every other weight is the same with or without them.</summary>
+    public GatoModel(GatoConfig config, ulong seed, Device? device = null, IReadOnlyList<LocalGrid>? localGrids = null)
     {
         ArgumentNullException.ThrowIfNull(config);
         Config = config.Validate();
@@ -29,6 +32,11 @@ public sealed class GatoModel : Module
             Enumerable.Range(0, config.Layers).Select(_ => new TransformerBlock(config, generator, DropoutGenerator, device))));
         FinalNorm = RegisterModule("final_norm", new LayerNorm(config.Width, config.LayerNormEps, device: device));
         Initialization.Apply(this, generator);
+        if (localGrids is { Count: > 0 })
+        {
+            using var lattice = new Generator(seed ^ LocalGridSeedSalt);
+            Initialization.LocalGrids(Embed.LocalPositions.Weight, localGrids, config, lattice);
+        }
         Eval();
     }
 
@@ -49,6 +57,7 @@ public sealed class GatoModel : Module
     public Generator DropoutGenerator { get; }
 
     private const ulong DropoutSeedSalt = 0x9E3779B97F4A7C15;
+    private const ulong LocalGridSeedSalt = 0x3C6E_F372_FE94_F82BUL;
 
     protected override void DisposeOwned() => DropoutGenerator.Dispose();
 

@@ -1,3 +1,4 @@
+using GatoMesh.Tokens;
 using GatoMesh.Torch;
 using GatoMesh.Torch.Nn;
 
@@ -85,6 +86,47 @@ internal static class Initialization
         var buckets = config.PatchBuckets;
         var frequencies = Draw(Tensor.Empty([config.Width]).NormalInPlace(0, PositionFrequencySpread, generator));
         SmoothRows(table, q => (q + 0.5) / buckets, frequencies, PositionSmoothShare, generator);
+    }
+
+    /// <summary>Share of a grid cell's local-position variance in its row's part, and in its column's part; the
+    /// rest, <c>1 - 2 * GridLineShare</c>, is the cell's own.</summary>
+    public const double GridLineShare = 0.4;
+
+    /// <summary>
+    /// Starts the local-position rows of each <see cref="LocalGrid"/> (a 2-D discrete observation field such as the
+    /// grid world's 11x11 view, one token a cell) as std * (sqrt(s) R_r + sqrt(s) C_c + sqrt(1 - 2s) z) for cell
+    /// (r, c), with R, C and z ~ N(0, 1) rows and s = <see cref="GridLineShare"/>; the row norms match an
+    /// N(0, std) row's. Independent rows leave the model to learn each of the 121 cells' "ahead" and "to the left"
+    /// from the samples whose target stands on that very cell (about one in sixty); on the lattice every cell of a
+    /// column starts with the column's direction, so what a layer learns to read from the cells seen carries over
+    /// to the rest of the column and the row. Measured on the grid world alone (docs/TRAINING.md, "Session 11").
+    /// Rows outside every grid keep their N(0, std) draw.
+    /// </summary>
+    internal static void LocalGrids(Tensor table, IReadOnlyList<LocalGrid> grids, GatoConfig config, Generator generator)
+    {
+        var width = config.Width;
+        double line = Math.Sqrt(GridLineShare), own = Math.Sqrt(1 - 2 * GridLineShare);
+        foreach (var grid in grids)
+        {
+            if (grid.Start < 0 || grid.End > config.LocalPositions)
+                throw new ArgumentOutOfRangeException(nameof(grids), grid, $"outside the {config.LocalPositions} local positions");
+            var rows = Draw(Tensor.Empty([grid.Rows, width]).NormalInPlace(0, 1, generator));
+            var columns = Draw(Tensor.Empty([grid.Columns, width]).NormalInPlace(0, 1, generator));
+            var cells = grid.Rows * grid.Columns;
+            var z = Draw(Tensor.Empty([cells, width]).NormalInPlace(0, 1, generator));
+            var values = new float[cells * width];
+            for (var r = 0; r < grid.Rows; r++)
+                for (var c = 0; c < grid.Columns; c++)
+                {
+                    var cell = r * grid.Columns + c;
+                    for (var d = 0; d < width; d++)
+                        values[cell * width + d] = (float)(Std * (line * (rows[r * width + d] + columns[c * width + d]) + own * z[cell * width + d]));
+                }
+            using var noGrad = new NoGradScope();
+            using var filled = Tensor.From<float>(values, [cells, width]);
+            using var slice = table.Narrow(0, grid.Start, cells);
+            slice.CopyFrom(filled);
+        }
     }
 
     static double[] Draw(Tensor drawn)

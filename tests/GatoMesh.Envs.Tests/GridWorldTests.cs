@@ -51,6 +51,10 @@ public class GridWorldTests
         Assert.Equal(mission, buffer.Ids.Slice(cells, mission.Length).ToArray());
         for (var i = cells; i < separator; i++)
             Assert.True(buffer.LossMask[i]);
+        // Cell (r, c) holds local position r * 11 + c, the local grid a fresh model starts on a row + column lattice.
+        Assert.Equal([new LocalGrid(0, GridRoom.View, GridRoom.View)], environment.Spec.LocalGrids);
+        for (var i = 0; i < cells; i++)
+            Assert.Equal(i, buffer.LocalPositions[i]);
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using GatoMesh.Tokens;
 using GatoMesh.Torch;
 
 namespace GatoMesh.Model.Tests;
@@ -62,5 +63,45 @@ public class InitializationTests
             Assert.InRange(MeanNorm(table, w, 0, buckets), 0.9 * expected, 1.1 * expected);
         }
         Assert.NotEqual(model.Embed.PatchRows.Weight.ToArray<float>(), model.Embed.PatchCols.Weight.ToArray<float>());
+    }
+
+    [Fact]
+    public void The_cells_of_a_local_grid_start_on_a_row_and_column_lattice_and_nothing_else_changes()
+    {
+        var config = Presets.Small;
+        var grid = new LocalGrid(Start: 3, Rows: 11, Columns: 11);
+        using var plain = new GatoModel(config, seed: 4);
+        using var lattice = new GatoModel(config, seed: 4, localGrids: [grid]);
+        using var scope = DisposeScope.Begin();
+        var table = lattice.Embed.LocalPositions.Weight.ToArray<float>();
+        var before = plain.Embed.LocalPositions.Weight.ToArray<float>();
+        int w = config.Width, n = grid.Rows * grid.Columns;
+        int Cell(int r, int c) => grid.Start + r * grid.Columns + c;
+        var cells = (from r in Enumerable.Range(0, 11) from c in Enumerable.Range(0, 11) select (r, c)).ToList();
+        var sameColumn = cells.Where(x => x.r < 10).Average(x => Cosine(table, w, Cell(x.r, x.c), Cell(x.r + 1, x.c)));
+        var sameRow = cells.Where(x => x.c < 10).Average(x => Cosine(table, w, Cell(x.r, x.c), Cell(x.r, x.c + 1)));
+        var neither = cells.Where(x => x.r < 10 && x.c < 10).Average(x => Cosine(table, w, Cell(x.r, x.c), Cell(x.r + 1, x.c + 1)));
+        Assert.InRange(sameColumn, 0.3, 0.5);             // the column's share, GridLineShare = 0.4
+        Assert.InRange(sameRow, 0.3, 0.5);
+        Assert.InRange(Math.Abs(neither), 0, 0.1);
+        var expected = Initialization.Std * Math.Sqrt(w);
+        Assert.InRange(MeanNorm(table, w, grid.Start, n), 0.9 * expected, 1.1 * expected);
+        // Without the grid the same cells are unrelated; the rows outside it and every other weight are the plain model's.
+        Assert.InRange(Math.Abs(cells.Where(x => x.r < 10).Average(x => Cosine(before, w, Cell(x.r, x.c), Cell(x.r + 1, x.c)))), 0, 0.1);
+        Assert.Equal(before.AsSpan(0, grid.Start * w).ToArray(), table.AsSpan(0, grid.Start * w).ToArray());
+        Assert.Equal(before.AsSpan(grid.End * w).ToArray(), table.AsSpan(grid.End * w).ToArray());
+        foreach (var ((name, a), (_, b)) in plain.NamedParameters().Zip(lattice.NamedParameters()))
+            if (name != "embed.local_positions.weight")
+                Assert.True(a.ToArray<float>().AsSpan().SequenceEqual(b.ToArray<float>()), name);
+        using var again = new GatoModel(config, seed: 4, localGrids: [grid]);
+        Assert.Equal(table, again.Embed.LocalPositions.Weight.ToArray<float>());
+    }
+
+    [Fact]
+    public void A_grid_outside_the_local_positions_is_refused()
+    {
+        var config = Presets.Tiny;
+        Assert.Throws<ArgumentOutOfRangeException>(() =>
+            new GatoModel(config, seed: 1, localGrids: [new LocalGrid(config.LocalPositions - 10, 4, 4)]).Dispose());
     }
 }

@@ -71,6 +71,10 @@ public sealed class Trainer : IDisposable
     public IReadOnlyList<string> Tasks => data.Tasks;
     public IReadOnlyList<double> TaskWeights => data.Weights;
 
+    /// <summary>The sampled tasks' 2-D discrete fields whose local positions a fresh model starts on a lattice
+    /// (<see cref="TrainingData.LocalGrids"/>); a resumed model has its trained rows.</summary>
+    public IReadOnlyList<LocalGrid> LocalGrids => data.LocalGrids;
+
     /// <summary>Each sampled task's loss weight (1 unless <see cref="TrainerOptions.LossWeights"/> says otherwise).</summary>
     public IReadOnlyList<double> LossWeights => data.LossWeights;
 
@@ -97,7 +101,7 @@ public sealed class Trainer : IDisposable
                     throw new InvalidTrainingOptionException("--preset", options.Config.Preset, $"the checkpoint in {latest} has another model config ({saved.Preset})");
                 model = Checkpoint.Load(latest);
             }
-            model ??= new GatoModel(options.Config, options.Seed);
+            model ??= new GatoModel(options.Config, options.Seed, localGrids: data.LocalGrids);
             var trainer = new Trainer(options, data, model, state, latest);
             if (latest is not null)
             {

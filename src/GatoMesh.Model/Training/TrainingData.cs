@@ -48,6 +48,26 @@ internal sealed class TrainingData : IDisposable
     /// <summary>Episodes read, over all sampled tasks.</summary>
     public int Episodes { get; private init; }
 
+    /// <summary>The sampled tasks' 2-D discrete fields at fixed local positions (<see cref="EmbodimentSpec.LocalGrids"/>),
+    /// in task order, leaving out any that overlaps one kept before it: a fresh model starts these local-position
+    /// rows on a lattice (<see cref="Initialization.LocalGrids"/>), and a row can lie on one lattice only.</summary>
+    public IReadOnlyList<LocalGrid> LocalGrids { get; private init; } = [];
+
+    static List<LocalGrid> DisjointGrids(IEnumerable<EmbodimentSpec> specs)
+    {
+        var kept = new List<LocalGrid>();
+        foreach (var grid in specs.SelectMany(s => s.LocalGrids))
+            if (!kept.Any(k => k.Overlaps(grid)))
+                kept.Add(grid);
+        return kept;
+    }
+
+    static EmbodimentSpec SpecOf(string directory, DatasetManifest.TaskEntry task)
+    {
+        using var reader = ShardReader.Open(Path.Combine(directory, task.Shards[0]));
+        return reader.Header.Spec!;
+    }
+
     public static TrainingData Load(TrainerOptions options)
     {
         var directory = options.DataDirectory;
@@ -105,6 +125,7 @@ internal sealed class TrainingData : IDisposable
             return new TrainingData(text, tasks, builders.ToArray(), weights.ToArray(), [.. tasks.Select(LossWeightOf)], options.Seed)
             {
                 Episodes = episodes.Sum(e => e.Count),
+                LocalGrids = DisjointGrids(chosen.Select(t => SpecOf(directory, t.Task))),
             };
         }
         catch

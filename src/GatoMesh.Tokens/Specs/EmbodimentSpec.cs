@@ -32,11 +32,30 @@ public sealed class EmbodimentSpec
             throw new SpecFormatException("observation", $"{FixedObservationTokens} tokens",
                 $"more than fit the {TokenSpace.MaxObservationTokens} local positions of an observation and its separator");
         ActionTokenCount = Action.Sum(f => f.ElementCount);
+        LocalGrids = FindLocalGrids(Observation);
         observationByKey = Observation.ToDictionary(f => f.Key, StringComparer.Ordinal);
         actionByKey = Action.ToDictionary(f => f.Key, StringComparer.Ordinal);
     }
 
     public string Name { get; }
+
+    /// <summary>The observation's 2-D discrete fields at fixed local positions (<see cref="LocalGrid"/>), in token order.</summary>
+    public IReadOnlyList<LocalGrid> LocalGrids { get; }
+
+    static List<LocalGrid> FindLocalGrids(IReadOnlyList<FieldSpec> observation)
+    {
+        var grids = new List<LocalGrid>();
+        var start = 0;
+        foreach (var field in observation)
+        {
+            if (field.Kind == FieldKind.Text)
+                break;
+            if (field.Kind == FieldKind.Discrete && field.Shape.Count == 2 && field.Shape[0] > 1 && field.Shape[1] > 1)
+                grids.Add(new LocalGrid(start, field.Shape[0], field.Shape[1]));
+            start += field.FixedTokenCount;
+        }
+        return grids;
+    }
 
     /// <summary>Observation fields in token order.</summary>
     public IReadOnlyList<FieldSpec> Observation { get; }

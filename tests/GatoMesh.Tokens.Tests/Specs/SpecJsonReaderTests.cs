@@ -22,6 +22,26 @@ public class SpecJsonReaderTests
         Assert.Equal(["agent.energy", "agent.position", "grid"], spec.Observation.Select(f => f.Key));
         Assert.Equal([3, 3], spec.Observation[2].Shape);
         Assert.Equal([(0, 7)], spec.ActionIdRanges(new TokenSpace(32000)));
+        // The 3x3 grid follows energy (1 token) and position (2): its cells hold local positions 3-11.
+        Assert.Equal([new LocalGrid(3, 3, 3)], spec.LocalGrids);
+    }
+
+    [Fact]
+    public void Only_two_dimensional_discrete_fields_at_fixed_local_positions_are_local_grids()
+    {
+        var spec = SpecJsonReader.Parse("""
+            { "observation": { "a": {"kind": "discrete", "shape": [4, 5], "range": [0, 9]},
+                               "b": {"kind": "discrete", "shape": [6]},
+                               "c": {"kind": "continuous", "shape": [2, 2]},
+                               "d": {"kind": "discrete", "shape": [1, 3]},
+                               "e": {"kind": "discrete", "shape": [2, 3]},
+                               "m": {"kind": "text", "max_tokens": 8},
+                               "z": {"kind": "discrete", "shape": [3, 3]} },
+              "action": { "y": {"kind": "discrete", "shape": [1]} } }
+            """);
+        // a at 0; b (6), c (4), d (3) are not grids; e starts after 20 + 6 + 4 + 3; z follows text, so it has no fixed place.
+        Assert.Equal([new LocalGrid(0, 4, 5), new LocalGrid(33, 2, 3)], spec.LocalGrids);
+        Assert.Empty(SpecJsonReader.Load(RepositoryFiles.Path("docs/examples/arm.spec.json")).LocalGrids);
     }
 
     [Fact]

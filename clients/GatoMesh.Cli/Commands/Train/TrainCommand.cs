@@ -105,6 +105,9 @@ internal static class TrainCommand
                 ? $"resuming from {from} at step {trainer.Step}"
                 : $"training {model.Preset} from seed {options.Seed} ({options.Precision.Name()}, {Torch.Torch.Threads} thread(s))");
             Console.Error.WriteLine("tasks: " + TaskLine(trainer.Tasks, trainer.TaskWeights, trainer.LossWeights));
+            if (trainer.ResumedFrom is null && trainer.LocalGrids.Count > 0)
+                Console.Error.WriteLine("local positions on a row + column lattice: " +
+                    string.Join(", ", trainer.LocalGrids.Select(g => $"{g.Rows}x{g.Columns} grid at {g.Start}-{g.End - 1}")));
             using var cancel = new CancellationTokenSource();
             ConsoleCancelEventHandler stop = (_, e) => { e.Cancel = true; cancel.Cancel(); };
             Console.CancelKeyPress += stop;

@@ -111,7 +111,7 @@ public sealed class DistributedTrainer : IDisposable
                     throw new InvalidTrainingOptionException("--micro-batches", options.MicroBatches, $"the checkpoint in {latest} was trained with {savedMicroBatches}; resume with the same value or another --out");
                 model = Checkpoint.Load(latest);
             }
-            model ??= new GatoModel(training.Config, training.Seed);
+            model ??= new GatoModel(training.Config, training.Seed, localGrids: data.LocalGrids);
             var trainer = new DistributedTrainer(options, group, data, model, state, latest);
             if (latest is not null) trainer.LoadOptimizer(latest);
             return trainer;
