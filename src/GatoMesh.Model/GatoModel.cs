@@ -1,5 +1,5 @@
-using GatoMesh.Torch;
 using GatoMesh.Tokens;
+using GatoMesh.Torch;
 using GatoMesh.Torch.Nn;
 
 namespace GatoMesh.Model;

@@ -106,6 +106,7 @@ internal static class Initialization
     {
         var width = config.Width;
         double line = Math.Sqrt(GridLineShare), own = Math.Sqrt(1 - 2 * GridLineShare);
+        using var noGrad = new NoGradScope();
         foreach (var grid in grids)
         {
             if (grid.Start < 0 || grid.End > config.LocalPositions)
@@ -122,7 +123,6 @@ internal static class Initialization
                     for (var d = 0; d < width; d++)
                         values[cell * width + d] = (float)(Std * (line * (rows[r * width + d] + columns[c * width + d]) + own * z[cell * width + d]));
                 }
-            using var noGrad = new NoGradScope();
             using var filled = Tensor.From<float>(values, [cells, width]);
             using var slice = table.Narrow(0, grid.Start, cells);
             slice.CopyFrom(filled);
