@@ -19,8 +19,8 @@ run_logged() { # run a noisy step; show its output only if it fails
 }
 
 # 1. Debian packages (ARCHITECTURE.md, "Dependencies").
-packages=(cmake g++ libtorch-dev libgloo-dev libopenblas-dev libsentencepiece-dev sentencepiece
-          libmujoco-dev redis-server python3-torch python3-numpy python3-matplotlib python3-websockets)
+packages=(cmake g++ libtorch-dev libgloo-dev libopenblas-dev sentencepiece
+          libmujoco-dev redis-server python3-torch python3-numpy python3-matplotlib python3-websockets chromium)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")

@@ -85,7 +85,6 @@ public sealed class ModelHost : IAsyncDisposable
             catch
             {
                 model.Dispose();
-                text?.Dispose();
                 throw;
             }
             GatoModel old;
@@ -118,7 +117,6 @@ public sealed class ModelHost : IAsyncDisposable
     {
         await Engine.DisposeAsync();
         _model.Dispose();
-        _text?.Dispose();
         _swap.Dispose();
     }
 }

@@ -8,8 +8,8 @@ namespace GatoMesh.Tokens;
 /// <see cref="TokenSpace.ActionLocalPosition"/>) and the loss bit (1 on text and actions; 0 on
 /// observation tensors, patches and the separator).
 /// On bad input the partly written timestep is removed again, leaving the buffer as it was, so a
-/// session's context is never corrupted. One encoder is not safe for concurrent use (it reuses a
-/// text buffer); give each grain or thread its own.
+/// session's context is never corrupted. One encoder is not safe for concurrent use; give each grain
+/// or thread its own.
 /// </summary>
 public sealed class TimestepEncoder
 {
@@ -20,7 +20,6 @@ public sealed class TimestepEncoder
     readonly FieldSpec[] actionFields;
     readonly string[] actionNames;
     readonly Dictionary<string, int> fixedTokensAfter = new(StringComparer.Ordinal);
-    int[] textIds = new int[64];
 
     public TimestepEncoder(EmbodimentSpec spec, TokenSpace space, SentencePieceTokenizer? text = null)
     {
@@ -148,7 +147,8 @@ public sealed class TimestepEncoder
         var content = value as string ?? throw new InvalidValueException(field.Key, value.GetType().Name, "a text field needs a string");
         if (content.Length == 0)
             throw new TextLengthException(field.Key, "\"\"", "text must not be empty");
-        var count = text!.Encode(content, ref textIds);
+        var ids = text!.Encode(content);
+        var count = ids.Count;
         if (count == 0)
             throw new TextLengthException(field.Key, Quote(content), "text encodes to no tokens");
         if (count > field.MaxTokens)
@@ -160,7 +160,7 @@ public sealed class TimestepEncoder
             throw new TokenBudgetException(field.Key, $"{count} tokens",
                 $"the observation would exceed {TokenSpace.MaxObservationTokens} tokens with its separator (local position table)");
         for (var i = 0; i < count; i++)
-            buffer.Add(textIds[i], local++, loss: true);
+            buffer.Add(ids[i], local++, loss: true);
         return local;
     }
 

@@ -25,7 +25,8 @@ public readonly record struct SequenceInfo(int ValidCount, int Episode, int Firs
 /// Patch positions are sampled inside their intervals from the sequence's generator.
 /// With <see cref="SequenceOptions.History"/> K &gt; 0 the sequence instead packs windows of at most K
 /// timesteps, each from its own uniform episode and start, until the next window's first timestep does
-/// not fit; each window is a segment of the buffer (<see cref="TokenBuffer.SegmentStarts"/>).
+/// not fit; each window is a segment of the buffer (<see cref="TokenBuffer.SegmentStarts"/>) and takes a
+/// prompt of its own with the prompt probability.
 /// </summary>
 public sealed class SequenceBuilder
 {
@@ -42,9 +43,6 @@ public sealed class SequenceBuilder
             throw new InvalidValueException("prompt_tokens", Options.PromptTokens.ToString(), $"must lie in [0, {Options.Length})");
         if (Options.History < 0)
             throw new InvalidValueException("history", Options.History.ToString(), "must be 0 (no limit) or a number of timesteps");
-        if (Options.History > 0 && Options.PromptProbability > 0)
-            throw new InvalidValueException("prompt_probability", Options.PromptProbability.ToString(System.Globalization.CultureInfo.InvariantCulture),
-                "packed windows (history > 0) take no prompts; use 0");
         if (episodes.Count == 0)
             throw new InvalidValueException("episodes", "0", "need at least one episode");
         for (var i = 0; i < episodes.Count; i++)
@@ -70,13 +68,7 @@ public sealed class SequenceBuilder
         var first = random.NextInt(steps.Count);
         var wantsPrompt = random.NextDouble() < Options.PromptProbability;
         var fromEnd = random.NextDouble() < Options.PromptFromEndProbability;
-        var siblings = episodesByTask[episodes[episode].Task];
-        var promptEpisode = -1;
-        if (wantsPrompt && siblings.Length > 1)
-        {
-            var pick = random.NextInt(siblings.Length - 1);
-            promptEpisode = siblings[pick >= Array.IndexOf(siblings, episode) ? pick + 1 : pick];
-        }
+        var promptEpisode = wantsPrompt ? Sibling(episode, random) : -1;
 
         sequence.Clear();
         var firstTokens = StepTokens(episodes[episode], first, positions);
@@ -109,6 +101,11 @@ public sealed class SequenceBuilder
         return new SequenceInfo(valid, episode, first, count, promptEpisode, promptEpisode >= 0 && fromEnd, promptTokens);
     }
 
+    /// <summary>Windows of at most K timesteps packed until the next does not fit. With a prompt probability, each
+    /// window is first given a prompt of its own with that probability (the paper's conditioning, per window:
+    /// another episode of the same task, from its end half the time, at most <see cref="SequenceOptions.PromptTokens"/>
+    /// tokens, loss 0), inside the window's segment, so the window attends to its prompt as a served session with a
+    /// prompt and a K-timestep window does. No draws are spent on prompts at probability 0.</summary>
     SequenceInfo BuildPacked(SeededRandom random, PatchPositions positions, TokenBuffer sequence)
     {
         sequence.Clear();
@@ -119,14 +116,30 @@ public sealed class SequenceBuilder
             var episode = random.NextInt(episodes.Count);
             var steps = episodes[episode].Steps;
             var start = random.NextInt(steps.Count);
+            var promptEpisode = Options.PromptProbability > 0 && random.NextDouble() < Options.PromptProbability ? Sibling(episode, random) : -1;
+            var fromEnd = promptEpisode >= 0 && random.NextDouble() < Options.PromptFromEndProbability;
             var count = 0;
+            var promptTokens = 0;
             for (var step = start; step < steps.Count && count < Options.History; step++)
             {
                 scratch.Clear();
                 episodes[episode].Encoder.Encode(steps[step].Observation, steps[step].Action, scratch, positions);
                 if (sequence.Count + scratch.Count > Options.Length)
                     break;
-                if (count == 0) sequence.StartSegment();
+                if (count == 0)
+                {
+                    sequence.StartSegment();
+                    if (promptEpisode >= 0)
+                    {
+                        var budget = Math.Min(Options.PromptTokens, Options.Length - sequence.Count - scratch.Count);
+                        var before = sequence.Count;
+                        promptTokens = AppendPrompt(episodes[promptEpisode], fromEnd, budget, random, positions, sequence) - before;
+                        sequence.MaskFrom(before);
+                        // The prompt's step counts reused the scratch buffer: encode the window's first timestep again.
+                        scratch.Clear();
+                        episodes[episode].Encoder.Encode(steps[step].Observation, steps[step].Action, scratch, positions);
+                    }
+                }
                 sequence.Append(scratch);
                 count++;
             }
@@ -137,12 +150,21 @@ public sealed class SequenceBuilder
                 break;
             }
             if (windows++ == 0)
-                first = new SequenceInfo(0, episode, start, count, -1, false, 0);
+                first = new SequenceInfo(0, episode, start, count, promptTokens > 0 ? promptEpisode : -1, promptTokens > 0 && fromEnd, promptTokens);
         }
         var valid = sequence.Count;
         while (sequence.Count < Options.Length)
             sequence.Add(0, 0, loss: false);
         return first with { ValidCount = valid, Windows = windows };
+    }
+
+    /// <summary>Another episode of <paramref name="episode"/>'s task, uniformly; -1 when the task has no other.</summary>
+    int Sibling(int episode, SeededRandom random)
+    {
+        var siblings = episodesByTask[episodes[episode].Task];
+        if (siblings.Length < 2) return -1;
+        var pick = random.NextInt(siblings.Length - 1);
+        return siblings[pick >= Array.IndexOf(siblings, episode) ? pick + 1 : pick];
     }
 
     int AppendPrompt(Episode prompt, bool fromEnd, int budget, SeededRandom random, PatchPositions positions, TokenBuffer sequence)

@@ -24,7 +24,7 @@ public sealed record SequenceOptions
     /// independent windows of at most K consecutive timesteps (each from its own uniform episode and
     /// start) as fit L, each its own attention segment, so a model serving a K-timestep window trains on
     /// exactly what it will see. K = 1 for a Markov task: no past actions to copy (docs/TRAINING.md).
-    /// Prompts need 0.</summary>
+    /// Each window then takes a prompt with <see cref="PromptProbability"/>.</summary>
     public int History { get; init; }
 
     /// <summary>Seed of the whole stream: sequence i depends only on (seed, i).</summary>

@@ -14,7 +14,6 @@ public sealed class VisionLanguageSequenceBuilder
     readonly IReadOnlyList<VisionLanguageSample> samples;
     readonly SentencePieceTokenizer text;
     readonly TokenBuffer scratch = new();
-    int[] textIds = new int[64];
 
     public VisionLanguageSequenceBuilder(IReadOnlyList<VisionLanguageSample> samples, SentencePieceTokenizer text, TokenSpace space,
         int length = 1024, ulong seed = 0)
@@ -63,12 +62,13 @@ public sealed class VisionLanguageSequenceBuilder
         var local = ImagePatcher.Append(sample.Image, $"{name}.image", scratch, 0, positions);
         if (sample.Caption.Length == 0)
             throw new TextLengthException($"{name}.caption", "\"\"", "a caption must not be empty");
-        var count = text.Encode(sample.Caption, ref textIds);
+        var ids = text.Encode(sample.Caption);
+        var count = ids.Count;
         if (count == 0)
             throw new TextLengthException($"{name}.caption", $"\"{sample.Caption}\"", "the caption encodes to no tokens");
         if (local + count > TokenSpace.MaxObservationTokens)
             throw new TokenBudgetException($"{name}.caption", $"{count} tokens", $"image and caption exceed the {TokenSpace.MaxObservationTokens} local positions");
         for (var i = 0; i < count; i++)
-            scratch.Add(textIds[i], local++, loss: true);
+            scratch.Add(ids[i], local++, loss: true);
     }
 }

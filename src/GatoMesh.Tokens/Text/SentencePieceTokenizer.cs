@@ -1,33 +1,37 @@
-using System.Text;
+using MlTokenizer = Microsoft.ML.Tokenizers.SentencePieceTokenizer;
 
 namespace GatoMesh.Tokens;
 
 /// <summary>
-/// Text to ids <c>[0, V)</c> with a SentencePiece model (the tokenizer Gato used; paper section 2.1),
-/// through Debian's libsentencepiece. V is the model's vocabulary size. Safe to share between
-/// threads for encoding and decoding (SentencePieceProcessor's const methods are thread-safe).
+/// Text to ids <c>[0, V)</c> with a SentencePiece model (the tokenizer Gato used; paper section 2.1), through
+/// Microsoft.ML.Tokenizers' <c>SentencePieceTokenizer</c>, which reads the model file (BPE or unigram) and gives
+/// the ids SentencePiece's own <c>spm_encode</c> gives (tested over every corpus the data generator writes).
+/// No beginning- or end-of-sentence ids are added: a text field is a span of an observation, not a sentence of
+/// its own. V is the model's vocabulary size. Safe to share between threads.
 /// </summary>
-public sealed class SentencePieceTokenizer : IDisposable
+public sealed class SentencePieceTokenizer
 {
-    readonly SentencePieceHandle handle;
+    readonly MlTokenizer tokenizer;
 
-    SentencePieceTokenizer(SentencePieceHandle handle, string modelPath)
+    SentencePieceTokenizer(MlTokenizer tokenizer, string modelPath)
     {
-        this.handle = handle;
+        this.tokenizer = tokenizer;
         ModelPath = modelPath;
-        VocabSize = SentencePieceNative.VocabSize(handle);
+        VocabSize = tokenizer.Vocabulary.Count;
     }
 
-    /// <summary>Loads a <c>.model</c> file written by <see cref="SentencePieceTrainer"/> or spm_train.</summary>
+    /// <summary>Loads a <c>.model</c> file written by <see cref="SentencePieceTrainer"/> (spm_train).</summary>
     public static SentencePieceTokenizer Load(string modelPath)
     {
-        var handle = SentencePieceNative.Load(modelPath);
-        if (handle.IsInvalid)
+        try
         {
-            handle.Dispose();
-            throw new SentencePieceException($"cannot load '{modelPath}': {SentencePieceNative.LastError}");
+            using var stream = File.OpenRead(modelPath);
+            return new SentencePieceTokenizer(MlTokenizer.Create(stream, addBeginningOfSentence: false, addEndOfSentence: false), modelPath);
         }
-        return new SentencePieceTokenizer(handle, modelPath);
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or InvalidOperationException or FormatException)
+        {
+            throw new SentencePieceException($"cannot load '{modelPath}': {e.Message}");
+        }
     }
 
     public string ModelPath { get; }
@@ -36,53 +40,18 @@ public sealed class SentencePieceTokenizer : IDisposable
     public int VocabSize { get; }
 
     /// <summary>The ids of <paramref name="text"/>.</summary>
-    public int[] Encode(string text)
-    {
-        var ids = new int[Math.Max(16, text.Length + 2)];
-        var count = Encode(text, ref ids);
-        return ids.AsSpan(0, count).ToArray();
-    }
+    public IReadOnlyList<int> Encode(string text) => tokenizer.EncodeToIds(text);
 
-    /// <summary>Encodes into <paramref name="ids"/>, growing it when too small; returns the count. Lets
-    /// a hot path reuse one buffer.</summary>
-    public unsafe int Encode(string text, ref int[] ids)
+    /// <summary>The text of <paramref name="ids"/>; an id outside <c>[0, V)</c> is an error naming it.</summary>
+    public string Decode(ReadOnlySpan<int> ids)
     {
-        var utf8 = Encoding.UTF8.GetBytes(text);
-        fixed (byte* bytes = utf8)
-        {
-            while (true)
-            {
-                int count;
-                fixed (int* output = ids)
-                    count = SentencePieceNative.Encode(handle, bytes, utf8.Length, output, ids.Length);
-                if (count < 0)
-                    throw new SentencePieceException(SentencePieceNative.LastError);
-                if (count <= ids.Length)
-                    return count;
-                ids = new int[count];
-            }
-        }
+        for (var i = 0; i < ids.Length; i++)
+            if (ids[i] < 0 || ids[i] >= VocabSize)
+                throw new SentencePieceException($"id {ids[i]} at index {i} is outside the vocabulary [0, {VocabSize})");
+        return tokenizer.Decode(ids.ToArray()) ?? "";
     }
-
-    /// <summary>The text of <paramref name="ids"/>; an id outside <c>[0, V)</c> is an error.</summary>
-    public unsafe string Decode(ReadOnlySpan<int> ids)
-    {
-        var buffer = new byte[Math.Max(64, ids.Length * 8)];
-        fixed (int* input = ids)
-        {
-            while (true)
-            {
-                int length;
-                fixed (byte* output = buffer)
-                    length = SentencePieceNative.Decode(handle, input, ids.Length, output, buffer.Length);
-                if (length < 0)
-                    throw new SentencePieceException(SentencePieceNative.LastError);
-                if (length <= buffer.Length)
-                    return Encoding.UTF8.GetString(buffer, 0, length);
-                buffer = new byte[length];
-            }
-        }
-    }
-
-    public void Dispose() => handle.Dispose();
 }
+
+/// <summary>A failure of SentencePiece (an unreadable model, a trainer that refused its corpus), with the
+/// library's or the trainer's own message.</summary>
+public sealed class SentencePieceException(string message) : Exception(message);
