@@ -26,15 +26,15 @@ public sealed class CartpoleExpert : IPolicy
     static readonly Lazy<double[]> SharedGains = new(() =>
     {
         using var simulation = MujocoSimulation.FromXml(ModelXml.Load("cartpole"));
-        return Lqr.Gains(simulation, [0, 0], CartpoleSwingup.Substeps, q: [1, 10, 0.1, 0.1], r: 0.1);
+        return Lqr.Gains(simulation, [0, 0], Cartpole.Substeps, q: [1, 10, 0.1, 0.1], r: 0.1);
     });
 
     public void Reset(ulong seed) { }
 
     public ActionValues Act(FieldValues observation)
     {
-        var position = observation.GetContinuous(CartpoleSwingup.PositionKey);
-        var velocity = observation.GetContinuous(CartpoleSwingup.VelocityKey);
+        var position = observation.GetContinuous(Cartpole.PositionKey);
+        var velocity = observation.GetContinuous(Cartpole.VelocityKey);
         double x = position[0], cos = position[1], sin = position[2], dx = velocity[0], w = velocity[1];
         double u;
         if (cos > balanceCosine)
@@ -51,6 +51,6 @@ public sealed class CartpoleExpert : IPolicy
             var direction = w * cos;
             u = pumpGain * energy * (direction >= 0 ? 1 : -1) - centering * (x + dx);
         }
-        return new ActionValues().SetContinuous(CartpoleSwingup.ForceKey, [(float)Math.Clamp(u, -1, 1)]);
+        return new ActionValues().SetContinuous(Cartpole.ForceKey, [(float)Math.Clamp(u, -1, 1)]);
     }
 }
