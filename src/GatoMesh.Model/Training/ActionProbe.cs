@@ -48,15 +48,15 @@ public static class ActionProbe
         int episodes, int sequenceLength, string? textModel, int history = 0)
     {
         ArgumentNullException.ThrowIfNull(model);
-        if (episodes < 1) throw new InvalidTrainingOptionException("--episodes", episodes.ToString(), "must be at least 1");
-        if (history < 0) throw new InvalidTrainingOptionException("--history", history.ToString(), "must be 0 (no limit) or a number of timesteps");
-        if (sequenceLength < 2) throw new InvalidTrainingOptionException("--sequence-length", sequenceLength.ToString(), "must be at least 2");
+        if (episodes < 1) throw new InvalidTrainingOptionException(nameof(episodes), episodes, "must be at least 1");
+        if (history < 0) throw new InvalidTrainingOptionException(nameof(history), history, "must be 0 (no limit) or a number of timesteps");
+        if (sequenceLength < 2) throw new InvalidTrainingOptionException(nameof(sequenceLength), sequenceLength, "must be at least 2");
         var manifest = DatasetManifest.TryLoad(dataDirectory)
-            ?? throw new InvalidTrainingOptionException("--data", dataDirectory, $"no {DatasetManifest.FileName}: write one with `gatomesh data generate`");
+            ?? throw new InvalidTrainingOptionException(nameof(dataDirectory), dataDirectory, $"no {DatasetManifest.FileName}: write one with `gatomesh data generate`");
         var chosen = tasks is null || tasks.Count == 0 ? manifest.Tasks : tasks.Select(name => manifest.Tasks.FirstOrDefault(t => t.Name == name)
-            ?? throw new InvalidTrainingOptionException("--tasks", name, $"not a task of {dataDirectory} (it has {string.Join(", ", manifest.Tasks.Select(t => t.Name))})")).ToList();
+            ?? throw new InvalidTrainingOptionException(nameof(tasks), name, $"not a task of {dataDirectory} (it has {string.Join(", ", manifest.Tasks.Select(t => t.Name))})")).ToList();
         var textPath = textModel ?? (manifest.TextModel is { } m ? Path.Combine(dataDirectory, m) : null);
-        using var text = textPath is not null && File.Exists(textPath) ? SentencePieceTokenizer.Load(textPath) : null;
+        var text = textPath is not null && File.Exists(textPath) ? SentencePieceTokenizer.Load(textPath) : null;
         var space = new TokenSpace(model.Config.TextVocab);
         return chosen.Select(task => Probe(model, task.Name,
             TrainingData.ReadEpisodes(dataDirectory, task, space, text).Take(episodes).ToList(), space, sequenceLength, history)).ToList();

@@ -1,8 +1,6 @@
 using System.Diagnostics;
 using GatoMesh.Tokens;
-using GatoMesh.Torch;
 using GatoMesh.Torch.Optim;
-using GatoMesh.Torch.Safetensors;
 
 namespace GatoMesh.Model;
 
@@ -11,8 +9,12 @@ namespace GatoMesh.Model;
 public readonly record struct TrainerProgress(long Step, long Steps, double Loss, double LearningRate, double TokensPerSecond, TimeSpan Remaining);
 
 /// <summary>What a run did: the steps reached, the last loss, tokens per second over this run,
-/// the last checkpoint and the loss curve.</summary>
-public sealed record TrainerReport(long Steps, double FinalLoss, double TokensPerSecond, string Checkpoint, string LossCurve, IReadOnlyList<double> Losses);
+/// the last checkpoint, and the loss of every step overall and per task.</summary>
+public sealed record TrainerReport(long Steps, double FinalLoss, double TokensPerSecond, string Checkpoint, LossHistory History);
+
+/// <summary>The loss of every step of a run, overall and per task: a task's mean loss over its own masked tokens,
+/// null at a step that drew none of its sequences (or where the trainer did not measure it).</summary>
+public sealed record LossHistory(IReadOnlyList<double> Losses, IReadOnlyDictionary<string, IReadOnlyList<double?>> TaskLosses);
 
 /// <summary>
 /// Single-process Gato training (paper section 2.3; docs/TRAINING.md): AdamW (0.9, 0.95), linear
@@ -20,39 +22,55 @@ public sealed record TrainerReport(long Steps, double FinalLoss, double TokensPe
 /// weight, prompt conditioning, dropout per the config. Step s trains on sequences
 /// <c>s*B .. s*B+B-1</c> of the data stream and seeds dropout from (seed, s), so everything a step
 /// does follows from the seed, the step and the weights: a checkpoint (model, optimizer moments,
-/// step, losses) resumes to the very losses the uninterrupted run has.
+/// step, losses) resumes to the very losses the uninterrupted run has. With a time budget
+/// (<see cref="TrainerOptions.Minutes"/>) the run's step count is fitted to the budget first.
 /// </summary>
 public sealed class Trainer : IDisposable
 {
     public const string CheckpointsDirectory = "checkpoints";
     public const string LatestFile = "latest";
     public const string OptimizerFile = "optimizer.safetensors";
-    public const string LossCurveFile = "loss.png";
     internal const ulong DropoutSalt = 0x3C6E_F372_FE94_F82BUL;
 
-    readonly TrainerOptions options;
+    /// <summary>Steps a time-budgeted run measures its speed over before it fits its step count (at least; the
+    /// warmup if longer): enough that start-up costs are a small part of the figure.</summary>
+    public const long FitSteps = 20;
+
+    /// <summary>The share of the budget left after the fit that the fitted steps are planned to fill: a margin for
+    /// the final checkpoint and for a machine that slows down a little.</summary>
+    const double FitMargin = 0.97;
+
+    TrainerOptions options;
     readonly TrainingData data;
     readonly AdamW optimizer;
     readonly TrainStep trainStep;
-    readonly LearningRateSchedule schedule;
+    LearningRateSchedule schedule;
     readonly List<double> losses;
+    readonly Dictionary<string, List<double?>> taskLosses;
     readonly TokenBuffer[] buffers;
+    readonly Stopwatch opened;
+    bool fitted;
 
-    Trainer(TrainerOptions options, TrainingData data, GatoModel model, TrainerState? resumed, string? resumedFrom)
+    Trainer(TrainerOptions options, TrainingData data, RunDirectory.Resumption resumed, Stopwatch opened)
     {
-        this.options = options;
+        this.opened = opened;
         this.data = data;
-        Model = model;
-        model.Precision = options.Precision;
-        optimizer = new AdamW(model.NamedParameters().Select(p => KeyValuePair.Create(p.Name, p.Tensor)), new AdamWOptions
+        Model = resumed.Model;
+        Model.Precision = options.Precision;
+        optimizer = new AdamW(Model.NamedParameters().Select(p => KeyValuePair.Create(p.Name, p.Tensor)), new AdamWOptions
         {
             LearningRate = options.PeakLearningRate, Beta1 = 0.9, Beta2 = 0.95, WeightDecay = options.WeightDecay,
         });
-        trainStep = new TrainStep(model, optimizer, options.ClipNorm);
-        schedule = new LearningRateSchedule(options.PeakLearningRate, Math.Min(options.WarmupSteps, options.Steps), options.Steps);
-        losses = resumed?.Losses ?? [];
-        Step = resumed?.Step ?? 0;
-        ResumedFrom = resumedFrom;
+        trainStep = new TrainStep(Model, optimizer, options.ClipNorm);
+        var state = resumed.State;
+        // A resumed budgeted run keeps the step count it was fitted to.
+        fitted = options.Minutes is null || state is not null && state.Step >= FitAfter(options);
+        this.options = options.Minutes is not null && state is not null ? options with { Steps = state.Steps } : options;
+        schedule = Schedule(this.options);
+        losses = state?.Losses ?? [];
+        taskLosses = data.Tasks.ToDictionary(t => t, t => state?.TaskLosses?.GetValueOrDefault(t) ?? [.. Enumerable.Repeat<double?>(null, losses.Count)]);
+        Step = state?.Step ?? 0;
+        ResumedFrom = resumed.Checkpoint;
         buffers = Enumerable.Range(0, options.BatchSize).Select(_ => new TokenBuffer()).ToArray();
     }
 
@@ -61,8 +79,14 @@ public sealed class Trainer : IDisposable
     /// <summary>Steps taken so far (the next step's index).</summary>
     public long Step { get; private set; }
 
+    /// <summary>The run's total steps: the options' or, with a time budget, the fitted count (until the fit, the options' cap).</summary>
+    public long Steps => options.Steps;
+
     /// <summary>The loss of every step taken, resumed ones included.</summary>
     public IReadOnlyList<double> Losses => losses;
+
+    /// <summary>The losses of every step taken, overall and per task.</summary>
+    public LossHistory History => new(losses, taskLosses.ToDictionary(p => p.Key, p => (IReadOnlyList<double?>)p.Value));
 
     /// <summary>The checkpoint this trainer resumed from, or null for a fresh model.</summary>
     public string? ResumedFrom { get; }
@@ -85,81 +109,69 @@ public sealed class Trainer : IDisposable
     /// </summary>
     public static Trainer Open(TrainerOptions options)
     {
+        var opened = Stopwatch.StartNew();
         Validate(options);
         var data = TrainingData.Load(options);
-        GatoModel? model = null;
+        var resumed = RunDirectory.Resume(options, microBatches: 1, data.LocalGrids);
         try
         {
-            var latest = LatestCheckpoint(options.OutputDirectory);
-            TrainerState? state = null;
-            if (latest is not null)
-            {
-                state = TrainerState.Load(latest);
-                state.RequireSameRun(options, latest);
-                var saved = Checkpoint.ReadConfig(latest);
-                if (saved != options.Config)
-                    throw new InvalidTrainingOptionException("--preset", options.Config.Preset, $"the checkpoint in {latest} has another model config ({saved.Preset})");
-                model = Checkpoint.Load(latest);
-            }
-            model ??= new GatoModel(options.Config, options.Seed, localGrids: data.LocalGrids);
-            var trainer = new Trainer(options, data, model, state, latest);
-            if (latest is not null)
-            {
-                using var moments = SafetensorsFile.Load(Path.Combine(latest, OptimizerFile));
-                trainer.optimizer.LoadState(moments.Tensors.ToDictionary(t => t.Key, t => t.Value, StringComparer.Ordinal));
-            }
+            var trainer = new Trainer(options, data, resumed, opened);
+            if (resumed.Checkpoint is { } checkpoint) RunDirectory.LoadOptimizer(trainer.optimizer, checkpoint);
             return trainer;
         }
         catch
         {
-            model?.Dispose();
-            data.Dispose();
+            resumed.Model.Dispose();
             throw;
         }
     }
 
     internal static void Validate(TrainerOptions o)
     {
-        if (o.Steps <= 0) throw new InvalidTrainingOptionException("--steps", o.Steps, "must be at least 1");
-        if (o.BatchSize <= 0) throw new InvalidTrainingOptionException("--batch-size", o.BatchSize, "must be at least 1");
+        if (o.Steps <= 0) throw new InvalidTrainingOptionException(nameof(o.Steps), o.Steps, "must be at least 1");
+        if (o.Minutes is { } minutes && !(minutes > 0 && double.IsFinite(minutes)))
+            throw new InvalidTrainingOptionException(nameof(o.Minutes), minutes, "must be a positive number of minutes");
+        if (o.BatchSize <= 0) throw new InvalidTrainingOptionException(nameof(o.BatchSize), o.BatchSize, "must be at least 1");
         if (o.SequenceLength < 2 || o.SequenceLength > o.Config.Context)
-            throw new InvalidTrainingOptionException("--sequence-length", o.SequenceLength, $"must lie in [2, {o.Config.Context}] (the {o.Config.Preset} context)");
+            throw new InvalidTrainingOptionException(nameof(o.SequenceLength), o.SequenceLength, $"must lie in [2, {o.Config.Context}] (the {o.Config.Preset} context)");
         if (!(o.PeakLearningRate > 0) || double.IsInfinity(o.PeakLearningRate))
-            throw new InvalidTrainingOptionException("--lr", o.PeakLearningRate, "must be finite and > 0");
-        if (o.WarmupSteps < 0) throw new InvalidTrainingOptionException("--warmup", o.WarmupSteps, "must be >= 0");
+            throw new InvalidTrainingOptionException(nameof(o.PeakLearningRate), o.PeakLearningRate, "must be finite and > 0");
+        if (o.WarmupSteps < 0) throw new InvalidTrainingOptionException(nameof(o.WarmupSteps), o.WarmupSteps, "must be >= 0");
         if (!(o.WeightDecay >= 0) || double.IsInfinity(o.WeightDecay))
-            throw new InvalidTrainingOptionException("--weight-decay", o.WeightDecay, "must be finite and >= 0");
-        if (!(o.ClipNorm > 0)) throw new InvalidTrainingOptionException("--clip", o.ClipNorm, "must be > 0");
+            throw new InvalidTrainingOptionException(nameof(o.WeightDecay), o.WeightDecay, "must be finite and >= 0");
+        if (!(o.ClipNorm > 0)) throw new InvalidTrainingOptionException(nameof(o.ClipNorm), o.ClipNorm, "must be > 0");
         if (!(o.PromptProbability is >= 0 and <= 1))
-            throw new InvalidTrainingOptionException("--prompt-probability", o.PromptProbability, "must lie in [0, 1]");
-        if (o.History < 0) throw new InvalidTrainingOptionException("--history", o.History, "must be 0 (no limit) or a number of timesteps");
-        if (o.History > 0 && o.PromptProbability > 0)
-            throw new InvalidTrainingOptionException("--prompt-probability", o.PromptProbability, "must be 0 with --history: packed windows take no prompts");
-        if (o.CheckpointEvery <= 0) throw new InvalidTrainingOptionException("--checkpoint-every", o.CheckpointEvery, "must be at least 1");
-        if (string.IsNullOrWhiteSpace(o.OutputDirectory)) throw new InvalidTrainingOptionException("--out", o.OutputDirectory, "an output directory is required");
+            throw new InvalidTrainingOptionException(nameof(o.PromptProbability), o.PromptProbability, "must lie in [0, 1]");
+        if (o.History < 0) throw new InvalidTrainingOptionException(nameof(o.History), o.History, "must be 0 (no limit) or a number of timesteps");
+        if (o.CheckpointEvery <= 0) throw new InvalidTrainingOptionException(nameof(o.CheckpointEvery), o.CheckpointEvery, "must be at least 1");
+        if (string.IsNullOrWhiteSpace(o.OutputDirectory)) throw new InvalidTrainingOptionException(nameof(o.OutputDirectory), o.OutputDirectory, "an output directory is required");
     }
 
-    /// <summary>A checkpoint is self-contained for serving: text observations tokenize with the very
-    /// SentencePiece model the training data was encoded with (docs/TRAINING.md, "Run directory").</summary>
-    internal static void CopyTextModel(TrainingData data, string checkpointDirectory)
-    {
-        if (data.TextModelPath is { } textModel)
-            File.Copy(textModel, Path.Combine(checkpointDirectory, SentencePieceTrainer.ModelFileName), overwrite: true);
-    }
+    static LearningRateSchedule Schedule(TrainerOptions o) => new(o.PeakLearningRate, Math.Min(o.WarmupSteps, o.Steps), o.Steps);
+
+    /// <summary>The step after which a budgeted run fits its step count: its speed is measured past the warmup, whose
+    /// rates do not depend on the total, so the steps before the fit ran at the rates of the fitted run.</summary>
+    static long FitAfter(TrainerOptions o) => Math.Max(FitSteps, Math.Min(o.WarmupSteps, o.Steps));
 
     /// <summary>The history a checkpoint folder was trained with (<see cref="TrainerOptions.History"/>): 0 (no
     /// limit) without a trainer.json or for runs from before the option.</summary>
-    public static int HistoryOf(string checkpointDirectory) => StateOf(checkpointDirectory)?.History ?? 0;
+    public static int HistoryOf(string checkpointDirectory) => TrainerState.TryLoad(checkpointDirectory)?.History ?? 0;
 
     /// <summary>The sequence length a checkpoint folder was trained with, the window it is best probed with;
     /// <see cref="DefaultProbeSequenceLength"/> for a folder without a trainer state (a seeded checkpoint).</summary>
     public static int SequenceLengthOf(string checkpointDirectory) =>
-        StateOf(checkpointDirectory)?.SequenceLength ?? DefaultProbeSequenceLength;
+        TrainerState.TryLoad(checkpointDirectory)?.SequenceLength ?? DefaultProbeSequenceLength;
 
     public const int DefaultProbeSequenceLength = 256;
 
-    static TrainerState? StateOf(string checkpointDirectory) =>
-        File.Exists(Path.Combine(checkpointDirectory, TrainerState.FileName)) ? TrainerState.Load(checkpointDirectory) : null;
+    /// <summary>The loss history in a checkpoint folder's trainer.json (every step up to it), or null without one.</summary>
+    public static LossHistory? LossesOf(string checkpointDirectory) => TrainerState.TryLoad(checkpointDirectory) is { } state
+        ? new LossHistory(state.Losses, state.TaskLosses?.ToDictionary(p => p.Key, p => (IReadOnlyList<double?>)p.Value) ?? [])
+        : null;
+
+    /// <summary>The provenance and data seed a checkpoint's trainer.json records, or null without one.</summary>
+    public static (RunProvenance? Provenance, ulong? DataSeed, ulong Seed, long Step)? ProvenanceOf(string checkpointDirectory) =>
+        TrainerState.TryLoad(checkpointDirectory) is { } state ? (state.Provenance, state.DataSeed, state.Seed, state.Step) : null;
 
     /// <summary>The checkpoint folder <c>out/latest</c> names, or null when there is none yet.</summary>
     public static string? LatestCheckpoint(string outputDirectory)
@@ -171,86 +183,83 @@ public sealed class Trainer : IDisposable
     }
 
     /// <summary>
-    /// Trains until step <paramref name="until"/> (the options' total by default), saving a
-    /// checkpoint and the loss curve every <see cref="TrainerOptions.CheckpointEvery"/> steps and at
-    /// the end. Cancelling stops after the current step, with a checkpoint.
+    /// Trains until step <paramref name="until"/> (the run's total by default) or, with a time budget, until the
+    /// budget is spent, saving a checkpoint every <see cref="TrainerOptions.CheckpointEvery"/> steps and at the end.
+    /// Cancelling stops after the current step, with a checkpoint.
     /// </summary>
     public TrainerReport Run(long? until = null, Action<TrainerProgress>? progress = null, CancellationToken cancel = default)
     {
-        var end = Math.Min(until ?? options.Steps, options.Steps);
         var clock = Stopwatch.StartNew();
         long tokens = 0, first = Step;
         string? checkpoint = null;
-        while (Step < end && !cancel.IsCancellationRequested)
+        var budget = options.Minutes is { } minutes ? TimeSpan.FromMinutes(minutes) : (TimeSpan?)null;
+        while (Step < Math.Min(until ?? Steps, Steps) && !cancel.IsCancellationRequested && (budget is not { } b || opened.Elapsed < b))
         {
             var loss = TrainOne();
             tokens += (long)options.BatchSize * options.SequenceLength;
+            if (!fitted && Step >= FitAfter(options)) Fit(clock.Elapsed, Step - first);
             var rate = tokens / Math.Max(clock.Elapsed.TotalSeconds, 1e-9);
-            var remaining = TimeSpan.FromSeconds(clock.Elapsed.TotalSeconds / (Step - first) * (end - Step));
-            progress?.Invoke(new TrainerProgress(Step, options.Steps, loss, schedule.At(Step - 1), rate, remaining));
+            var end = Math.Min(until ?? Steps, Steps);
+            var remaining = TimeSpan.FromSeconds(clock.Elapsed.TotalSeconds / (Step - first) * Math.Max(0, end - Step));
+            progress?.Invoke(new TrainerProgress(Step, Steps, loss, schedule.At(Step - 1), rate, remaining));
             if (Step % options.CheckpointEvery == 0 && Step < end)
                 checkpoint = SaveCheckpoint();
         }
-        if (checkpoint is null || !checkpoint.EndsWith(StepDirectory(Step), StringComparison.Ordinal))
+        if (checkpoint is null || !checkpoint.EndsWith(RunDirectory.StepDirectory(Step), StringComparison.Ordinal))
             checkpoint = SaveCheckpoint();
         return new TrainerReport(Step, losses.Count > 0 ? losses[^1] : double.NaN,
-            tokens / Math.Max(clock.Elapsed.TotalSeconds, 1e-9), checkpoint, Path.Combine(options.OutputDirectory, LossCurveFile), losses);
+            tokens / Math.Max(clock.Elapsed.TotalSeconds, 1e-9), checkpoint, History);
+    }
+
+    /// <summary>Sets the run's step count to what the rest of the budget holds at the speed of the steps so far.</summary>
+    void Fit(TimeSpan elapsed, long stepsRun)
+    {
+        var perStep = elapsed.TotalSeconds / Math.Max(1, stepsRun);
+        var left = TimeSpan.FromMinutes(options.Minutes!.Value) - opened.Elapsed;
+        var steps = Step + Math.Max(1, (long)(left.TotalSeconds * FitMargin / perStep));
+        options = options with { Steps = Math.Min(steps, options.Steps) };
+        schedule = Schedule(options);
+        fitted = true;
     }
 
     /// <summary>One optimizer step on this step's batch; returns its loss.</summary>
     double TrainOne()
     {
         // Reseeding the model's dropout generator per step makes the masks a function of the step.
-        Model.DropoutGenerator.ManualSeed(Tokens.SeededRandom.For(options.Seed ^ DropoutSalt, Step).NextUInt64());
+        Model.DropoutGenerator.ManualSeed(SeededRandom.For(options.Seed ^ DropoutSalt, Step).NextUInt64());
         var weights = new double[buffers.Length];
+        var tasks = new int[buffers.Length];
         for (var b = 0; b < buffers.Length; b++)
-            weights[b] = data.LossWeights[data.Build(Step * options.BatchSize + b, buffers[b])];
+        {
+            tasks[b] = data.Build(Step * options.BatchSize + b, buffers[b]);
+            weights[b] = data.LossWeights[tasks[b]];
+        }
         optimizer.LearningRate = schedule.At(Step);
-        var result = trainStep.Run(TrainingBatch.Collate(buffers, weights));
+        var result = trainStep.Run(TrainingBatch.Collate(buffers, weights) with { SequenceGroups = tasks });
         losses.Add(result.Loss);
+        for (var t = 0; t < data.Tasks.Count; t++)
+            taskLosses[data.Tasks[t]].Add(result.GroupLosses is { } g && t < g.Length && double.IsFinite(g[t]) ? g[t] : null);
         Step++;
         return result.Loss;
     }
 
-    internal static string StepDirectory(long step) => $"step-{step:D8}";
-
     /// <summary>
-    /// Writes <c>out/checkpoints/step-K/</c> (model, optimizer moments, trainer state) under a
-    /// temporary name, renames it into place, then points <c>out/latest</c> at it, so a crash at any
-    /// moment leaves <c>latest</c> naming a complete checkpoint. Also redraws <c>out/loss.png</c>.
+    /// Writes <c>out/checkpoints/step-K/</c> (model, optimizer moments, trainer state, the data's text model) under a
+    /// temporary name, renames it into place, then points <c>out/latest</c> at it (<see cref="RunDirectory"/>).
     /// </summary>
     public string SaveCheckpoint()
     {
-        var root = Path.Combine(options.OutputDirectory, CheckpointsDirectory);
-        var name = StepDirectory(Step);
-        var final = Path.Combine(root, name);
-        var staging = final + ".partial";
-        if (Directory.Exists(staging)) Directory.Delete(staging, recursive: true);
-        Directory.CreateDirectory(staging);
+        var staging = RunDirectory.Stage(options.OutputDirectory, Step);
         Checkpoint.Save(Model, staging);
-        CopyTextModel(data, staging);
-        var state = optimizer.State();
-        try
-        {
-            SafetensorsFile.Save(Path.Combine(staging, OptimizerFile), state.Select(p => (p.Key, p.Value)).ToList());
-        }
-        finally
-        {
-            foreach (var (_, tensor) in state) tensor.Dispose();
-        }
-        TrainerState.Of(options, Step, losses).Save(staging);
-        if (Directory.Exists(final)) Directory.Delete(final, recursive: true);
-        Directory.Move(staging, final);
-        var pointer = System.Text.Encoding.UTF8.GetBytes($"{CheckpointsDirectory}/{name}\n");
-        AtomicFile.Write(Path.Combine(options.OutputDirectory, LatestFile), stream => stream.Write(pointer));
-        LossCurvePng.Write(Path.Combine(options.OutputDirectory, LossCurveFile), losses);
-        return final;
+        RunDirectory.CopyTextModel(data, staging);
+        RunDirectory.SaveOptimizer(optimizer, Path.Combine(staging, OptimizerFile));
+        TrainerState.Of(options, Step, losses, taskLosses: taskLosses, dataSeed: data.DataSeed).Save(staging);
+        return RunDirectory.Publish(options.OutputDirectory, Step);
     }
 
     public void Dispose()
     {
         optimizer.Dispose();
         Model.Dispose();
-        data.Dispose();
     }
 }

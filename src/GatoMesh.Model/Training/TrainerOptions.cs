@@ -16,8 +16,18 @@ public sealed record TrainerOptions
     /// <summary>Where checkpoints, <c>latest</c> and <c>loss.png</c> go.</summary>
     public required string OutputDirectory { get; init; }
 
-    /// <summary>Total optimizer steps; also the end of the cosine decay.</summary>
+    /// <summary>Total optimizer steps; also the end of the cosine decay. With <see cref="Minutes"/>, the most the run
+    /// may take: the trainer fits the step count to the budget and records it.</summary>
     public required long Steps { get; init; }
+
+    /// <summary>A wall-clock budget in minutes, counted from <see cref="Trainer.Open"/>, or null to count steps. The
+    /// trainer measures its own speed over the first steps (the warmup, at least <see cref="Trainer.FitSteps"/>), sets
+    /// <see cref="Steps"/> to what the rest of the budget holds at that speed (so the cosine decay ends with the
+    /// budget), and stops at the budget with a checkpoint if the machine slows down (docs/TRAINING.md, "Time budget").</summary>
+    public double? Minutes { get; init; }
+
+    /// <summary>The command line and commit of the run, recorded in every checkpoint's trainer.json.</summary>
+    public RunProvenance? Provenance { get; init; }
 
     /// <summary>Sequences per step.</summary>
     public int BatchSize { get; init; } = 8;

@@ -1,42 +1,71 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using GatoMesh.Torch.Safetensors;
 
 namespace GatoMesh.Model;
 
 /// <summary>
-/// <c>trainer.json</c> of a checkpoint: the steps taken, the loss of every one of them, and the
-/// options that decide which batch each step sees. Batches derive from (seed, step), so the step
-/// is the whole position of the data stream; the options are compared on resume because a run
-/// continued with another seed, batch or length would silently stop being the same run.
-/// Doubles are written in round-trip form, so the restored loss history is bitwise the saved one.
+/// <c>trainer.json</c> of a checkpoint, the one run-state format of the single-process and the data-parallel
+/// trainer: the steps taken, the loss of every one of them (and each task's, where the trainer measured it), the
+/// options that decide which batch each step sees and how its math is cut (<see cref="MicroBatches"/>), how the
+/// checkpoint was written (<see cref="WorldSize"/>, <see cref="Parallelism"/>, which may change on resume), and
+/// where the run came from (<see cref="Provenance"/>). Batches derive from (seed, step), so the step is the whole
+/// position of the data stream; the options are compared on resume because a run continued with another seed,
+/// batch or length would silently stop being the same run. Doubles are written in round-trip form, so the
+/// restored loss history is bitwise the saved one. A field absent from an older checkpoint reads as the default
+/// named on it.
 /// </summary>
 internal sealed record TrainerState
 {
     public const string FileName = "trainer.json";
 
     public required long Step { get; init; }
+    /// <summary>The run's total steps: the end of the cosine decay (fitted to the time budget when there is one).</summary>
     public required long Steps { get; init; }
     public required string Preset { get; init; }
     public required ulong Seed { get; init; }
     public required int BatchSize { get; init; }
     public required int SequenceLength { get; init; }
-    /// <summary>Timesteps of history the run trained on (0: no limit); serving uses the same window.
-    /// Absent in older checkpoints, which read as 0.</summary>
+    /// <summary>Timesteps of history the run trained on (0: no limit); serving uses the same window. Absent: 0.</summary>
     public int History { get; init; }
-    /// <summary><see cref="TrainerOptions.Precision"/>'s name (fp32, bf16). Absent in older checkpoints, which read as fp32.</summary>
+    /// <summary><see cref="TrainerOptions.Precision"/>'s name (fp32, bf16). Absent: fp32.</summary>
     public string Precision { get; init; } = ComputePrecision.Float32.Name();
-    /// <summary><see cref="TrainerOptions.TaskWeights"/> and <see cref="TrainerOptions.LossWeights"/> as given, in the
-    /// canonical form of <see cref="WeightsText"/> ("" for none): the task weights decide which task each sequence
-    /// is drawn from. Absent (null) in older checkpoints, which are not compared.</summary>
+    /// <summary><see cref="TrainerOptions.TaskWeights"/> and <see cref="TrainerOptions.LossWeights"/> in the canonical
+    /// form of <see cref="WeightsText"/> ("" for none). Absent (null) in older checkpoints, which are not compared.</summary>
     public string? TaskWeights { get; init; }
     public string? LossWeights { get; init; }
+    /// <summary><see cref="TrainerOptions.PromptProbability"/>. Absent (null): not compared.</summary>
+    public double? PromptProbability { get; init; }
+    /// <summary><see cref="TrainerOptions.Minutes"/>: the time budget <see cref="Steps"/> was fitted to, null for a
+    /// run counted in steps.</summary>
+    public double? Minutes { get; init; }
+    /// <summary>Micro-batches a global batch is cut into (<see cref="DistributedTrainerOptions.MicroBatches"/>; 1 for
+    /// the single-process trainer): part of a step's math, so fixed for the run. Absent: 1.</summary>
+    public int MicroBatches { get; init; } = 1;
+    /// <summary>Processes that wrote the checkpoint and how they kept the optimizer; a resume may use others. Absent: 1, replicated.</summary>
+    public int WorldSize { get; init; } = 1;
+    public DataParallelism Parallelism { get; init; } = DataParallelism.Replicated;
+    /// <summary>The command and commit of the run (<see cref="RunProvenance"/>); null when not given.</summary>
+    public RunProvenance? Provenance { get; init; }
+    /// <summary>The seed the data directory was generated from (its manifest's tasks' first seed).</summary>
+    public ulong? DataSeed { get; init; }
     public required List<double> Losses { get; init; }
+    /// <summary>Each sampled task's mean loss over its own masked tokens at every step (null at a step that drew
+    /// none of its sequences); written by the single-process trainer.</summary>
+    public Dictionary<string, List<double?>>? TaskLosses { get; init; }
 
-    static readonly JsonSerializerOptions Json = new() { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower, WriteIndented = true };
+    static readonly JsonSerializerOptions Json = new()
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+        WriteIndented = true,
+        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower) },
+    };
 
-    public static TrainerState Of(TrainerOptions options, long step, IEnumerable<double> losses) => new()
+    public static TrainerState Of(TrainerOptions options, long step, IEnumerable<double> losses, int microBatches = 1, int worldSize = 1,
+        DataParallelism parallelism = DataParallelism.Replicated, Dictionary<string, List<double?>>? taskLosses = null, ulong? dataSeed = null) => new()
     {
         Step = step,
         Steps = options.Steps,
@@ -48,7 +77,15 @@ internal sealed record TrainerState
         Precision = options.Precision.Name(),
         TaskWeights = WeightsText(options.TaskWeights),
         LossWeights = WeightsText(options.LossWeights),
+        PromptProbability = options.PromptProbability,
+        Minutes = options.Minutes,
+        MicroBatches = microBatches,
+        WorldSize = worldSize,
+        Parallelism = parallelism,
+        Provenance = options.Provenance,
+        DataSeed = dataSeed,
         Losses = losses.ToList(),
+        TaskLosses = taskLosses,
     };
 
     public void Save(string dir)
@@ -67,29 +104,39 @@ internal sealed record TrainerState
         return state;
     }
 
+    /// <summary>The state of a checkpoint folder, or null for one without (a seeded checkpoint).</summary>
+    public static TrainerState? TryLoad(string dir) => File.Exists(Path.Combine(dir, FileName)) ? Load(dir) : null;
+
     /// <summary>"catch=2.5,gridworld=4": the entries sorted by task name, each weight in round-trip form, so equal
     /// maps give equal text whatever order they were written in.</summary>
     public static string WeightsText(IReadOnlyDictionary<string, double> weights) =>
         string.Join(",", weights.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => $"{p.Key}={p.Value.ToString("R", CultureInfo.InvariantCulture)}"));
 
-    /// <summary>Throws naming the first option that differs from the checkpoint's.</summary>
-    public void RequireSameRun(TrainerOptions options, string dir)
+    /// <summary>Throws naming the first option field that differs from the checkpoint's.</summary>
+    public void RequireSameRun(TrainerOptions options, int microBatches, string dir)
     {
-        Same("--preset", Preset, options.Config.Preset);
-        Same("--seed", Seed, options.Seed);
-        Same("--batch-size", BatchSize, options.BatchSize);
-        Same("--sequence-length", SequenceLength, options.SequenceLength);
-        Same("--history", History, options.History);
-        Same("--precision", Precision, options.Precision.Name());
-        if (TaskWeights is not null) Same("--task-weights", TaskWeights, WeightsText(options.TaskWeights));
-        if (LossWeights is not null) Same("--loss-weights", LossWeights, WeightsText(options.LossWeights));
-        if (Step > options.Steps)
-            throw new InvalidTrainingOptionException("--steps", options.Steps, $"the checkpoint in {dir} is already at step {Step}");
+        Same(nameof(TrainerOptions.Config), Preset, options.Config.Preset);
+        Same(nameof(TrainerOptions.Seed), Seed, options.Seed);
+        Same(nameof(TrainerOptions.BatchSize), BatchSize, options.BatchSize);
+        Same(nameof(TrainerOptions.SequenceLength), SequenceLength, options.SequenceLength);
+        Same(nameof(TrainerOptions.History), History, options.History);
+        Same(nameof(TrainerOptions.Precision), Precision, options.Precision.Name());
+        Same(nameof(DistributedTrainerOptions.MicroBatches), MicroBatches, microBatches);
+        if (TaskWeights is not null) Same(nameof(TrainerOptions.TaskWeights), TaskWeights, WeightsText(options.TaskWeights));
+        if (LossWeights is not null) Same(nameof(TrainerOptions.LossWeights), LossWeights, WeightsText(options.LossWeights));
+        if (PromptProbability is { } p) Same(nameof(TrainerOptions.PromptProbability), p, options.PromptProbability);
+        if (Minutes is not null || options.Minutes is not null) Same(nameof(TrainerOptions.Minutes), Minutes, options.Minutes);
+        if (Minutes is null && Step > options.Steps)
+            throw new InvalidTrainingOptionException(nameof(TrainerOptions.Steps), options.Steps, $"the checkpoint in {dir} is already at step {Step}");
 
-        void Same<T>(string option, T saved, T given)
+        void Same<T>(string field, T saved, T given)
         {
             if (!EqualityComparer<T>.Default.Equals(saved, given))
-                throw new InvalidTrainingOptionException(option, given, $"the checkpoint in {dir} was trained with {saved}; resume with the same value or another --out");
+                throw new InvalidTrainingOptionException(field, given, $"the checkpoint in {dir} was trained with {saved}; resume with the same value or another output directory");
         }
     }
 }
+
+/// <summary>Where a run came from, recorded in its trainer.json so shipped weights say how to make them again: the
+/// command line and the source commit (null outside a git checkout).</summary>
+public sealed record RunProvenance(string Command, string? Commit);

@@ -13,6 +13,11 @@ public sealed record TrainingBatch(ModelInput Input, long[] Targets, bool[] Loss
     /// one per row; null weighs every token 1.</summary>
     public IReadOnlyList<double>? SequenceWeights { get; init; }
 
+    /// <summary>Which group (a task's index) each sequence belongs to, one per row; with them the step also measures
+    /// each group's mean loss over its own masked tokens (<see cref="TrainStepResult.GroupLosses"/>). Null: not
+    /// measured.</summary>
+    public IReadOnlyList<int>? SequenceGroups { get; init; }
+
     /// <summary>The loss weight of a position (its sequence's, as the loss computes it in single precision).</summary>
     internal float WeightAt(long position) => SequenceWeights is { } rows ? (float)rows[(int)(position / Input.Length)] : 1f;
 

@@ -11,7 +11,7 @@ namespace GatoMesh.Model;
 /// <c>SeededRandom.For(seed ^ TaskSalt, i)</c> and the sequence is that task's builder's sequence i,
 /// so a resumed run sees exactly the batches the uninterrupted one would.
 /// </summary>
-internal sealed class TrainingData : IDisposable
+internal sealed class TrainingData
 {
     const ulong TaskSalt = 0x7A5C_3E11_9B02_D4F7UL;
 
@@ -45,6 +45,9 @@ internal sealed class TrainingData : IDisposable
     /// carry a copy, so the sessions serving one encode text exactly as training did.</summary>
     public string? TextModelPath => text?.ModelPath;
 
+    /// <summary>The seed the data directory was generated from (its manifest's first task's first seed).</summary>
+    public ulong? DataSeed { get; private init; }
+
     /// <summary>Episodes read, over all sampled tasks.</summary>
     public int Episodes { get; private init; }
 
@@ -72,13 +75,13 @@ internal sealed class TrainingData : IDisposable
     {
         var directory = options.DataDirectory;
         if (!Directory.Exists(directory))
-            throw new InvalidTrainingOptionException("--data", directory, "no such directory");
+            throw new InvalidTrainingOptionException(nameof(TrainerOptions.DataDirectory), directory, "no such directory");
         var manifest = DatasetManifest.TryLoad(directory)
-            ?? throw new InvalidTrainingOptionException("--data", directory, $"no {DatasetManifest.FileName}: write one with `gatomesh data generate`");
+            ?? throw new InvalidTrainingOptionException(nameof(TrainerOptions.DataDirectory), directory, $"no {DatasetManifest.FileName}: write one with `gatomesh data generate`");
         var captions = manifest.Captions is { Samples: > 0 } c ? c : null;
         var names = manifest.Tasks.Select(t => t.Name).Concat(captions is null ? [] : [captions.Name]).ToList();
-        CheckWeights("--task-weights", options.TaskWeights, names, directory, positive: false);
-        CheckWeights("--loss-weights", options.LossWeights, names, directory, positive: true);
+        CheckWeights(nameof(TrainerOptions.TaskWeights), options.TaskWeights, names, directory, positive: false);
+        CheckWeights(nameof(TrainerOptions.LossWeights), options.LossWeights, names, directory, positive: true);
         double WeightOf(string name) => options.TaskWeights.TryGetValue(name, out var w) ? w : 1.0;
         double LossWeightOf(string name) => options.LossWeights.TryGetValue(name, out var w) ? w : 1.0;
         var chosen = manifest.Tasks
@@ -87,52 +90,45 @@ internal sealed class TrainingData : IDisposable
             .ToList();
         var captionWeight = captions is null || manifest.TextModel is null ? 0 : WeightOf(captions.Name);
         if (chosen.Count == 0 && captionWeight == 0)
-            throw new InvalidTrainingOptionException("--task-weights", string.Join(",", options.TaskWeights.Select(p => $"{p.Key}={p.Value}")),
+            throw new InvalidTrainingOptionException(nameof(TrainerOptions.TaskWeights), string.Join(",", options.TaskWeights.Select(p => $"{p.Key}={p.Value}")),
                 $"no task of {directory} with episodes has a positive weight");
 
         var text = manifest.TextModel is { } model ? SentencePieceTokenizer.Load(Path.Combine(directory, model)) : null;
-        try
+        var space = new TokenSpace(options.Config.TextVocab);
+        var sequence = new SequenceOptions
         {
-            var space = new TokenSpace(options.Config.TextVocab);
-            var sequence = new SequenceOptions
-            {
-                Length = options.SequenceLength,
-                PromptProbability = options.PromptProbability,
-                History = options.History,
-                PromptTokens = Math.Min(new SequenceOptions().PromptTokens, options.SequenceLength / 4),
-            };
-            var episodes = chosen.Select(t => ReadEpisodes(directory, t.Task, space, text).ToList()).ToList();
-            // Each task's builder has its own stream, so adding a task does not reshuffle another's sequences.
-            var builders = episodes.Select((e, index) => new SequenceBuilder(e,
-                    sequence with { Seed = SeededRandom.For(options.Seed, index).NextUInt64() }))
-                .Select(b => (Action<long, TokenBuffer>)((i, buffer) => b.Build(i, buffer)))
-                .ToList();
-            var tasks = chosen.Select(t => t.Task.Name).ToList();
-            var weights = chosen.Select(t => t.Weight).ToList();
-            if (captionWeight > 0)
-            {
-                var samples = captions!.Shards.SelectMany(shard =>
-                {
-                    using var reader = ShardReader.Open(Path.Combine(directory, shard));
-                    return reader.ReadCaptions().Select(r => r.ToSample()).ToList();
-                }).ToList();
-                var vision = new VisionLanguageSequenceBuilder(samples, text!, space, options.SequenceLength,
-                    SeededRandom.For(options.Seed, builders.Count).NextUInt64());
-                builders.Add((i, buffer) => vision.Build(i, buffer));
-                tasks.Add(captions.Name);
-                weights.Add(captionWeight);
-            }
-            return new TrainingData(text, tasks, builders.ToArray(), weights.ToArray(), [.. tasks.Select(LossWeightOf)], options.Seed)
-            {
-                Episodes = episodes.Sum(e => e.Count),
-                LocalGrids = DisjointGrids(chosen.Select(t => SpecOf(directory, t.Task))),
-            };
-        }
-        catch
+            Length = options.SequenceLength,
+            PromptProbability = options.PromptProbability,
+            History = options.History,
+            PromptTokens = Math.Min(new SequenceOptions().PromptTokens, options.SequenceLength / 4),
+        };
+        var episodes = chosen.Select(t => ReadEpisodes(directory, t.Task, space, text).ToList()).ToList();
+        // Each task's builder has its own stream, so adding a task does not reshuffle another's sequences.
+        var builders = episodes.Select((e, index) => new SequenceBuilder(e,
+                sequence with { Seed = SeededRandom.For(options.Seed, index).NextUInt64() }))
+            .Select(b => (Action<long, TokenBuffer>)((i, buffer) => b.Build(i, buffer)))
+            .ToList();
+        var tasks = chosen.Select(t => t.Task.Name).ToList();
+        var weights = chosen.Select(t => t.Weight).ToList();
+        if (captionWeight > 0)
         {
-            text?.Dispose();
-            throw;
+            var samples = captions!.Shards.SelectMany(shard =>
+            {
+                using var reader = ShardReader.Open(Path.Combine(directory, shard));
+                return reader.ReadCaptions().Select(r => r.ToSample()).ToList();
+            }).ToList();
+            var vision = new VisionLanguageSequenceBuilder(samples, text!, space, options.SequenceLength,
+                SeededRandom.For(options.Seed, builders.Count).NextUInt64());
+            builders.Add((i, buffer) => vision.Build(i, buffer));
+            tasks.Add(captions.Name);
+            weights.Add(captionWeight);
         }
+        return new TrainingData(text, tasks, builders.ToArray(), weights.ToArray(), [.. tasks.Select(LossWeightOf)], options.Seed)
+        {
+            Episodes = episodes.Sum(e => e.Count),
+            DataSeed = manifest.Tasks.Count > 0 ? manifest.Tasks[0].FirstSeed : manifest.Captions?.FirstSeed,
+            LocalGrids = DisjointGrids(chosen.Select(t => SpecOf(directory, t.Task))),
+        };
     }
 
     static void CheckWeights(string option, IReadOnlyDictionary<string, double> weights, List<string> names, string directory, bool positive)
@@ -171,5 +167,4 @@ internal sealed class TrainingData : IDisposable
         return task;
     }
 
-    public void Dispose() => text?.Dispose();
 }

@@ -2,7 +2,6 @@ using GatoMesh.Tokens;
 using GatoMesh.Torch;
 using GatoMesh.Torch.Distributed;
 using GatoMesh.Torch.Optim;
-using GatoMesh.Torch.Safetensors;
 
 namespace GatoMesh.Model;
 
@@ -20,11 +19,6 @@ namespace GatoMesh.Model;
 /// </summary>
 public sealed class DistributedTrainer : IDisposable
 {
-    /// <summary>A ZeRO-1 rank's optimizer file: <c>optimizer-rank-R.safetensors</c>; replicated runs write
-    /// <see cref="Trainer.OptimizerFile"/> once. On load every <c>optimizer*.safetensors</c> is read and each
-    /// rank takes the entries of its own parameters, so a checkpoint resumes under any world size.</summary>
-    public const string OptimizerShardPattern = "optimizer*.safetensors";
-
     readonly DistributedTrainerOptions options;
     readonly TrainerOptions training;
     readonly ProcessGroup group;
@@ -37,8 +31,9 @@ public sealed class DistributedTrainer : IDisposable
     readonly int[] microBatches;
     readonly TokenBuffer[][] buffers;
 
-    DistributedTrainer(DistributedTrainerOptions options, ProcessGroup group, TrainingData data, GatoModel model, TrainerState? resumed, string? resumedFrom)
+    DistributedTrainer(DistributedTrainerOptions options, ProcessGroup group, TrainingData data, RunDirectory.Resumption resumption)
     {
+        var (model, resumed, resumedFrom) = resumption;
         this.options = options;
         training = options.Training;
         this.group = group;
@@ -94,32 +89,16 @@ public sealed class DistributedTrainer : IDisposable
         var training = options.Training;
         Validate(options);
         var data = TrainingData.Load(training);
-        GatoModel? model = null;
+        var resumed = RunDirectory.Resume(training, options.MicroBatches, data.LocalGrids);
         try
         {
-            var latest = Trainer.LatestCheckpoint(training.OutputDirectory);
-            TrainerState? state = null;
-            if (latest is not null)
-            {
-                state = TrainerState.Load(latest);
-                state.RequireSameRun(training, latest);
-                var saved = Checkpoint.ReadConfig(latest);
-                if (saved != training.Config)
-                    throw new InvalidTrainingOptionException("--preset", training.Config.Preset, $"the checkpoint in {latest} has another model config ({saved.Preset})");
-                var savedMicroBatches = DistributedRunState.TryLoad(latest)?.MicroBatches ?? 1;
-                if (savedMicroBatches != options.MicroBatches)
-                    throw new InvalidTrainingOptionException("--micro-batches", options.MicroBatches, $"the checkpoint in {latest} was trained with {savedMicroBatches}; resume with the same value or another --out");
-                model = Checkpoint.Load(latest);
-            }
-            model ??= new GatoModel(training.Config, training.Seed, localGrids: data.LocalGrids);
-            var trainer = new DistributedTrainer(options, group, data, model, state, latest);
-            if (latest is not null) trainer.LoadOptimizer(latest);
+            var trainer = new DistributedTrainer(options, group, data, resumed);
+            if (resumed.Checkpoint is { } checkpoint) RunDirectory.LoadOptimizer(trainer.optimizer, checkpoint);
             return trainer;
         }
         catch
         {
-            model?.Dispose();
-            data.Dispose();
+            resumed.Model.Dispose();
             throw;
         }
     }
@@ -131,27 +110,10 @@ public sealed class DistributedTrainer : IDisposable
         ArgumentNullException.ThrowIfNull(options);
         var training = options.Training;
         Trainer.Validate(training);
+        if (training.Minutes is not null)
+            throw new InvalidTrainingOptionException(nameof(training.Minutes), training.Minutes, "data-parallel runs count steps; give Steps instead");
         if (options.MicroBatches < 1 || training.BatchSize % options.MicroBatches != 0)
-            throw new InvalidTrainingOptionException("--micro-batches", options.MicroBatches, $"must divide the batch size ({training.BatchSize})");
-        if (!Directory.Exists(training.DataDirectory))
-            throw new InvalidTrainingOptionException("--data", training.DataDirectory, "no such directory");
-    }
-
-    void LoadOptimizer(string checkpoint)
-    {
-        var files = Directory.GetFiles(checkpoint, OptimizerShardPattern).Order(StringComparer.Ordinal).Select(f => SafetensorsFile.Load(f)).ToList();
-        try
-        {
-            var merged = new Dictionary<string, Tensor>(StringComparer.Ordinal);
-            foreach (var file in files)
-                foreach (var (name, tensor) in file.Tensors)
-                    merged[name] = tensor;
-            optimizer.LoadState(merged);
-        }
-        finally
-        {
-            foreach (var file in files) file.Dispose();
-        }
+            throw new InvalidTrainingOptionException(nameof(options.MicroBatches), options.MicroBatches, $"must divide the batch size ({training.BatchSize})");
     }
 
     /// <summary>One optimizer step on this step's global batch (a collective); returns the global loss.</summary>
@@ -181,7 +143,7 @@ public sealed class DistributedTrainer : IDisposable
                 // The dropout masks of micro-batch m follow from (seed, step, m) alone, whichever rank runs it.
                 Model.DropoutGenerator.ManualSeed(SeededRandom.For(training.Seed ^ Trainer.DropoutSalt, Step * options.MicroBatches + microBatches[k]).NextUInt64());
                 using var scope = DisposeScope.Begin();
-                var (mean, _, _) = TrainStep.Loss(Model, batches[k]);
+                var (mean, _, _, _) = TrainStep.Loss(Model, batches[k]);
                 // This micro-batch's share of the global mean: its summed (weighted) loss over every rank's
                 // masked tokens (their weights).
                 var share = globalWeight > 0 ? weightOf[k] / globalWeight : 0.0;
@@ -220,42 +182,20 @@ public sealed class DistributedTrainer : IDisposable
     /// </summary>
     public string SaveCheckpoint()
     {
-        var root = Path.Combine(training.OutputDirectory, Trainer.CheckpointsDirectory);
-        var name = Trainer.StepDirectory(Step);
-        var final = Path.Combine(root, name);
-        var staging = final + ".partial";
-        if (Rank == 0)
-        {
-            if (Directory.Exists(staging)) Directory.Delete(staging, recursive: true);
-            Directory.CreateDirectory(staging);
-        }
+        var staging = Path.Combine(training.OutputDirectory, Trainer.CheckpointsDirectory, RunDirectory.StepDirectory(Step)) + ".partial";
+        if (Rank == 0) RunDirectory.Stage(training.OutputDirectory, Step);
         group.Barrier();
         if (options.Parallelism == DataParallelism.Zero1 || Rank == 0)
-        {
-            var file = options.Parallelism == DataParallelism.Zero1 ? $"optimizer-rank-{Rank:D5}.safetensors" : Trainer.OptimizerFile;
-            var state = optimizer.State();
-            try
-            {
-                SafetensorsFile.Save(Path.Combine(staging, file), state.Select(p => (p.Key, p.Value)).ToList());
-            }
-            finally
-            {
-                foreach (var (_, tensor) in state) tensor.Dispose();
-            }
-        }
+            RunDirectory.SaveOptimizer(optimizer, Path.Combine(staging,
+                options.Parallelism == DataParallelism.Zero1 ? $"optimizer-rank-{Rank:D5}.safetensors" : Trainer.OptimizerFile));
         group.Barrier();
+        var final = Path.Combine(training.OutputDirectory, Trainer.CheckpointsDirectory, RunDirectory.StepDirectory(Step));
         if (Rank == 0)
         {
             Checkpoint.Save(Model, staging);
-            Trainer.CopyTextModel(data, staging);
-            TrainerState.Of(training, Step, losses).Save(staging);
-            new DistributedRunState { MicroBatches = options.MicroBatches, WorldSize = WorldSize, Parallelism = options.Parallelism }.Save(staging);
-            if (Directory.Exists(final)) Directory.Delete(final, recursive: true);
-            Directory.Move(staging, final);
-            FolderSync.Flush(root);
-            var pointer = System.Text.Encoding.UTF8.GetBytes($"{Trainer.CheckpointsDirectory}/{name}\n");
-            AtomicFile.Write(Path.Combine(training.OutputDirectory, Trainer.LatestFile), stream => stream.Write(pointer));
-            LossCurvePng.Write(Path.Combine(training.OutputDirectory, Trainer.LossCurveFile), losses);
+            RunDirectory.CopyTextModel(data, staging);
+            TrainerState.Of(training, Step, losses, options.MicroBatches, WorldSize, options.Parallelism, dataSeed: data.DataSeed).Save(staging);
+            RunDirectory.Publish(training.OutputDirectory, Step);
         }
         group.Barrier();
         return final;
@@ -265,6 +205,5 @@ public sealed class DistributedTrainer : IDisposable
     {
         optimizer.Dispose();
         Model.Dispose();
-        data.Dispose();
     }
 }
