@@ -21,6 +21,13 @@ public sealed record EvaluationOptions
 
     public const ulong DefaultFirstSeed = 1_000_000;
 
+    /// <summary>The first episodes of each task whose every step is kept for the report's filmstrips.</summary>
+    public int RecordedEpisodes { get; init; } = 2;
+
+    /// <summary>Tokens of the demonstration prompt each session opens with (<see cref="DemonstrationPrompt"/>), 0 for none:
+    /// the last timesteps of an expert episode that fit, as the paper deploys Gato (section 2.4).</summary>
+    public int PromptTokens { get; init; }
+
     /// <summary>Throws naming the first option out of range.</summary>
     public EvaluationOptions Validate()
     {
@@ -29,6 +36,8 @@ public sealed record EvaluationOptions
         if (twice is not null) throw new InvalidEvaluationOptionException("--tasks", twice.Key, "is listed twice");
         if (Episodes < 1) throw new InvalidEvaluationOptionException("--episodes", Episodes, "must be at least 1");
         if (Concurrency < 1) throw new InvalidEvaluationOptionException("--concurrency", Concurrency, "must be at least 1");
+        if (RecordedEpisodes < 0) throw new InvalidEvaluationOptionException("--recorded-episodes", RecordedEpisodes, "must be at least 0");
+        if (PromptTokens < 0) throw new InvalidEvaluationOptionException("--prompt-tokens", PromptTokens, "must be at least 0");
         return this;
     }
 }

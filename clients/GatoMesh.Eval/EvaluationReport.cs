@@ -19,6 +19,15 @@ public sealed record EvaluationReport(string Agents, IReadOnlyList<TaskResult> T
     /// <summary>How the agents chose actions, in words (<see cref="SessionAgents.Decoding"/>); null when not said.</summary>
     public string? Decoding { get; init; }
 
+    /// <summary>Every step's latency in milliseconds, for the report's histogram.</summary>
+    public IReadOnlyList<double> StepMilliseconds { get; init; } = [];
+
+    /// <summary>The episodes recorded step by step (<see cref="EvaluationOptions.RecordedEpisodes"/>), for the filmstrips.</summary>
+    public IReadOnlyList<EpisodeResult> Recorded { get; init; } = [];
+
+    /// <summary>Tokens of the demonstration prompt sessions opened with (<see cref="EvaluationOptions.PromptTokens"/>).</summary>
+    public int PromptTokens { get; init; }
+
     /// <summary>The JSON object of <c>gatomesh eval --json</c> (docs/EVAL.md).</summary>
     public JsonObject ToJson()
     {
@@ -52,6 +61,7 @@ public sealed record EvaluationReport(string Agents, IReadOnlyList<TaskResult> T
             ["agents"] = Agents,
             ["references"] = References,
             ["decoding"] = Decoding,
+            ["prompt_tokens"] = PromptTokens,
         };
     }
 
@@ -73,6 +83,7 @@ public sealed record EvaluationReport(string Agents, IReadOnlyList<TaskResult> T
         text.AppendLine(c, $"{$"{Concurrency} {Agents}",-12} {Steps,9}  {StepsPerSecond,9:F1}  {Latency.P50,8:F2}  {Latency.P95,8:F2}  {Latency.P99,8:F2}  {Latency.Max,8:F2}");
         text.Append(c, $"normalized by the paper's rule against expert and random returns from {References}");
         if (Decoding is not null) text.Append(c, $"\n{Decoding}");
+        if (PromptTokens > 0) text.Append(c, $"\nsessions opened with a demonstration prompt of at most {PromptTokens} tokens");
         return text.ToString();
     }
 }

@@ -31,7 +31,9 @@ public static class Evaluator
             async (j, ct) =>
             {
                 var (task, index) = jobs[j];
-                results[j] = await RunEpisodeAsync(task, $"{run}-{task.Name}-{index}", options.FirstSeed + (ulong)index, agents, ct);
+                var seed = options.FirstSeed + (ulong)index;
+                var prompt = options.PromptTokens > 0 ? DemonstrationPrompt.For(task, seed, options.PromptTokens) : [];
+                results[j] = await RunEpisodeAsync(task, $"{run}-{task.Name}-{index}", seed, agents, ct, record: index < options.RecordedEpisodes, prompt);
                 var total = Interlocked.Add(ref steps, results[j].Steps);
                 progress?.Report(new EvaluationProgress(Interlocked.Increment(ref done), jobs.Count, total, clock.Elapsed));
             });
@@ -44,22 +46,30 @@ public static class Evaluator
             var score = returns.Average();
             return new TaskResult(task.Name, returns.Count, score, reference.Normalize(score), reference.Expert, reference.Random, returns);
         }).ToList();
-        return new EvaluationReport(agents.Name, tasks, tasks.Average(t => t.Normalized),
-            LatencyDistribution.Of(results.SelectMany(r => r.StepMilliseconds).ToList()),
-            results.Sum(r => (long)r.Steps), elapsed, Math.Min(options.Concurrency, jobs.Count), references.Source);
+        var latencies = results.SelectMany(r => r.StepMilliseconds).ToList();
+        return new EvaluationReport(agents.Name, tasks, tasks.Average(t => t.Normalized), LatencyDistribution.Of(latencies),
+            results.Sum(r => (long)r.Steps), elapsed, Math.Min(options.Concurrency, jobs.Count), references.Source)
+        {
+            StepMilliseconds = latencies,
+            Recorded = results.Where(r => r.Frames is not null).ToList(),
+            PromptTokens = options.PromptTokens,
+        };
     }
 
     /// <summary>One episode: reset the environment to the seed, then observation to the agent, its
-    /// action to the environment, until the episode ends (success, failure or the step limit).</summary>
+    /// action to the environment, until the episode ends (success, failure or the step limit). With
+    /// <paramref name="record"/> every step is kept (<see cref="EpisodeResult.Frames"/>); the agent starts with
+    /// <paramref name="prompt"/>.</summary>
     public static async Task<EpisodeResult> RunEpisodeAsync(EnvironmentTask task, string episodeId, ulong seed, IEpisodeAgentFactory agents,
-        CancellationToken cancellation = default)
+        CancellationToken cancellation = default, bool record = false, IReadOnlyList<Grains.PromptTimestep>? prompt = null)
     {
+        var frames = record ? new List<EpisodeFrame>() : null;
         using var environment = task.CreateEnvironment();
         var spec = environment.Spec;
         var observation = environment.Reset(seed);
         var latencies = new List<double>(environment.MaxSteps);
         var total = 0.0;
-        var agent = await agents.StartAsync(new EpisodeStart(task, environment, episodeId, seed), cancellation);
+        var agent = await agents.StartAsync(new EpisodeStart(task, environment, episodeId, seed) { Prompt = prompt ?? [] }, cancellation);
         await using (agent)
         {
             for (var t = 0; t < environment.MaxSteps; t++)
@@ -69,11 +79,12 @@ public static class Evaluator
                 var action = await agent.ActAsync(wire, cancellation);
                 latencies.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
                 var step = environment.Step(WireValues.ToAction(spec, action));
+                frames?.Add(new EpisodeFrame(observation, action, step.Reward));
                 total += step.Reward;
                 observation = step.Observation;
                 if (step.Done) break;
             }
         }
-        return new EpisodeResult(task.Name, seed, total, latencies.Count, latencies);
+        return new EpisodeResult(task.Name, seed, total, latencies.Count, latencies) { Frames = frames };
     }
 }

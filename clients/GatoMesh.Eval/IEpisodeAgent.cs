@@ -24,4 +24,8 @@ public interface IEpisodeAgentFactory
 
 /// <summary>One episode about to run: its task, the environment (already reset to <see cref="Seed"/>;
 /// a planning expert reads it), an id unique within the evaluation, and the seed.</summary>
-public sealed record EpisodeStart(EnvironmentTask Task, IEnvironment Environment, string EpisodeId, ulong Seed);
+public sealed record EpisodeStart(EnvironmentTask Task, IEnvironment Environment, string EpisodeId, ulong Seed)
+{
+    /// <summary>A demonstration the agent is conditioned on (<see cref="DemonstrationPrompt"/>); empty for none.</summary>
+    public IReadOnlyList<PromptTimestep> Prompt { get; init; } = [];
+}

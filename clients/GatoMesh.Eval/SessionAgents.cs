@@ -40,6 +40,7 @@ public sealed class SessionAgents(IGrainFactory grains, string fleet = SessionAg
             Temperature = temperature,
             Seed = start.Seed,
             ContinuousAsTokens = continuousAsTokens,
+            Prompt = start.Prompt,
         }).WaitAsync(cancellation);
         if (reply.Error is { } error)
             throw new EpisodeSessionException(key, "open", error);

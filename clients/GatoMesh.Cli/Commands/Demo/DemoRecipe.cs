@@ -44,19 +44,24 @@ internal static class DemoRecipe
     public const double PeakLearningRate = 1e-3;
     public const long WarmupSteps = 10;
 
-    /// <summary>Evaluation runs without prompts, so training spends no tokens on them.</summary>
+    /// <summary>No prompts: a prompted one-timestep window costs up to 72 prompt tokens for 7-18 learned ones, and
+    /// evaluation runs without them (docs/TRAINING.md, "Prompts").</summary>
     public const double PromptProbability = 0;
 
     /// <summary>Rows of a batch by task: the grid world and reacher most (a 288-token row holds two grid-world
     /// timesteps; reacher reached 79-93% with weight 4 against 44% with 2.5), Catch 2.5 (with patch_norm it learns
-    /// by step ~1500), cartpole 1 (a row holds 41 cartpole windows), captions nothing (no control task reads
-    /// them). docs/TRAINING.md has the runs behind these.</summary>
+    /// by step ~1500) and pixel go-to 2 (the same board, a row and a column to read), cartpole swing-up 1 (a row
+    /// holds 41 cartpole windows) and balance 0.5 (the swing-up's last phase), the point mass 0.5 (a linear policy,
+    /// 41 windows a row), captions 1.5 (8 captions of 16 words a row), the unscored caption pairs nothing.
+    /// docs/TRAINING.md has the runs behind these.</summary>
     public static IReadOnlyDictionary<string, double> TaskWeights { get; } = new Dictionary<string, double>
     {
-        ["catch"] = 2.5, ["gridworld"] = 4, ["cartpole-swingup"] = 1, ["reacher"] = 4, [CaptionedScenes.Task] = 0,
+        ["catch"] = 2.5, ["pixel-goto"] = 2, ["gridworld"] = 4, ["cartpole-swingup"] = 1, ["cartpole-balance"] = 0.5,
+        ["reacher"] = 4, ["point-mass"] = 0.5, ["caption"] = 1.5, [CaptionedScenes.Task] = 0,
     };
 
-    public static TrainerOptions Options(string data, string run, long steps) => new()
+    /// <summary>The recipe's options; with no step count the run is a time budget's (<see cref="TrainerOptions.Minutes"/>).</summary>
+    public static TrainerOptions Options(string data, string run, long steps = long.MaxValue / 4) => new()
     {
         Config = Presets.Small with { Dropout = Dropout },
         DataDirectory = data,

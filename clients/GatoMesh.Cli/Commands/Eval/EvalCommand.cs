@@ -23,10 +23,12 @@ internal static class EvalCommand
         var seed = new Option<ulong>("--seed") { Description = "seed of the first evaluated episode", DefaultValueFactory = _ => EvaluationOptions.DefaultFirstSeed };
         var temperature = new Option<float>("--temperature") { Description = "temperature of discrete action tokens, 0 = greedy (docs/EVAL.md)", DefaultValueFactory = _ => SessionAgents.DefaultTemperature };
         var continuousAsTokens = new Option<bool>("--continuous-as-tokens") { Description = "decode continuous actions like discrete ones (most likely bin, or a draw) instead of the expected value" };
+        var prompt = new Option<bool>("--prompt") { Description = "open every session with a demonstration prompt: an expert episode's last timesteps, at most a quarter of the window (docs/EVAL.md)" };
+        var report = new Option<FileInfo?>("--report") { Description = "where to write the HTML report (default: the run folder's report.html, else ~/.gatomesh/reports/)" };
         var json = new Option<bool>("--json") { Description = "print one JSON object" };
         var command = new Command("eval", "run episodes of the tasks as sessions through the serving path and print normalized scores and step latency")
         {
-            checkpoint, tasks, episodes, concurrency, silo, data, seed, temperature, continuousAsTokens, json,
+            checkpoint, tasks, episodes, concurrency, silo, data, seed, temperature, continuousAsTokens, prompt, report, json,
         };
         command.SetAction(async (parse, cancellation) =>
         {
@@ -45,20 +47,38 @@ internal static class EvalCommand
                 throw new InvalidEvaluationOptionException("--checkpoint", served.FullName, "evaluates an embedded silo; with --silo the cluster's deployed model is evaluated (deploy it first)");
             var references = References(parse.GetValue(data), options.Tasks);
             SessionAgents agents(IGrainFactory grains) => new(grains, SessionAgents.DefaultFleet, t, parse.GetValue(continuousAsTokens));
-            EvaluationReport report;
+            EvaluationReport result;
+            ServedCheckpoint? target = null;
             if (gateway is not null)
             {
+                if (parse.GetValue(prompt)) throw new InvalidEvaluationOptionException("--prompt", true, "needs the served window; evaluate a --checkpoint");
                 await using var client = new ClusterClient(new ClientOptions { Gateways = [gateway], CallTimeout = TimeSpan.FromMinutes(5) });
-                report = await Run(options, agents(client), references, cancellation);
+                result = await Run(options, agents(client), references, cancellation);
             }
             else
             {
-                var target = ServedCheckpoint.Open((served ?? throw new InvalidEvaluationOptionException("--checkpoint", null, "name a checkpoint to serve, or a cluster with --silo")).FullName);
+                target = ServedCheckpoint.Open((served ?? throw new InvalidEvaluationOptionException("--checkpoint", null, "name a checkpoint to serve, or a cluster with --silo")).FullName);
+                // The paper's training prompts take at most a quarter of the sequence; a session's prompt the same share of its window.
+                if (parse.GetValue(prompt)) options = options with { PromptTokens = target.Window / 4 };
                 Console.Error.WriteLine($"serving {target.Config.Preset} from {target.Directory} (window {target.Window} tokens{(target.History is { } k ? $", {k} timesteps" : "")}) in an embedded silo");
                 await using var host = await EvaluationSilo.StartAsync(target, options.Concurrency, cancellation: cancellation);
-                report = await Run(options, agents(host.GrainFactory), references, cancellation);
+                result = await Run(options, agents(host.GrainFactory), references, cancellation);
             }
-            Console.WriteLine(parse.GetValue(json) ? report.ToJson().ToJsonString(ReadableJson.Options) : report.ToTable());
+            var path = parse.GetValue(report)?.FullName ?? DefaultReportPath(served?.FullName);
+            var facts = target is null ? [("cluster", gateway!)] : TrainingOutputs.Facts(target.Directory, null);
+            var written = HtmlReport.Write(path, new ReportContent($"Evaluation of {(target is null ? gateway : target.Config.Preset)}", facts,
+                target is null ? null : Model.Trainer.LossesOf(target.Directory), result));
+            if (parse.GetValue(json))
+            {
+                var output = result.ToJson();
+                output["report"] = written;
+                Console.WriteLine(output.ToJsonString(ReadableJson.Options));
+            }
+            else
+            {
+                Console.WriteLine(result.ToTable());
+                Console.WriteLine($"report {written}");
+            }
             return 0;
         });
         return command;
@@ -75,6 +95,15 @@ internal static class EvalCommand
         {
             progress.Finish();
         }
+    }
+
+    /// <summary>A run folder's <c>report.html</c>, else a timestamped file under the CLI's state folder (a checkpoint folder
+    /// may be the repository's shipped weights, which an evaluation should not write into).</summary>
+    static string DefaultReportPath(string? served)
+    {
+        if (served is not null && File.Exists(Path.Combine(served, Model.Trainer.LatestFile)))
+            return Path.Combine(served, HtmlReport.FileName);
+        return Path.Combine(DemoCommand.StateRoot(), "reports", $"eval-{DateTime.UtcNow:yyyyMMdd-HHmmss}.html");
     }
 
     internal static IReadOnlyList<EnvironmentTask> ParseTasks(string text) =>

@@ -25,7 +25,7 @@ internal static class EncodeCommand
             if (parse.GetValue(textModel) is null && embodiment.Observation.FirstOrDefault(f => f.Kind == FieldKind.Text) is { } textField)
                 throw new InvalidValueException("--text-model", null,
                     $"the spec '{embodiment.Name}' has the text field '{textField.Key}'; give a SentencePiece model (gatomesh tokens train-text)");
-            using var text = parse.GetValue(textModel) is { } model ? SentencePieceTokenizer.Load(model.FullName) : null;
+            var text = parse.GetValue(textModel) is { } model ? SentencePieceTokenizer.Load(model.FullName) : null;
             var space = new TokenSpace(parse.GetValue(textVocab) ?? text?.VocabSize ?? TokenSpace.DefaultTextVocabSize);
             var encoder = new TimestepEncoder(embodiment, space, text);
             var values = ValueJsonReader.ReadObservation(Read(parse.GetValue(observation)!, "observation"), embodiment);

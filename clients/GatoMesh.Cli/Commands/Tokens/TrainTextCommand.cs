@@ -22,7 +22,7 @@ internal static class TrainTextCommand
             Console.Error.WriteLine("training SentencePiece ...");
             var model = SentencePieceTrainer.Train(parse.GetValue(corpus)!.FullName, parse.GetValue(vocab), parse.GetValue(output)!.FullName,
                 parse.GetValue(modelType)!, parse.GetValue(seed));
-            using var trained = SentencePieceTokenizer.Load(model);
+            var trained = SentencePieceTokenizer.Load(model);
             if (parse.GetValue(json))
                 Console.WriteLine(new JsonObject { ["model"] = model, ["vocab_size"] = trained.VocabSize }.ToJsonString());
             else

@@ -142,7 +142,7 @@ internal static class DistributedTraining
             var tokens = Math.Max(steps - Math.Max(firstStep, 0), 0) * (double)training.BatchSize * training.SequenceLength;
             var tokensPerSecond = tokens / Math.Max(elapsed, 1e-9);
             var checkpoint = status.LatestCheckpoint ?? Trainer.LatestCheckpoint(training.OutputDirectory);
-            var lossCurve = Path.Combine(training.OutputDirectory, Trainer.LossCurveFile);
+            var lossCurve = checkpoint is null ? null : TrainingOutputs.Write(training.OutputDirectory, checkpoint, tokensPerSecond).LossCurve;
             var finalLoss = status.Losses.Count > 0 ? status.Losses[^1] : double.NaN;
             ModelVersion? deployed = null;
             if (promote is not null && !stoppedEarly && checkpoint is not null)

@@ -6,9 +6,10 @@ using GatoMesh.Torch;
 
 namespace GatoMesh.Cli;
 
-/// <summary><c>gatomesh train --preset P --data DIR --steps N --out DIR [--json]</c>: single-process
+/// <summary><c>gatomesh train --preset P --data DIR (--steps N | --minutes T) --out DIR [--json]</c>: single-process
 /// training (docs/TRAINING.md). A run whose --out already holds a checkpoint resumes from it and
-/// reproduces the uninterrupted run's losses exactly. Ctrl+C stops after the current step with a checkpoint.</summary>
+/// reproduces the uninterrupted run's losses exactly. Ctrl+C stops after the current step with a checkpoint. At the end
+/// it writes the run's loss curve (loss.png) and HTML report (report.html) and prints their paths.</summary>
 internal static class TrainCommand
 {
     public static Command Create()
@@ -16,17 +17,18 @@ internal static class TrainCommand
         var preset = new Option<string>("--preset") { Description = "model preset (gatomesh model info lists them)", DefaultValueFactory = _ => "gato-tiny" };
         var config = new Option<FileInfo?>("--config") { Description = "a config.json to use instead of the preset" };
         var data = new Option<DirectoryInfo>("--data") { Description = "data directory from `gatomesh data generate`", Required = true };
-        var steps = new Option<long>("--steps") { Description = "total optimizer steps (the end of the cosine decay)", Required = true };
+        var steps = new Option<long?>("--steps") { Description = "total optimizer steps (the end of the cosine decay); with --minutes, the most steps" };
+        var minutes = new Option<double?>("--minutes") { Description = "train for this many minutes of wall clock: the step count is fitted to what this machine manages, so the cosine decay ends with the budget (docs/TRAINING.md)" };
         var output = new Option<DirectoryInfo>("--out") { Description = "run directory: checkpoints/, latest, loss.png", Required = true };
         var batch = new Option<int>("--batch-size") { Description = "sequences per step", DefaultValueFactory = _ => 8 };
         var length = new Option<int?>("--sequence-length") { Description = "tokens per sequence (default: the smaller of 1024 and the model's context)" };
         var lr = new Option<double>("--lr") { Description = "peak learning rate; decays to a tenth", DefaultValueFactory = _ => 1e-4 };
-        var warmup = new Option<long?>("--warmup") { Description = "linear warmup steps (default: the smaller of 15000 and a tenth of --steps)" };
+        var warmup = new Option<long?>("--warmup") { Description = "linear warmup steps (default: the smaller of 15000 and a tenth of --steps; 10 with --minutes alone)" };
         var weightDecay = new Option<double>("--weight-decay") { Description = "AdamW weight decay", DefaultValueFactory = _ => 0.1 };
         var clip = new Option<double>("--clip") { Description = "global gradient-norm clip", DefaultValueFactory = _ => 1.0 };
         var taskWeights = new Option<string?>("--task-weights") { Description = "sampling weights, e.g. catch=1,gridworld=2 (unlisted tasks weigh 1)" };
         var lossWeights = new Option<string?>("--loss-weights") { Description = "weights of each task's text and action tokens in the loss, e.g. gridworld=4 (unlisted tasks weigh 1; docs/TRAINING.md)" };
-        var prompt = new Option<double>("--prompt-probability") { Description = "share of sequences with a prompt", DefaultValueFactory = _ => 0.25 };
+        var prompt = new Option<double>("--prompt-probability") { Description = "share of sequences (with --history, of windows) that start with a prompt from another episode of the task", DefaultValueFactory = _ => 0.25 };
         var history = new Option<int>("--history") { Description = "timesteps of history a window holds (0: no limit); K > 0 packs K-timestep windows and serves the checkpoint with K", DefaultValueFactory = _ => 0 };
         var dropout = new Option<double?>("--dropout") { Description = "dropout rate during training (default: the config's)" };
         var precision = new Option<string>("--precision") { Description = "fp32, or bf16: the transformer's matrix products in bfloat16 under CPU autocast, weights fp32 (docs/TRAINING.md)", DefaultValueFactory = _ => "fp32" };
@@ -41,11 +43,24 @@ internal static class TrainCommand
         var microBatches = new Option<int?>("--micro-batches") { Description = "micro-batches per global batch, fixed for the run (default: --workers); must divide --batch-size" };
         var command = new Command("train", "train the model on a data directory, resuming from --out if it holds a checkpoint")
         {
-            preset, config, data, steps, output, batch, length, lr, warmup, weightDecay, clip, taskWeights, lossWeights, prompt, history, dropout, precision, seed, every, threads, json,
+            preset, config, data, steps, minutes, output, batch, length, lr, warmup, weightDecay, clip, taskWeights, lossWeights, prompt, history, dropout, precision, seed, every, threads, json,
             workers, cluster, zero, microBatches, promote,
         };
         command.Subcommands.Add(TrainWorkerCommand.Create());
         command.SetAction(async (parse, _) =>
+        {
+            try
+            {
+                return await Run(parse);
+            }
+            catch (InvalidTrainingOptionException e) when (!e.Field.StartsWith("--", StringComparison.Ordinal))
+            {
+                throw TrainOptionNames.Spelled(e);
+            }
+        });
+        return command;
+
+        async Task<int> Run(ParseResult parse)
         {
             Torch.Torch.Threads = parse.GetValue(threads);
             var model = parse.GetValue(config) is { } file
@@ -56,17 +71,22 @@ internal static class TrainCommand
                 if (!(rate is >= 0 and < 1)) throw new InvalidTrainingOptionException("--dropout", rate, "must lie in [0, 1)");
                 model = model with { Dropout = (float)rate };
             }
-            var total = parse.GetValue(steps);
+            var budget = parse.GetValue(minutes);
+            var total = parse.GetValue(steps) ?? (budget is null
+                ? throw new InvalidTrainingOptionException("--steps", null, "give --steps, --minutes or both")
+                : long.MaxValue / 4);
             var options = new TrainerOptions
             {
                 Config = model,
                 DataDirectory = parse.GetValue(data)!.FullName,
                 OutputDirectory = parse.GetValue(output)!.FullName,
                 Steps = total,
+                Minutes = budget,
+                Provenance = TrainingOutputs.Provenance(),
                 BatchSize = parse.GetValue(batch),
                 SequenceLength = parse.GetValue(length) ?? Math.Min(1024, model.Context),
                 PeakLearningRate = parse.GetValue(lr),
-                WarmupSteps = parse.GetValue(warmup) ?? Math.Min(15_000, total / 10),
+                WarmupSteps = parse.GetValue(warmup) ?? (parse.GetValue(steps) is null ? 10 : Math.Min(15_000, total / 10)),
                 WeightDecay = parse.GetValue(weightDecay),
                 ClipNorm = parse.GetValue(clip),
                 TaskWeights = ParseWeights("--task-weights", parse.GetValue(taskWeights)),
@@ -103,7 +123,8 @@ internal static class TrainCommand
             using var trainer = Trainer.Open(options);
             Console.Error.WriteLine(trainer.ResumedFrom is { } from
                 ? $"resuming from {from} at step {trainer.Step}"
-                : $"training {model.Preset} from seed {options.Seed} ({options.Precision.Name()}, {Torch.Torch.Threads} thread(s))");
+                : $"training {model.Preset} from seed {options.Seed} ({options.Precision.Name()}, {Torch.Torch.Threads} thread(s))" +
+                  (budget is { } b ? $" for {b.ToString(CultureInfo.InvariantCulture)} min; the step count is fitted after the first {Trainer.FitSteps} steps" : ""));
             Console.Error.WriteLine("tasks: " + TaskLine(trainer.Tasks, trainer.TaskWeights, trainer.LossWeights));
             if (trainer.ResumedFrom is null && trainer.LocalGrids.Count > 0)
                 Console.Error.WriteLine("local positions on a row + column lattice: " +
@@ -122,28 +143,31 @@ internal static class TrainCommand
                 Console.CancelKeyPress -= stop;
                 bar.Finish();
             }
+            var (lossCurve, html) = TrainingOutputs.Write(options.OutputDirectory, report.Checkpoint, report.TokensPerSecond);
             if (parse.GetValue(json))
             {
                 Console.WriteLine(new JsonObject
                 {
                     ["steps"] = report.Steps,
+                    ["planned_steps"] = trainer.Steps,
                     ["final_loss"] = report.FinalLoss,
                     ["tokens_per_s"] = report.TokensPerSecond,
                     ["checkpoint"] = report.Checkpoint,
-                    ["loss_curve"] = report.LossCurve,
+                    ["loss_curve"] = lossCurve,
+                    ["report"] = html,
                     ["resumed_from"] = trainer.ResumedFrom,
-                    ["stopped_early"] = report.Steps < total,
+                    ["stopped_early"] = report.Steps < trainer.Steps,
                 }.ToJsonString(ReadableJson.Options));
             }
             else
             {
-                Console.WriteLine($"step {report.Steps}/{total}  loss {report.FinalLoss:F4}  {report.TokensPerSecond:F0} tokens/s");
+                Console.WriteLine($"step {report.Steps}/{trainer.Steps}  loss {report.FinalLoss:F4}  {report.TokensPerSecond:F0} tokens/s");
                 Console.WriteLine($"checkpoint {report.Checkpoint}");
-                Console.WriteLine($"loss curve {report.LossCurve}");
+                Console.WriteLine($"loss curve {lossCurve}");
+                Console.WriteLine($"report {html}");
             }
             return 0;
-        });
-        return command;
+        }
     }
 
     /// <summary>"catch (weight 2.5), gridworld (weight 4, loss weight 3)": a task's loss weight only where it is not 1.</summary>
