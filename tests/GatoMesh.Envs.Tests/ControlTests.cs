@@ -7,20 +7,20 @@ public class ControlTests
     [Fact]
     public void The_cartpole_starts_hanging_down_near_the_centre_and_earns_little_there()
     {
-        using var environment = new CartpoleSwingup();
-        var position = environment.Reset(3).GetContinuous(CartpoleSwingup.PositionKey);
+        using var environment = new Cartpole(CartpoleStart.SwingUp);
+        var position = environment.Reset(3).GetContinuous(Cartpole.PositionKey);
         Assert.InRange(position[0], -0.05f, 0.05f);
         Assert.InRange(position[1], -1f, -0.99f);
-        var result = environment.Step(new ActionValues().SetContinuous(CartpoleSwingup.ForceKey, [0f]));
+        var result = environment.Step(new ActionValues().SetContinuous(Cartpole.ForceKey, [0f]));
         Assert.InRange(result.Reward, 0f, 0.01f);
     }
 
     [Fact]
     public void The_cartpole_expert_swings_up_and_holds_the_pole_upright_and_centred()
     {
-        using var environment = new CartpoleSwingup();
+        using var environment = new Cartpole(CartpoleStart.SwingUp);
         var episode = Rollout.Run("cartpole-swingup", environment, new CartpoleExpert(), 12);
-        var last = episode.Steps[^1].Observation.GetContinuous(CartpoleSwingup.PositionKey);
+        var last = episode.Steps[^1].Observation.GetContinuous(Cartpole.PositionKey);
         Assert.True(last[1] > 0.99f, $"cos = {last[1]} at the end");
         Assert.InRange(last[0], -0.5f, 0.5f);
         Assert.All(episode.Steps.TakeLast(50), step => Assert.True(step.Reward > 0.8f));
@@ -70,10 +70,10 @@ public class ControlTests
     [Fact]
     public void A_non_finite_force_is_rejected_by_name()
     {
-        using var environment = new CartpoleSwingup();
+        using var environment = new Cartpole(CartpoleStart.SwingUp);
         environment.Reset(0);
         var error = Assert.Throws<InvalidValueException>(() =>
-            environment.Step(new ActionValues().SetContinuous(CartpoleSwingup.ForceKey, [float.NaN])));
+            environment.Step(new ActionValues().SetContinuous(Cartpole.ForceKey, [float.NaN])));
         Assert.Equal("force[0]", error.Field);
     }
 }

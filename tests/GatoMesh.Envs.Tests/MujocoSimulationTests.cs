@@ -9,7 +9,7 @@ public class MujocoSimulationTests
     {
         using var simulation = MujocoSimulation.FromXml(ModelXml.Load("cartpole"));
         Assert.Equal((2, 2, 1), (simulation.PositionCount, simulation.VelocityCount, simulation.ControlCount));
-        Assert.Equal(0.02, simulation.Timestep * CartpoleSwingup.Substeps, 12);
+        Assert.Equal(0.02, simulation.Timestep * Cartpole.Substeps, 12);
     }
 
     [Fact]

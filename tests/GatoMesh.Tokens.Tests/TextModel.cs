@@ -30,7 +30,6 @@ public sealed class TextModel : IDisposable
 
     public void Dispose()
     {
-        Tokenizer.Dispose();
         System.IO.Directory.Delete(Directory, recursive: true);
     }
 }

@@ -44,7 +44,7 @@ public class GenerationTests
         Assert.Equal(20, reloaded.Captions!.Samples);
         Assert.Equal(3, reloaded.Captions.Shards.Count);
 
-        using var text = SentencePieceTokenizer.Load(Path.Combine(directory.Path, reloaded.TextModel!));
+        var text = SentencePieceTokenizer.Load(Path.Combine(directory.Path, reloaded.TextModel!));
         Assert.Equal(96, text.VocabSize);
         Assert.Contains(progress, p => p.Task == "reacher" && p.Phase == "write" && p.Done == p.Total);
     }

@@ -15,7 +15,7 @@ public class TrainingInputTests
         {
             Tasks = ["gridworld", "catch", "vision-language"], Episodes = 10, RandomEpisodes = 5, OutputDirectory = directory.Path,
         }).Run();
-        using var text = SentencePieceTokenizer.Load(Path.Combine(directory.Path, manifest.TextModel!));
+        var text = SentencePieceTokenizer.Load(Path.Combine(directory.Path, manifest.TextModel!));
         var space = new TokenSpace(text.VocabSize);
         var episodes = new List<Episode>();
         foreach (var task in manifest.Tasks)

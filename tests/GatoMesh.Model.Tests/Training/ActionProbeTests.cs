@@ -22,7 +22,7 @@ public sealed class ActionProbeTests(TrainerDataset data)
         Assert.Equal(["catch", "gridworld"], results.Select(r => r.Task));
 
         var manifest = DatasetManifest.TryLoad(data.Directory)!;
-        using var text = SentencePieceTokenizer.Load(Path.Combine(data.Directory, manifest.TextModel!));
+        var text = SentencePieceTokenizer.Load(Path.Combine(data.Directory, manifest.TextModel!));
         var space = new TokenSpace(model.Config.TextVocab);
         foreach (var result in results)
         {

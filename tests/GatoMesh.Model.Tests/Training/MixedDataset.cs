@@ -13,7 +13,7 @@ internal static class MixedDataset
 
     public static TokenBuffer[] Episodes(GatoConfig config, int episodes, int steps, int seed)
     {
-        using var text = SentencePieceTokenizer.Load(TextModel.Value);
+        var text = SentencePieceTokenizer.Load(TextModel.Value);
         var spec = new EmbodimentSpec("mixed",
             [FieldSpec.Image("camera", 32, 32), FieldSpec.Text("instruction", 24), FieldSpec.Continuous("state", 2)],
             [FieldSpec.Continuous("arm", 2), FieldSpec.Discrete("grip", [1], 0, 4)]);
