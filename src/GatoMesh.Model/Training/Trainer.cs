@@ -200,7 +200,10 @@ public sealed class Trainer : IDisposable
             if (!fitted && Step >= FitAfter(options)) Fit(clock.Elapsed, Step - first);
             var rate = tokens / Math.Max(clock.Elapsed.TotalSeconds, 1e-9);
             var end = Math.Min(until ?? Steps, Steps);
-            var remaining = TimeSpan.FromSeconds(clock.Elapsed.TotalSeconds / (Step - first) * Math.Max(0, end - Step));
+            var seconds = clock.Elapsed.TotalSeconds / (Step - first) * Math.Max(0, end - Step);
+            // Before its fit a budgeted run's end is a cap, not a plan: the budget is what is left.
+            if (budget is { } limit) seconds = Math.Min(seconds, Math.Max(0, (limit - opened.Elapsed).TotalSeconds));
+            var remaining = TimeSpan.FromSeconds(Math.Min(seconds, TimeSpan.MaxValue.TotalSeconds / 2));
             progress?.Invoke(new TrainerProgress(Step, Steps, loss, schedule.At(Step - 1), rate, remaining));
             if (Step % options.CheckpointEvery == 0 && Step < end)
                 checkpoint = SaveCheckpoint();
