@@ -30,6 +30,12 @@ public sealed class TrainCommandTests(GeneratedData data)
         Assert.Equal(Path.Combine(run.Path, "loss.png"), first.GetProperty("loss_curve").GetString());
         var png = File.ReadAllBytes(run["loss.png"]);
         Assert.Equal([0x89, (byte)'P', (byte)'N', (byte)'G'], png[..4]);
+        Assert.Equal(run["report.html"], first.GetProperty("report").GetString());
+        Assert.Contains("id=\"loss\"", File.ReadAllText(run["report.html"]));
+        // The checkpoint says how it was made.
+        var state = JsonDocument.Parse(File.ReadAllText(Path.Combine(checkpoint, "trainer.json"))).RootElement;
+        Assert.StartsWith("gatomesh train --data", state.GetProperty("provenance").GetProperty("command").GetString());
+        Assert.Equal(0UL, state.GetProperty("data_seed").GetUInt64());
 
         var second = Train(run.Path, 6).Json();
         Assert.Equal(6, second.GetProperty("steps").GetInt64());
@@ -41,6 +47,25 @@ public sealed class TrainCommandTests(GeneratedData data)
             "--sequence-length", "160", "--json").AssertFailsNaming("--batch-size");
         Gatomesh.Run("train", "--data", data.Directory, "--steps", "5", "--out", run.Path, "--batch-size", "2",
             "--sequence-length", "160", "--json").AssertFailsNaming("--steps");
+    }
+
+    [Fact]
+    public void Train_for_a_time_budget_fits_its_step_count_to_the_machine_and_records_the_budget()
+    {
+        data.Generate.Json();
+        using var run = new TempDirectory();
+
+        var result = Gatomesh.Run(new CliRun(["train", "--data", data.Directory, "--minutes", "0.2", "--out", run.Path,
+            "--batch-size", "2", "--sequence-length", "160", "--checkpoint-every", "10", "--json"]) { Deadline = TrainDeadline }).Json();
+        var planned = result.GetProperty("planned_steps").GetInt64();
+        Assert.InRange(planned, 21, 1_000_000);
+        Assert.InRange(result.GetProperty("steps").GetInt64(), 21, planned);
+        var state = JsonDocument.Parse(File.ReadAllText(Path.Combine(result.GetProperty("checkpoint").GetString()!, "trainer.json"))).RootElement;
+        Assert.Equal(0.2, state.GetProperty("minutes").GetDouble());
+        Assert.Equal(planned, state.GetProperty("steps").GetInt64());
+        // A resume is the same run only with the same budget.
+        Gatomesh.Run("train", "--data", data.Directory, "--minutes", "0.3", "--out", run.Path, "--batch-size", "2",
+            "--sequence-length", "160", "--json").AssertFailsNaming("--minutes");
     }
 
     [Fact]

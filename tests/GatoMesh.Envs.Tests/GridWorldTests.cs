@@ -42,7 +42,7 @@ public class GridWorldTests
         var buffer = new TokenBuffer();
         var separator = encoder.Encode(environment.Reset(7).ToObservation(environment.Spec), null, buffer);
         var cells = GridRoom.View * GridRoom.View;
-        var mission = TextModel.Tokenizer.Encode(environment.Mission.Text);
+        var mission = TextModel.Tokenizer.Encode(environment.Mission.Text).ToArray();
 
         // The grid's cells first (conditioning only), then the mission's words (trained), then the separator.
         Assert.Equal(cells + mission.Length, separator);

@@ -56,7 +56,7 @@ public static class HtmlReport
     {
         var c = CultureInfo.InvariantCulture;
         html.Append("<h2 id=\"scores\">Scores</h2>");
-        html.Append(c, $"<p>Normalized by the paper's rule, (score - random) / (expert - random): 0% is the random policy, 100% the expert. Mean over tasks: <b>{report.MeanNormalized * 100:F1}%</b>. {E(report.Decoding ?? "")}{(report.PromptTokens > 0 ? $"; sessions prompted with a demonstration of at most {report.PromptTokens} tokens" : "")}.</p>");
+        html.Append(c, $"<p>Normalized by the paper's rule, (score - random) / (expert - random): 0% is the random policy, 100% the expert. Mean over tasks: <b>{report.MeanNormalized * 100:F1}%</b>.{(report.Decoding is { } d ? $" Decoding: {E(d)}." : "")}{(report.PromptTokens > 0 ? $" Sessions were prompted with a demonstration of at most {report.PromptTokens} tokens." : "")}</p>");
         html.Append("<table><tr><th>task</th><th>episodes</th><th>random</th><th>expert</th><th>score</th><th>normalized</th><th>&plusmn; se</th><th style=\"width:320px;text-align:left\">random &rarr; expert</th></tr>");
         foreach (var t in report.Tasks)
         {

@@ -41,6 +41,8 @@ public sealed class Trainer : IDisposable
     const double FitMargin = 0.97;
 
     TrainerOptions options;
+    /// <summary>The most steps a budgeted run may take (<see cref="TrainerOptions.Steps"/> as given).</summary>
+    readonly long cap;
     readonly TrainingData data;
     readonly AdamW optimizer;
     readonly TrainStep trainStep;
@@ -65,6 +67,7 @@ public sealed class Trainer : IDisposable
         var state = resumed.State;
         // A resumed budgeted run keeps the step count it was fitted to.
         fitted = options.Minutes is null || state is not null && state.Step >= FitAfter(options);
+        cap = options.Steps;
         this.options = options.Minutes is not null && state is not null ? options with { Steps = state.Steps } : options;
         schedule = Schedule(this.options);
         losses = state?.Losses ?? [];
@@ -197,7 +200,10 @@ public sealed class Trainer : IDisposable
         {
             var loss = TrainOne();
             tokens += (long)options.BatchSize * options.SequenceLength;
-            if (!fitted && Step >= FitAfter(options)) Fit(clock.Elapsed, Step - first);
+            // Fitted once the warmup is measured, and again at every checkpoint: a shared machine's speed drifts, and
+            // a cosine fitted to the first minute alone would be cut short (or end early) when it does.
+            if (options.Minutes is not null && Step >= FitAfter(options) && (!fitted || Step % options.CheckpointEvery == 0))
+                Fit(clock.Elapsed, Step - first);
             var rate = tokens / Math.Max(clock.Elapsed.TotalSeconds, 1e-9);
             var end = Math.Min(until ?? Steps, Steps);
             var seconds = clock.Elapsed.TotalSeconds / (Step - first) * Math.Max(0, end - Step);
@@ -214,13 +220,14 @@ public sealed class Trainer : IDisposable
             tokens / Math.Max(clock.Elapsed.TotalSeconds, 1e-9), checkpoint, History);
     }
 
-    /// <summary>Sets the run's step count to what the rest of the budget holds at the speed of the steps so far.</summary>
+    /// <summary>Sets the run's step count to what the rest of the budget holds at the speed of this invocation's steps
+    /// so far (never below the next step).</summary>
     void Fit(TimeSpan elapsed, long stepsRun)
     {
         var perStep = elapsed.TotalSeconds / Math.Max(1, stepsRun);
         var left = TimeSpan.FromMinutes(options.Minutes!.Value) - opened.Elapsed;
         var steps = Step + Math.Max(1, (long)(left.TotalSeconds * FitMargin / perStep));
-        options = options with { Steps = Math.Min(steps, options.Steps) };
+        options = options with { Steps = Math.Max(Step + 1, Math.Min(steps, cap)) };
         schedule = Schedule(options);
         fitted = true;
     }

@@ -22,8 +22,9 @@ public sealed record TrainerOptions
 
     /// <summary>A wall-clock budget in minutes, counted from <see cref="Trainer.Open"/>, or null to count steps. The
     /// trainer measures its own speed over the first steps (the warmup, at least <see cref="Trainer.FitSteps"/>), sets
-    /// <see cref="Steps"/> to what the rest of the budget holds at that speed (so the cosine decay ends with the
-    /// budget), and stops at the budget with a checkpoint if the machine slows down (docs/TRAINING.md, "Time budget").</summary>
+    /// the run's step count to what the rest of the budget holds at that speed (so the cosine decay ends with the
+    /// budget), fits it again at every checkpoint, and stops at the budget with a checkpoint if the machine slows
+    /// down after the last fit (docs/TRAINING.md, "Time budget").</summary>
     public double? Minutes { get; init; }
 
     /// <summary>The command line and commit of the run, recorded in every checkpoint's trainer.json.</summary>

@@ -62,7 +62,8 @@ public static class SentencePieceTrainer
         return prefix + ".model";
     }
 
-    /// <summary>The trainer's last line of output, the one that says why it stopped.</summary>
+    /// <summary>The trainer's line that says why it stopped (the last, before its closing "Program terminated").</summary>
     static string LastLine(string text) =>
-        text.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).LastOrDefault() ?? "no message";
+        text.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .LastOrDefault(line => !line.StartsWith("Program terminated", StringComparison.Ordinal)) ?? "no message";
 }

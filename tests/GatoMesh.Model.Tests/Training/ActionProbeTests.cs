@@ -109,8 +109,8 @@ public sealed class ActionProbeTests(TrainerDataset data)
     public void Unknown_tasks_and_bad_counts_are_refused_by_option()
     {
         using var model = new GatoModel(Presets.Tiny, seed: 3);
-        Assert.Equal("--tasks", Assert.Throws<InvalidTrainingOptionException>(() => ActionProbe.Run(model, data.Directory, ["pong"], 1, 128, null)).Option);
-        Assert.Equal("--episodes", Assert.Throws<InvalidTrainingOptionException>(() => ActionProbe.Run(model, data.Directory, null, 0, 128, null)).Option);
-        Assert.Equal("--data", Assert.Throws<InvalidTrainingOptionException>(() => ActionProbe.Run(model, "/nonexistent-gatomesh", null, 1, 128, null)).Option);
+        Assert.Equal("tasks", Assert.Throws<InvalidTrainingOptionException>(() => ActionProbe.Run(model, data.Directory, ["pong"], 1, 128, null)).Field);
+        Assert.Equal("episodes", Assert.Throws<InvalidTrainingOptionException>(() => ActionProbe.Run(model, data.Directory, null, 0, 128, null)).Field);
+        Assert.Equal("dataDirectory", Assert.Throws<InvalidTrainingOptionException>(() => ActionProbe.Run(model, "/nonexistent-gatomesh", null, 1, 128, null)).Field);
     }
 }

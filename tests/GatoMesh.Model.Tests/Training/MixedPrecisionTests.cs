@@ -63,6 +63,6 @@ public class MixedPrecisionTests
             Assert.Equal(precision, ComputePrecisions.Parse(precision.Name()));
         Assert.Equal("bf16", ComputePrecision.BFloat16.Name());
         var error = Assert.Throws<InvalidTrainingOptionException>(() => ComputePrecisions.Parse("fp16"));
-        Assert.Equal("--precision", error.Option);
+        Assert.Equal("Precision", error.Field);
     }
 }

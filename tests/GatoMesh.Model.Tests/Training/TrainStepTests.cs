@@ -164,7 +164,7 @@ public class TrainStepTests
     {
         model.ZeroGrad();
         using var scope = DisposeScope.Begin();
-        var (loss, _, _) = TrainStep.Loss(model, batch);
+        var (loss, _, _, _) = TrainStep.Loss(model, batch);
         loss.Backward();
         var gradients = model.Parameters().SelectMany(p =>
         {

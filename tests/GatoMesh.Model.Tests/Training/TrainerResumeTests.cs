@@ -55,7 +55,7 @@ public sealed class TrainerResumeTests(TrainerDataset data) : IDisposable
             straightLosses = straight.Losses.ToArray();
         }
         using (var fp32 = Trainer.Open(data.Options(Path.Combine(root, "fp32"), steps: 4)))
-            fp32Losses = fp32.Run().Losses.ToArray();
+            fp32Losses = fp32.Run().History.Losses.ToArray();
         Assert.NotEqual(fp32Losses, straightLosses);
 
         var resumedOptions = options with { OutputDirectory = Path.Combine(root, "resumed-bf16") };
@@ -64,7 +64,7 @@ public sealed class TrainerResumeTests(TrainerDataset data) : IDisposable
             checkpoint = first.Run(until: 2).Checkpoint;
         Assert.Contains("\"precision\": \"bf16\"", File.ReadAllText(Path.Combine(checkpoint, "trainer.json")));
         var error = Assert.Throws<InvalidTrainingOptionException>(() => Trainer.Open(resumedOptions with { Precision = ComputePrecision.Float32 }));
-        Assert.Equal("--precision", error.Option);
+        Assert.Equal("Precision", error.Field);
         using var resumed = Trainer.Open(resumedOptions);
         resumed.Run();
         Assert.Equal(straightLosses, resumed.Losses.ToArray());
@@ -94,7 +94,7 @@ public sealed class TrainerResumeTests(TrainerDataset data) : IDisposable
         using (var first = Trainer.Open(data.Options(output, steps: 2)))
             first.Run(until: 1);
         var error = Assert.Throws<InvalidTrainingOptionException>(() => Trainer.Open(data.Options(output, steps: 2) with { Seed = 8 }));
-        Assert.Equal("--seed", error.Option);
+        Assert.Equal("Seed", error.Field);
     }
 
     [Fact]
@@ -113,10 +113,10 @@ public sealed class TrainerResumeTests(TrainerDataset data) : IDisposable
 
         var error = Assert.Throws<InvalidTrainingOptionException>(() =>
             Trainer.Open(options with { TaskWeights = new Dictionary<string, double> { ["gridworld"] = 3, ["catch"] = 0.5 } }));
-        Assert.Equal("--task-weights", error.Option);
+        Assert.Equal("TaskWeights", error.Field);
         Assert.Contains("catch=0.5,gridworld=2", error.Message);
-        Assert.Equal("--loss-weights", Assert.Throws<InvalidTrainingOptionException>(() =>
-            Trainer.Open(options with { LossWeights = new Dictionary<string, double>() })).Option);
+        Assert.Equal("LossWeights", Assert.Throws<InvalidTrainingOptionException>(() =>
+            Trainer.Open(options with { LossWeights = new Dictionary<string, double>() })).Field);
 
         using var resumed = Trainer.Open(options with { TaskWeights = new Dictionary<string, double> { ["catch"] = 0.5, ["gridworld"] = 2 } });
         Assert.Equal(1, resumed.Step);
@@ -138,7 +138,7 @@ public sealed class TrainerResumeTests(TrainerDataset data) : IDisposable
     }
 
     [Fact]
-    public void A_history_run_records_its_history_and_resuming_with_another_is_refused()
+    public void A_history_run_records_its_history_and_resuming_with_another_history_or_prompt_probability_is_refused()
     {
         var output = Path.Combine(root, "history");
         var options = data.Options(output, steps: 2) with { History = 1, PromptProbability = 0 };
@@ -151,9 +151,9 @@ public sealed class TrainerResumeTests(TrainerDataset data) : IDisposable
         }
         Assert.Equal(Trainer.DefaultProbeSequenceLength, Trainer.SequenceLengthOf(root));
         var error = Assert.Throws<InvalidTrainingOptionException>(() => Trainer.Open(options with { History = 0 }));
-        Assert.Equal("--history", error.Option);
-        Assert.Equal("--prompt-probability", Assert.Throws<InvalidTrainingOptionException>(() =>
-            Trainer.Open(data.Options(Path.Combine(root, "prompted"), steps: 2) with { History = 1, PromptProbability = 0.25 })).Option);
+        Assert.Equal("History", error.Field);
+        // Prompts decide what each window holds: another probability would be another run.
+        Assert.Equal("PromptProbability", Assert.Throws<InvalidTrainingOptionException>(() => Trainer.Open(options with { PromptProbability = 0.25 })).Field);
     }
 
     [Fact]

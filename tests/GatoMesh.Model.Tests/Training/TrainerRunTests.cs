@@ -9,7 +9,7 @@ public sealed class TrainerRunTests(TrainerDataset data) : IDisposable
     readonly string root = Path.Combine(Path.GetTempPath(), "gatomesh-trainer-" + Guid.NewGuid().ToString("N"));
 
     [Fact]
-    public void Thirty_steps_on_generated_data_lower_the_loss_and_write_a_checkpoint_and_the_curve()
+    public void Thirty_steps_on_generated_data_lower_the_loss_and_write_a_checkpoint_with_every_tasks_losses()
     {
         var output = Path.Combine(root, "run");
         var seen = new List<TrainerProgress>();
@@ -19,16 +19,24 @@ public sealed class TrainerRunTests(TrainerDataset data) : IDisposable
         Assert.Equal(30, report.Steps);
         Assert.Equal(Enumerable.Range(1, 30).Select(i => (long)i), seen.Select(p => p.Step));
         Assert.All(seen, p => Assert.True(p.TokensPerSecond > 0));
-        Assert.All(report.Losses, l => Assert.True(double.IsFinite(l)));
+        var losses = report.History.Losses;
+        Assert.All(losses, l => Assert.True(double.IsFinite(l)));
         // A fresh model scores ~ln(2049) = 7.6 per token; expert actions are few and repetitive, captions templated.
-        var first = report.Losses.Take(5).Average();
-        var last = report.Losses.TakeLast(5).Average();
+        var first = losses.Take(5).Average();
+        var last = losses.TakeLast(5).Average();
         Assert.True(last < first * 0.75, $"loss went from {first} to {last}");
-        Assert.Equal(report.Losses[^1], report.FinalLoss);
+        Assert.Equal(losses[^1], report.FinalLoss);
         Assert.Equal(Path.Combine(output, "checkpoints", "step-00000030"), report.Checkpoint);
         Assert.Equal(report.Checkpoint, Trainer.LatestCheckpoint(output));
         Assert.True(Directory.Exists(Path.Combine(output, "checkpoints", "step-00000010")));
-        Assert.True(File.Exists(report.LossCurve));
+        // Each task's loss at every step: a number where the batch drew the task, null where it did not.
+        Assert.Equal(trainer.Tasks, report.History.TaskLosses.Keys);
+        Assert.All(report.History.TaskLosses.Values, task => Assert.Equal(30, task.Count));
+        Assert.All(report.History.TaskLosses.Values, task => Assert.Contains(task, l => l is > 0));
+        // The checkpoint keeps them, so a report can be drawn from it alone.
+        var saved = Trainer.LossesOf(report.Checkpoint)!;
+        Assert.Equal(losses, saved.Losses);
+        Assert.Equal(report.History.TaskLosses["catch"], saved.TaskLosses["catch"]);
         // Self-contained for serving: the data's SentencePiece model rides along, byte for byte.
         Assert.Equal(File.ReadAllBytes(Path.Combine(data.Directory, "text", SentencePieceTrainer.ModelFileName)),
             File.ReadAllBytes(Path.Combine(report.Checkpoint, SentencePieceTrainer.ModelFileName)));
@@ -101,25 +109,25 @@ public sealed class TrainerRunTests(TrainerDataset data) : IDisposable
         var good = data.Options(Path.Combine(root, "bad"), 1);
 
         var missing = Fails(good with { DataDirectory = Path.Combine(root, "no-such-data") });
-        Assert.Equal("--data", missing.Option);
+        Assert.Equal("DataDirectory", missing.Field);
         Assert.Contains("no-such-data", missing.Message);
 
         var unknown = Fails(good with { TaskWeights = new Dictionary<string, double> { ["pong"] = 2 } });
-        Assert.Equal("--task-weights", unknown.Option);
+        Assert.Equal("TaskWeights", unknown.Field);
         Assert.Contains("pong", unknown.Message);
         Assert.Contains("gridworld", unknown.Message);
 
         var unknownLoss = Fails(good with { LossWeights = new Dictionary<string, double> { ["pong"] = 2 } });
-        Assert.Equal("--loss-weights", unknownLoss.Option);
+        Assert.Equal("LossWeights", unknownLoss.Field);
         Assert.Contains("pong", unknownLoss.Message);
         var zeroLoss = Fails(good with { LossWeights = new Dictionary<string, double> { ["catch"] = 0 } });
-        Assert.Equal("--loss-weights", zeroLoss.Option);
+        Assert.Equal("LossWeights", zeroLoss.Field);
         Assert.Contains("> 0", zeroLoss.Message);
 
-        Assert.Equal("--steps", Fails(good with { Steps = 0 }).Option);
-        Assert.Equal("--steps", Fails(good with { Steps = -3 }).Option);
-        Assert.Equal("--sequence-length", Fails(good with { SequenceLength = 4096 }).Option);
-        Assert.Equal("--batch-size", Fails(good with { BatchSize = 0 }).Option);
+        Assert.Equal("Steps", Fails(good with { Steps = 0 }).Field);
+        Assert.Equal("Steps", Fails(good with { Steps = -3 }).Field);
+        Assert.Equal("SequenceLength", Fails(good with { SequenceLength = 4096 }).Field);
+        Assert.Equal("BatchSize", Fails(good with { BatchSize = 0 }).Field);
     }
 
     public void Dispose()

@@ -39,7 +39,7 @@ public class TimestepEncoderTests(TextModel text)
     {
         var buffer = new TokenBuffer();
         var instruction = "stack the red block on the blue cube";
-        var textIds = text.Tokenizer.Encode(instruction);
+        var textIds = text.Tokenizer.Encode(instruction).ToArray();
         var separator = new TimestepEncoder(Arm, space, text.Tokenizer).Encode(ArmObservation(instruction), ArmAction(), buffer);
         var n = textIds.Length;
         Assert.Equal(4 + n + 7, separator);

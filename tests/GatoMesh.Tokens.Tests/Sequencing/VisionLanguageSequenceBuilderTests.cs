@@ -28,14 +28,14 @@ public class VisionLanguageSequenceBuilderTests(TextModel text)
                 Assert.False(sequence.LossMask[t]);
             }
             var shade = sequence.PatchPixels[(s * 4) * ImagePatcher.PatchPixels];
-            var caption = text.Tokenizer.Encode(shade > 0 ? samples[1].Caption : samples[0].Caption);
+            var caption = text.Tokenizer.Encode(shade > 0 ? samples[1].Caption : samples[0].Caption).ToArray();
             Assert.Equal(caption, sequence.Ids.Slice(t, caption.Length).ToArray());
             Assert.All(sequence.LossMask.Slice(t, caption.Length).ToArray(), Assert.True);
             Assert.Equal(Enumerable.Range(4, caption.Length), sequence.LocalPositions.Slice(t, caption.Length).ToArray());
             t += caption.Length;
         }
         Assert.All(sequence.LossMask[t..].ToArray(), Assert.False);
-        Assert.True(96 - t < 4 + text.Tokenizer.Encode(samples[1].Caption).Length);
+        Assert.True(96 - t < 4 + text.Tokenizer.Encode(samples[1].Caption).Count);
     }
 
     [Fact]

@@ -18,16 +18,23 @@ public class SentencePieceTests(TextModel text)
         var ids = text.Tokenizer.Encode(sentence);
         Assert.NotEmpty(ids);
         Assert.All(ids, id => Assert.InRange(id, 0, TextModel.VocabSize - 1));
-        Assert.Equal(sentence, text.Tokenizer.Decode(ids));
+        Assert.Equal(sentence, text.Tokenizer.Decode([.. ids]));
     }
 
     [Fact]
-    public void Encoding_into_a_small_buffer_grows_it()
+    public void A_unigram_models_ids_are_spm_encodes_on_every_line_of_its_corpus()
     {
-        var buffer = new int[1];
-        var count = text.Tokenizer.Encode("stack the red block on the blue cube near the green plate", ref buffer);
-        Assert.True(count > 1);
-        Assert.Equal(text.Tokenizer.Encode("stack the red block on the blue cube near the green plate"), buffer[..count]);
+        var start = new System.Diagnostics.ProcessStartInfo("spm_encode", [$"--model={text.ModelPath}", "--output_format=id", text.CorpusPath])
+        {
+            RedirectStandardOutput = true, UseShellExecute = false,
+        };
+        using var spm = System.Diagnostics.Process.Start(start)!;
+        var expected = spm.StandardOutput.ReadToEnd().Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        spm.WaitForExit();
+        var lines = File.ReadAllLines(text.CorpusPath);
+        Assert.Equal(lines.Length, expected.Length);
+        for (var i = 0; i < lines.Length; i++)
+            Assert.Equal(expected[i], string.Join(" ", text.Tokenizer.Encode(lines[i])));
     }
 
     [Fact]
@@ -38,7 +45,7 @@ public class SentencePieceTests(TextModel text)
     }
 
     [Fact]
-    public void Loading_a_missing_model_is_an_error_with_the_librarys_message()
+    public void Loading_a_missing_model_is_an_error_naming_it()
     {
         var error = Assert.Throws<SentencePieceException>(() => SentencePieceTokenizer.Load("/nonexistent/text.model"));
         Assert.Contains("/nonexistent/text.model", error.Message);
@@ -55,8 +62,9 @@ public class SentencePieceTests(TextModel text)
     [Fact]
     public void Training_fails_clearly_when_the_corpus_cannot_fill_the_vocabulary()
     {
-        Assert.Throws<SentencePieceException>(() =>
+        var error = Assert.Throws<SentencePieceException>(() =>
             SentencePieceTrainer.Train(text.CorpusPath, 5000, Path.Combine(text.Directory, "too-big")));
+        Assert.Contains("Vocabulary size too high", error.Message);
         Assert.Equal("corpus", Assert.Throws<InvalidValueException>(() =>
             SentencePieceTrainer.Train("/nonexistent/corpus.txt", 64, text.Directory)).Field);
     }

@@ -131,7 +131,7 @@ public sealed class DataParallelEquivalenceTests(TrainingDataset data) : IDispos
     {
         var error = Assert.Throws<AggregateException>(() => Train("bad", world: 1, DataParallelism.Replicated, microBatches: 3));
         var option = Assert.IsType<InvalidTrainingOptionException>(error.InnerExceptions.Single());
-        Assert.Equal("--micro-batches", option.Option);
+        Assert.Equal("MicroBatches", option.Field);
     }
 
     static Dictionary<string, float[]> Weights(GatoModel model) =>
