@@ -21,7 +21,10 @@ public sealed class ShardHeader
     public const string EpisodesKind = "episodes";
     public const string CaptionsKind = "captions";
 
-    public static ShardHeader Episodes(string task, EmbodimentSpec spec) => new(EpisodesKind, task, spec, 0, 0);
+    /// <summary>An episodes shard; <paramref name="modelVersion"/> names the model that acted in every one of its
+    /// episodes (recorded fleet rollouts), null for the scripted experts' data.</summary>
+    public static ShardHeader Episodes(string task, EmbodimentSpec spec, string? modelVersion = null) =>
+        new(EpisodesKind, task, spec, 0, 0) { ModelVersion = modelVersion };
 
     public static ShardHeader Captions(string task, int imageHeight, int imageWidth) =>
         new(CaptionsKind, task, null, imageHeight, imageWidth);
@@ -36,11 +39,17 @@ public sealed class ShardHeader
     public int ImageHeight { get; }
     public int ImageWidth { get; }
 
+    /// <summary>The model version whose actions a shard of recorded rollouts holds (optional; absent for expert data).
+    /// One version a shard: a recorder starts a new shard when the served version changes (docs/DATA.md).</summary>
+    public string? ModelVersion { get; private init; }
+
     internal string ToJson()
     {
         var json = new JsonObject { ["kind"] = Kind, ["task"] = Task };
         if (Spec is not null)
             json["spec"] = SpecJsonWriter.ToJson(Spec);
+        if (ModelVersion is not null)
+            json["model_version"] = ModelVersion;
         else
             json["image"] = new JsonArray(ImageHeight, ImageWidth, 3);
         return json.ToJsonString();
@@ -57,7 +66,8 @@ public sealed class ShardHeader
             var task = (string?)json["task"] ?? throw new FormatException("the header has no task");
             return kind switch
             {
-                EpisodesKind => Episodes(task, SpecJsonReader.Parse(json["spec"]?.ToJsonString() ?? throw new FormatException("an episodes header needs a spec"))),
+                EpisodesKind => Episodes(task, SpecJsonReader.Parse(json["spec"]?.ToJsonString() ?? throw new FormatException("an episodes header needs a spec")),
+                    (string?)json["model_version"]),
                 CaptionsKind => Captions(task, (int)json["image"]![0]!, (int)json["image"]![1]!),
                 _ => throw new FormatException($"unknown kind {kind}"),
             };

@@ -29,6 +29,10 @@ public class ShardTests
     [InlineData("gridworld")]
     [InlineData("cartpole-swingup")]
     [InlineData("reacher")]
+    [InlineData("pixel-goto")]
+    [InlineData("cartpole-balance")]
+    [InlineData("point-mass")]
+    [InlineData("caption")]
     public void Episodes_read_back_bit_identical_with_the_spec_from_the_header(string name)
     {
         using var directory = new TemporaryDirectory();
@@ -42,6 +46,20 @@ public class ShardTests
         var read = reader.ReadEpisodes().ToList();
         Assert.Equal(written.Count, read.Count);
         Assert.All(written.Zip(read), pair => Assert.True(Tests.Episodes.Same(pair.First, pair.Second)));
+    }
+
+    [Fact]
+    public void A_shard_of_recorded_rollouts_names_the_model_version_that_acted_and_expert_shards_name_none()
+    {
+        using var directory = new TemporaryDirectory();
+        using var environment = TaskCatalog.Get("catch").CreateEnvironment();
+        var recorded = Path.Combine(directory.Path, "recorded.gmshard");
+        using (ShardWriter.Create(recorded, ShardHeader.Episodes("catch", environment.Spec, modelVersion: "gato-small@7"))) { }
+        using (var reader = ShardReader.Open(recorded))
+            Assert.Equal("gato-small@7", reader.Header.ModelVersion);
+        var expert = WriteShard(directory, "catch", Episodes("catch", 1));
+        using (var reader = ShardReader.Open(expert))
+            Assert.Null(reader.Header.ModelVersion);
     }
 
     [Fact]

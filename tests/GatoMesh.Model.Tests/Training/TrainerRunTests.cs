@@ -61,7 +61,7 @@ public sealed class TrainerRunTests(TrainerDataset data) : IDisposable
                { TaskWeights = new Dictionary<string, double> { ["catch"] = 0 } }))
             Assert.Equal(["gridworld", "vision-language"], only.Tasks);
 
-        using var mix = TrainingData.Load(data.Options(Path.Combine(root, "w"), 1) with
+        var mix = TrainingData.Load(data.Options(Path.Combine(root, "w"), 1) with
             { TaskWeights = new Dictionary<string, double> { ["catch"] = 1, ["gridworld"] = 3, ["vision-language"] = 0 } });
         Assert.Equal(["catch", "gridworld"], mix.Tasks);
         var buffer = new TokenBuffer();
@@ -72,7 +72,7 @@ public sealed class TrainerRunTests(TrainerDataset data) : IDisposable
         Assert.Equal([1.0, 1.0], mix.LossWeights);
 
         // Loss weights follow the task order and leave the sampling alone.
-        using var weighted = TrainingData.Load(data.Options(Path.Combine(root, "lw"), 1) with
+        var weighted = TrainingData.Load(data.Options(Path.Combine(root, "lw"), 1) with
         {
             TaskWeights = new Dictionary<string, double> { ["catch"] = 1, ["gridworld"] = 3, ["vision-language"] = 0 },
             LossWeights = new Dictionary<string, double> { ["gridworld"] = 2.5 },
@@ -88,7 +88,7 @@ public sealed class TrainerRunTests(TrainerDataset data) : IDisposable
     {
         var options = data.Options(Path.Combine(root, "vl"), 1) with
             { TaskWeights = new Dictionary<string, double> { ["catch"] = 0, ["gridworld"] = 0 } };
-        using var captions = TrainingData.Load(options);
+        var captions = TrainingData.Load(options);
         Assert.Equal(["vision-language"], captions.Tasks);
         var buffer = new TokenBuffer();
         captions.Build(0, buffer);
