@@ -132,6 +132,6 @@ public static class ComputePrecisions
     {
         "fp32" => ComputePrecision.Float32,
         "bf16" => ComputePrecision.BFloat16,
-        _ => throw new InvalidTrainingOptionException("--precision", name ?? "", "must be fp32 or bf16"),
+        _ => throw new InvalidTrainingOptionException(nameof(TrainerOptions.Precision), name ?? "", "must be fp32 or bf16"),
     };
 }

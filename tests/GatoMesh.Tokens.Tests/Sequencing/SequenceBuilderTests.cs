@@ -81,11 +81,36 @@ public class SequenceBuilderTests
     }
 
     [Fact]
-    public void History_with_prompts_is_refused_naming_the_option()
+    public void With_history_a_quarter_of_the_windows_start_with_a_prompt_of_their_own_inside_their_segment()
     {
-        var error = Assert.Throws<InvalidValueException>(() =>
-            new SequenceBuilder(Dataset(), new SequenceOptions { Length = 100, PromptTokens = 30, History = 1 }));
-        Assert.Contains("prompt_probability", error.Message);
+        var builder = new SequenceBuilder(Dataset(), new SequenceOptions { Length = 100, PromptTokens = 30, PromptProbability = 0.25, History = 1, Seed = 9 });
+        int[] lengths = [20, 12, 30, 9, 15];
+        var sequence = new TokenBuffer();
+        int windows = 0, prompted = 0, fromEnd = 0;
+        for (var i = 0; i < 1500; i++)
+        {
+            var info = builder.Build(i, sequence);
+            var bounds = sequence.SegmentStarts.Prepend(0).Append(info.ValidCount).ToArray();
+            for (var w = 0; w + 1 < bounds.Length; w++)
+            {
+                var steps = Steps(sequence, bounds[w], bounds[w + 1]);
+                var (episode, _) = steps[^1];
+                windows += episode == 4 ? 0 : 1;
+                // The window's own timestep is last and learned; everything before it in the segment is the prompt.
+                Assert.True(sequence.LossMask[bounds[w + 1] - 1], "the window's action is learned");
+                if (steps.Count == 1) continue;
+                Assert.NotEqual(4, episode);   // a task with one episode gets no prompt
+                Assert.All(sequence.LossMask[bounds[w]..(bounds[w + 1] - StepTokens)].ToArray(), Assert.False);
+                Assert.InRange((steps.Count - 1) * StepTokens, 1, 30);
+                var prompt = steps[..^1];
+                Assert.All(prompt, p => Assert.True(p.Episode != episode && p.Episode != 4, "another episode of the same task"));
+                Assert.Equal(Enumerable.Range(prompt[0].Step, prompt.Count).Select(s => (prompt[0].Episode, s)), prompt);
+                prompted++;
+                if (prompt[^1].Step == lengths[prompt[0].Episode] - 1) fromEnd++;
+            }
+        }
+        Assert.InRange((double)prompted / windows, 0.22, 0.28);
+        Assert.InRange((double)fromEnd / prompted, 0.44, 0.62);   // half from the end, plus uniform starts that reach it
     }
 
     [Fact]
