@@ -47,6 +47,18 @@ public sealed class EvalCommandTests(GeneratedData data)
         Assert.Equal(4, report.GetProperty("concurrency").GetInt32());
         Assert.Equal("sessions", report.GetProperty("agents").GetString());
         Assert.Equal("discrete actions drawn at temperature 1, continuous ones the expected value", report.GetProperty("decoding").GetString());
+        Assert.Equal(0, report.GetProperty("prompt_tokens").GetInt32());
+        // A run folder gets its report beside its checkpoints.
+        Assert.Equal(run["report.html"], report.GetProperty("report").GetString());
+        Assert.Contains("id=\"filmstrips\"", File.ReadAllText(run["report.html"]));
+
+        // With demonstration prompts every session opens with an expert episode's last timesteps, a quarter of the
+        // 160-token window: Catch's 18-token timesteps fit (four of them), a grid-world timestep does not.
+        var prompted = Gatomesh.Run(new CliRun(["eval", "--checkpoint", run.Path, "--tasks", "catch,gridworld", "--episodes", "2",
+            "--concurrency", "4", "--data", data.Directory, "--prompt", "--report", run["prompted.html"], "--json"]) { Deadline = Deadline }).Json();
+        Assert.Equal(40, prompted.GetProperty("prompt_tokens").GetInt32());
+        Assert.Equal(2, prompted.GetProperty("tasks").GetProperty("catch").GetProperty("episodes").GetInt32());
+        Assert.True(File.Exists(run["prompted.html"]));
     }
 
     [Fact]

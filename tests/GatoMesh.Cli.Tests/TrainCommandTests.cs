@@ -57,9 +57,11 @@ public sealed class TrainCommandTests(GeneratedData data)
 
         var result = Gatomesh.Run(new CliRun(["train", "--data", data.Directory, "--minutes", "0.2", "--out", run.Path,
             "--batch-size", "2", "--sequence-length", "160", "--checkpoint-every", "10", "--json"]) { Deadline = TrainDeadline }).Json();
+        // Fitted after the first 20 steps on a machine that reaches them in the budget; a budget spent before them
+        // ends the run where it stands. Either way the plan is a real step count, at least what was run.
         var planned = result.GetProperty("planned_steps").GetInt64();
-        Assert.InRange(planned, 21, 1_000_000);
-        Assert.InRange(result.GetProperty("steps").GetInt64(), 21, planned);
+        Assert.InRange(result.GetProperty("steps").GetInt64(), 1, planned);
+        Assert.InRange(planned, 1, 1_000_000);
         var state = JsonDocument.Parse(File.ReadAllText(Path.Combine(result.GetProperty("checkpoint").GetString()!, "trainer.json"))).RootElement;
         Assert.Equal(0.2, state.GetProperty("minutes").GetDouble());
         Assert.Equal(planned, state.GetProperty("steps").GetInt64());

@@ -214,6 +214,13 @@ public sealed class Trainer : IDisposable
             if (Step % options.CheckpointEvery == 0 && Step < end)
                 checkpoint = SaveCheckpoint();
         }
+        // A budget spent before the fit leaves no plan: the run is what it did.
+        if (!fitted)
+        {
+            options = options with { Steps = Math.Max(Step, 1) };
+            schedule = Schedule(options);
+            fitted = true;
+        }
         if (checkpoint is null || !checkpoint.EndsWith(RunDirectory.StepDirectory(Step), StringComparison.Ordinal))
             checkpoint = SaveCheckpoint();
         return new TrainerReport(Step, losses.Count > 0 ? losses[^1] : double.NaN,

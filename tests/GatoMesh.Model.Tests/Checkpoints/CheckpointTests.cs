@@ -32,6 +32,38 @@ public sealed class CheckpointTests : IDisposable
     }
 
     [Fact]
+    public void An_export_holds_every_tensor_in_bfloat16_in_files_of_bounded_size_and_loads_as_float32()
+    {
+        using var model = new GatoModel(Presets.Tiny, seed: 23);
+        const long limit = 600 * 1024;
+        var files = Checkpoint.Export(model, dir, DType.BFloat16, limit);
+        Assert.True(files.Count > 1, $"{files.Count} file(s)");
+        Assert.All(files, f => Assert.InRange(new FileInfo(f).Length, 1, limit + 16 * 1024));   // the header rides on top
+        Assert.All(files.SelectMany(f => SafetensorsFile.ReadHeader(f).Entries), e => Assert.Equal(DType.BFloat16, e.DType));
+        Assert.False(File.Exists(Path.Combine(dir, Checkpoint.WeightsFile)));
+
+        using var loaded = Checkpoint.Load(dir);
+        using var scope = DisposeScope.Begin();
+        foreach (var ((name, original), (_, restored)) in model.NamedParameters().Zip(loaded.NamedParameters()))
+        {
+            Assert.Equal(DType.Float32, restored.DType);
+            // Exactly the bfloat16 rounding of the original, nothing else.
+            Assert.True(original.To(DType.BFloat16).To(DType.Float32).AllClose(restored, 0, 0), name);
+        }
+    }
+
+    [Fact]
+    public void A_tensor_stored_in_two_export_files_is_refused_by_name()
+    {
+        using var model = new GatoModel(Presets.Tiny, seed: 24);
+        Checkpoint.Export(model, dir, DType.BFloat16, 600 * 1024);
+        var first = model.NamedParameters().OrderBy(p => p.Name, StringComparer.Ordinal).First();
+        SafetensorsFile.Save(Path.Combine(dir, "model-00009-of-00009.safetensors"), [(first.Name, first.Tensor)]);
+        var error = Assert.Throws<CheckpointMismatchException>(() => Checkpoint.Load(dir));
+        Assert.Equal(first.Name, error.Tensor);
+    }
+
+    [Fact]
     public void A_missing_tensor_is_rejected_by_name()
     {
         using var model = new GatoModel(Presets.Tiny, seed: 22);
