@@ -196,7 +196,8 @@ public sealed class Trainer : IDisposable
         long tokens = 0, first = Step;
         string? checkpoint = null;
         var budget = options.Minutes is { } minutes ? TimeSpan.FromMinutes(minutes) : (TimeSpan?)null;
-        while (Step < Math.Min(until ?? Steps, Steps) && !cancel.IsCancellationRequested && (budget is not { } b || opened.Elapsed < b))
+        // A budgeted invocation takes at least one step, even on a machine that spent the budget loading the data.
+        while (Step < Math.Min(until ?? Steps, Steps) && !cancel.IsCancellationRequested && (budget is not { } b || opened.Elapsed < b || Step == first))
         {
             var loss = TrainOne();
             tokens += (long)options.BatchSize * options.SequenceLength;
