@@ -36,7 +36,7 @@ public static class LossCurvePng
         int X(int step) => x0 + (int)Math.Round((double)(x1 - x0) * step / steps);
         int Y(double loss) => y0 - (int)Math.Round((y0 - y1) * (Math.Clamp(loss, lo, hi) - lo) / (hi - lo));
 
-        image.Text($"training loss, smoothed over {LossSmoothing.Span(curves.Losses.Count)} steps", x0, 10, Black);
+        image.Text($"training loss, smoothed over {LossSmoothing.Span(curves.Losses.Count)} steps", x0, 4, Black);
         image.Line(x0, y0, x1, y0, Black);
         image.Line(x0, y0, x0, y1, Black);
         for (var i = 0; i <= 4; i++)
@@ -51,7 +51,7 @@ public static class LossCurvePng
             image.Text(lossLabel, x0 - 8 - PixelFont.Width(lossLabel, Scale), y - Scale * 2, Black);
         }
         image.Text("step", (x0 + x1) / 2 - PixelFont.Width("step", Scale) / 2, y0 + 30, Black);
-        image.Text("loss (nats)", 4, y1 - 20, Black);
+        image.Text("loss (nats)", 4, y1 - 14, Black);
 
         for (var i = 0; i < curves.Losses.Count; i++)
             if (double.IsFinite(curves.Losses[i])) image.Set(X(i), Y(curves.Losses[i]), Faint);
