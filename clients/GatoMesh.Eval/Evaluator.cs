@@ -55,7 +55,6 @@ public static class Evaluator
         CancellationToken cancellation = default)
     {
         using var environment = task.CreateEnvironment();
-        var spec = environment.Spec;
         var observation = environment.Reset(seed);
         var latencies = new List<double>(environment.MaxSteps);
         var total = 0.0;
@@ -64,11 +63,10 @@ public static class Evaluator
         {
             for (var t = 0; t < environment.MaxSteps; t++)
             {
-                var wire = WireValues.FromObservation(spec, observation);
                 var started = Stopwatch.GetTimestamp();
-                var action = await agent.ActAsync(wire, cancellation);
+                var action = await agent.ActAsync(observation, cancellation);
                 latencies.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
-                var step = environment.Step(WireValues.ToAction(spec, action));
+                var step = environment.Step(action);
                 total += step.Reward;
                 observation = step.Observation;
                 if (step.Done) break;

@@ -1,5 +1,6 @@
 using GatoMesh.Envs;
-using GatoMesh.Grains;
+using GatoMesh.Data;
+using GatoMesh.Tokens;
 
 namespace GatoMesh.Eval;
 
@@ -10,7 +11,7 @@ namespace GatoMesh.Eval;
 /// </summary>
 public interface IEpisodeAgent : IAsyncDisposable
 {
-    Task<IReadOnlyDictionary<string, FieldValue>> ActAsync(IReadOnlyDictionary<string, FieldValue> observation, CancellationToken cancellation);
+    Task<ActionValues> ActAsync(FieldValues observation, CancellationToken cancellation);
 }
 
 /// <summary>Starts the agent of each episode.</summary>

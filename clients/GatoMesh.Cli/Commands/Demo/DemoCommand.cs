@@ -81,12 +81,12 @@ internal static class DemoCommand
             };
             Console.Error.WriteLine($"serving {checkpoint.Config.Preset} (step {training["steps"]}) to {options.Episodes * tasks.Count} agents across {tasks.Count} tasks");
             EvaluationReport report;
-            await using (var silo = await EvaluationSilo.StartAsync(checkpoint, fleet, cancellation: cancellation))
+            await using (var silo = await EvaluationSilo.StartAsync(checkpoint, fleet, "demo", cancellation: cancellation))
+            await using (var agents = await SessionAgents.ConnectAsync(silo.SessionsEndpoint, silo.ApiKey, cancellation: cancellation))
             {
                 var progress = new EvaluationProgressLine();
                 try
                 {
-                    var agents = new SessionAgents(silo.GrainFactory, "demo");
                     report = await Evaluator.RunAsync(options, agents, ReferenceReturns.FromData(data, tasks.Select(t => t.Name)), progress, cancellation) with { Decoding = agents.Decoding };
                 }
                 finally
