@@ -49,12 +49,12 @@ public class WireFieldsTests
     [Fact]
     public void Every_task_of_the_fleet_resolves_by_name_and_its_first_observation_converts()
     {
-        foreach (var name in FleetTasks.Names.Where(n => n is "synthetic" or "catch" or "gridworld"))
+        foreach (var name in FleetTasks.Names.Where(n => n is "synthetic" or "catch" or "gridworld" or "arm7"))
         {
             using var environment = FleetTasks.Get(name)();
             var wire = WireFields.Observation(environment.Spec, environment.Reset(1));
             Assert.Equal(environment.Spec.Observation.Select(f => f.Key), wire.Keys);
         }
-        Assert.Equal(["synthetic", "catch", "gridworld", "cartpole-swingup", "reacher"], FleetTasks.Names);
+        Assert.Equal(["synthetic", "catch", "gridworld", "cartpole-swingup", "reacher", "arm7"], FleetTasks.Names);
     }
 }

@@ -34,6 +34,7 @@ internal static class ServingBenchmark
         var goodput = !args.Contains("--no-goodput");
         var attentionThreads = int.Parse(Option(args, "--attention-threads", new EngineOptions().AttentionThreads.ToString()));
         Torch.Torch.Threads = 1;
+        var loadAtStart = LoadAverage.Now();
 
         var results = new JsonArray();
         var peaks = new List<double>();
@@ -59,7 +60,7 @@ internal static class ServingBenchmark
             ["seconds_per_point"] = seconds,
             ["matmul_256x256x1024_gflops"] = new JsonArray(peaks.Select(p => (JsonNode)Math.Round(p, 2)).ToArray()),
             ["openblas_threads"] = Environment.GetEnvironmentVariable("OPENBLAS_NUM_THREADS") ?? "unset",
-            ["load_average_at_end"] = LoadAverage(),
+            ["load_average_at_start_and_end"] = new JsonArray(loadAtStart, LoadAverage.Now()),
             ["flops_rule"] = "per processed token: 2 x non-embedding params (block matmul weights and biases) + layers x 4 x keys x attention width, keys = the engine's mean cached tokens per live sequence during the run; model FLOP/s = engine tokens/s x that",
             ["presets"] = results,
         });
@@ -226,8 +227,6 @@ internal static class ServingBenchmark
     }
 
     static int[] Counts(string list) => list.Split(',', StringSplitOptions.RemoveEmptyEntries).Select(int.Parse).ToArray();
-
-    static string LoadAverage() => File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "unknown";
 
     static string Option(string[] args, string name, string fallback)
     {

@@ -47,6 +47,11 @@ public sealed record EngineOptions
     /// decode rows; torch itself stays on <see cref="TorchThreads"/>.</summary>
     public int AttentionThreads { get; init; } = Environment.ProcessorCount;
 
+    /// <summary>What the transformer's matrix products compute in (docs/ENGINE.md, "Precision"): fp32, the
+    /// reference, or bf16, products of bfloat16 weights with fp32 accumulation, the residual stream, norms,
+    /// attention and sampling in fp32.</summary>
+    public ComputePrecision Precision { get; init; }
+
     /// <summary>Bytes of one KV block for <paramref name="config"/>.</summary>
     public long BlockBytes(GatoConfig config) => (long)config.Layers * 2 * BlockSize * config.AttentionWidth * sizeof(float);
 
