@@ -16,7 +16,12 @@ internal sealed class EngineHarness : IDisposable
     {
         options.Validate(model.Config);
         scheduler = new Scheduler(model.Config, options, Counters);
-        runner = new ModelRunner(model, scheduler.Allocator.TotalBlocks * options.BlockSize, workers);
+        var device = options.Device ?? model.Embed.Tokens.Weight.Device;
+        runner = new ModelRunner(ServingModel.For(model, device, options.Precision), options, scheduler.Allocator.TotalBlocks, workers)
+        {
+            ObserveLogits = (chunk, logits) =>
+                Logits[(chunk.Sequence.Id, chunk.Sequence.InFlight!.Request.Timestep, chunk.SampleAction)] = logits.ToArray(),
+        };
     }
 
     public EngineCounters Counters { get; } = new();
@@ -46,14 +51,9 @@ internal sealed class EngineHarness : IDisposable
             var plan = scheduler.Schedule();
             if (plan.IsEmpty) return;
             MaxBatchSequences = Math.Max(MaxBatchSequences, plan.Chunks.Count);
-            List<float[]> logits;
             using (DisposeScope.Begin())
             using (new NoGradScope())
-                logits = runner.Run(plan);
-            var k = 0;
-            foreach (var chunk in plan.Chunks.Where(c => c.SampleAction >= 0))
-                Logits[(chunk.Sequence.Id, chunk.Sequence.InFlight!.Request.Timestep, chunk.SampleAction)] = logits[k++];
-            scheduler.ApplySamples(plan, logits);
+                scheduler.ApplySamples(plan, runner.Run(plan));
         }
     }
 
@@ -66,5 +66,9 @@ internal sealed class EngineHarness : IDisposable
         return result.Result;
     }
 
-    public void Dispose() => workers.Dispose();
+    public void Dispose()
+    {
+        runner.Dispose();
+        workers.Dispose();
+    }
 }
