@@ -15,8 +15,8 @@ namespace GatoMesh.Model.Engine;
 ///
 /// Layout per layer, chosen for the two products: keys block-transposed, <c>[block, head, dim, lane]</c>
 /// (lane = slot within the block), so 16 keys' scores are 16 lanes of one vector: a query's score against a
-/// block is kv_size broadcast multiply-adds, no horizontal sums; values slot-major, <c>[slot, head, dim]</c>,
-/// so a weighted sum adds whole rows. A decode step's attention reads each cached float once: it is bound by
+/// block is kv_size broadcast multiply-adds, no horizontal sums; values <c>[block, head, lane, dim]</c>, so a
+/// weighted sum adds whole rows and a head's block is one contiguous stream. A decode step's attention reads each cached float once: it is bound by
 /// memory traffic, and a chunk's rows share every read.
 /// </summary>
 internal sealed class HostPagedAttention : IPagedAttention
@@ -112,7 +112,8 @@ internal sealed class HostPagedAttention : IPagedAttention
                     var column = ((block * heads + h) * size) * blockSize + lane;
                     for (var d = 0; d < size; d++) k[column + (long)d * blockSize] = source[width + h * size + d];
                 }
-                source.Slice(2 * width, width).CopyTo(v.AsSpan((int)(slot * width), width));
+                for (var h = 0; h < heads; h++)
+                    source.Slice(2 * width + h * size, size).CopyTo(v.AsSpan((int)(((block * heads + h) * blockSize + lane) * size), size));
             }
     }
 
@@ -180,27 +181,49 @@ internal sealed class HostPagedAttention : IPagedAttention
         }
     }
 
-    /// <summary>16 keys' scores for up to four rows: kv_size broadcast multiply-adds per row. The group's
-    /// lane 0 is score index <paramref name="at"/>; lanes before the run (index &lt; <paramref name="from"/>)
-    /// belong to keys outside it and are not stored; lanes past its end are, and the next run (or nothing:
-    /// the rows have a vector of padding) overwrites them.</summary>
+    /// <summary>16 keys' scores for up to four rows: kv_size broadcast multiply-adds per row (four rows give
+    /// four independent sums; one row splits its sum over four accumulators, so neither waits on the
+    /// multiply-add latency). The group's lane 0 is score index <paramref name="at"/>; lanes before the run
+    /// (index &lt; <paramref name="from"/>) belong to keys outside it and are not stored; lanes past its end are,
+    /// and the next run (or nothing: the rows have a vector of padding) overwrites them.</summary>
     private void ScoreGroup(ref float kBase, long keyColumn, ReadOnlySpan<float> queries, int row, int n, Span<float> scores, int stride, int at, int from)
     {
-        Vector512<float> a0 = default, a1 = default, a2 = default, a3 = default;
         ref var q = ref MemoryMarshal.GetReference(queries);
-        var q0 = row * size;
-        for (var d = 0; d < size; d++)
+        if (n == RowGroup)
         {
-            var key = Vector512.LoadUnsafe(ref kBase, (nuint)(keyColumn + (long)d * blockSize));
-            a0 = Vector512.FusedMultiplyAdd(Vector512.Create(Unsafe.Add(ref q, q0 + d)), key, a0);
-            if (n > 1) a1 = Vector512.FusedMultiplyAdd(Vector512.Create(Unsafe.Add(ref q, q0 + size + d)), key, a1);
-            if (n > 2) a2 = Vector512.FusedMultiplyAdd(Vector512.Create(Unsafe.Add(ref q, q0 + 2 * size + d)), key, a2);
-            if (n > 3) a3 = Vector512.FusedMultiplyAdd(Vector512.Create(Unsafe.Add(ref q, q0 + 3 * size + d)), key, a3);
+            Vector512<float> a0 = default, a1 = default, a2 = default, a3 = default;
+            var q0 = row * size;
+            for (var d = 0; d < size; d++)
+            {
+                var key = Vector512.LoadUnsafe(ref kBase, (nuint)(keyColumn + (long)d * blockSize));
+                a0 = Vector512.FusedMultiplyAdd(Vector512.Create(Unsafe.Add(ref q, q0 + d)), key, a0);
+                a1 = Vector512.FusedMultiplyAdd(Vector512.Create(Unsafe.Add(ref q, q0 + size + d)), key, a1);
+                a2 = Vector512.FusedMultiplyAdd(Vector512.Create(Unsafe.Add(ref q, q0 + 2 * size + d)), key, a2);
+                a3 = Vector512.FusedMultiplyAdd(Vector512.Create(Unsafe.Add(ref q, q0 + 3 * size + d)), key, a3);
+            }
+            Store(a0, scores, row * stride, at, from);
+            Store(a1, scores, (row + 1) * stride, at, from);
+            Store(a2, scores, (row + 2) * stride, at, from);
+            Store(a3, scores, (row + 3) * stride, at, from);
+            return;
         }
-        Store(a0, scores, row * stride, at, from);
-        if (n > 1) Store(a1, scores, (row + 1) * stride, at, from);
-        if (n > 2) Store(a2, scores, (row + 2) * stride, at, from);
-        if (n > 3) Store(a3, scores, (row + 3) * stride, at, from);
+        for (var k = row; k < row + n; k++)
+        {
+            Vector512<float> a0 = default, a1 = default, a2 = default, a3 = default;
+            var q0 = k * size;
+            var d = 0;
+            for (; d <= size - 4; d += 4)
+            {
+                var column = keyColumn + (long)d * blockSize;
+                a0 = Vector512.FusedMultiplyAdd(Vector512.Create(Unsafe.Add(ref q, q0 + d)), Vector512.LoadUnsafe(ref kBase, (nuint)column), a0);
+                a1 = Vector512.FusedMultiplyAdd(Vector512.Create(Unsafe.Add(ref q, q0 + d + 1)), Vector512.LoadUnsafe(ref kBase, (nuint)(column + blockSize)), a1);
+                a2 = Vector512.FusedMultiplyAdd(Vector512.Create(Unsafe.Add(ref q, q0 + d + 2)), Vector512.LoadUnsafe(ref kBase, (nuint)(column + 2 * blockSize)), a2);
+                a3 = Vector512.FusedMultiplyAdd(Vector512.Create(Unsafe.Add(ref q, q0 + d + 3)), Vector512.LoadUnsafe(ref kBase, (nuint)(column + 3 * blockSize)), a3);
+            }
+            for (; d < size; d++)
+                a0 = Vector512.FusedMultiplyAdd(Vector512.Create(Unsafe.Add(ref q, q0 + d)), Vector512.LoadUnsafe(ref kBase, (nuint)(keyColumn + (long)d * blockSize)), a0);
+            Store(a0 + a1 + (a2 + a3), scores, k * stride, at, from);
+        }
     }
 
     /// <summary>Writes the lanes of <paramref name="group"/> that land at score index >= <paramref name="from"/>.</summary>
@@ -257,54 +280,52 @@ internal sealed class HostPagedAttention : IPagedAttention
         for (; i < n; i++) row[i] *= inverse;
     }
 
-    /// <summary>outputs[row i, head h] += sum_j p[i, j] v_j (p is 0 past each row's visible keys).</summary>
+    /// <summary>outputs[row i, head h] = sum_j p[i, j] v_j (p is 0 past each row's visible keys): per row and
+    /// 16 dims, four accumulators over the keys of each run (a head's block of values is one contiguous stream).</summary>
     private void Mix(float[] v, int h, ReadOnlySpan<int> runs, ReadOnlySpan<float> weights, int stride, int count, Span<float> outputs, int firstOutputRow)
     {
         ref var vBase = ref MemoryMarshal.GetArrayDataReference(v);
         ref var p = ref MemoryMarshal.GetReference(weights);
         ref var o = ref MemoryMarshal.GetReference(outputs);
-        for (var i = 0; i < count; i += RowGroup)
+        for (var i = 0; i < count; i++)
         {
-            var n = Math.Min(RowGroup, count - i);
-            if (vectorValues)
+            var target = (firstOutputRow + i) * width + h * size;
+            if (!vectorValues)
             {
-                for (var dv = 0; dv < size; dv += Lanes)
+                var j = 0;
+                for (var r = 0; r < runs.Length; r += 2)
                 {
-                    Vector512<float> a0 = default, a1 = default, a2 = default, a3 = default;
-                    var j = 0;
-                    for (var r = 0; r < runs.Length; r += 2)
+                    long block = runs[r] / blockSize, lane = runs[r] % blockSize;
+                    for (var t = 0; t < runs[r + 1]; t++, j++)
                     {
-                        int start = runs[r], length = runs[r + 1];
-                        for (var t = 0; t < length; t++, j++)
-                        {
-                            var value = Vector512.LoadUnsafe(ref vBase, (nuint)((long)(start + t) * width + h * size + dv));
-                            a0 = Vector512.FusedMultiplyAdd(Vector512.Create(Unsafe.Add(ref p, i * stride + j)), value, a0);
-                            if (n > 1) a1 = Vector512.FusedMultiplyAdd(Vector512.Create(Unsafe.Add(ref p, (i + 1) * stride + j)), value, a1);
-                            if (n > 2) a2 = Vector512.FusedMultiplyAdd(Vector512.Create(Unsafe.Add(ref p, (i + 2) * stride + j)), value, a2);
-                            if (n > 3) a3 = Vector512.FusedMultiplyAdd(Vector512.Create(Unsafe.Add(ref p, (i + 3) * stride + j)), value, a3);
-                        }
+                        var weight = weights[i * stride + j];
+                        var value = v.AsSpan((int)(((block * heads + h) * blockSize + lane + t) * size), size);
+                        for (var d = 0; d < size; d++) outputs[target + d] += weight * value[d];
                     }
-                    var column = h * size + dv;
-                    a0.StoreUnsafe(ref o, (nuint)((firstOutputRow + i) * width + column));
-                    if (n > 1) a1.StoreUnsafe(ref o, (nuint)((firstOutputRow + i + 1) * width + column));
-                    if (n > 2) a2.StoreUnsafe(ref o, (nuint)((firstOutputRow + i + 2) * width + column));
-                    if (n > 3) a3.StoreUnsafe(ref o, (nuint)((firstOutputRow + i + 3) * width + column));
                 }
+                continue;
             }
-            else
+            for (var dv = 0; dv < size; dv += Lanes)
             {
-                for (var row = i; row < i + n; row++)
+                Vector512<float> a0 = default, a1 = default, a2 = default, a3 = default;
+                var j = i * stride;
+                for (var r = 0; r < runs.Length; r += 2)
                 {
-                    var target = outputs.Slice((firstOutputRow + row) * width + h * size, size);
-                    var j = 0;
-                    for (var r = 0; r < runs.Length; r += 2)
-                        for (var t = 0; t < runs[r + 1]; t++, j++)
-                        {
-                            var weight = weights[row * stride + j];
-                            var value = v.AsSpan((runs[r] + t) * width + h * size, size);
-                            for (var d = 0; d < size; d++) target[d] += weight * value[d];
-                        }
+                    int start = runs[r], length = runs[r + 1];
+                    long block = start / blockSize, lane = start % blockSize;
+                    var row = ((block * heads + h) * blockSize + lane) * size + dv; // [block, head, lane, dim]
+                    var t = 0;
+                    for (; t <= length - 4; t += 4, j += 4, row += 4 * size)
+                    {
+                        a0 = Vector512.FusedMultiplyAdd(Vector512.Create(Unsafe.Add(ref p, j)), Vector512.LoadUnsafe(ref vBase, (nuint)row), a0);
+                        a1 = Vector512.FusedMultiplyAdd(Vector512.Create(Unsafe.Add(ref p, j + 1)), Vector512.LoadUnsafe(ref vBase, (nuint)(row + size)), a1);
+                        a2 = Vector512.FusedMultiplyAdd(Vector512.Create(Unsafe.Add(ref p, j + 2)), Vector512.LoadUnsafe(ref vBase, (nuint)(row + 2 * size)), a2);
+                        a3 = Vector512.FusedMultiplyAdd(Vector512.Create(Unsafe.Add(ref p, j + 3)), Vector512.LoadUnsafe(ref vBase, (nuint)(row + 3 * size)), a3);
+                    }
+                    for (; t < length; t++, j++, row += size)
+                        a0 = Vector512.FusedMultiplyAdd(Vector512.Create(Unsafe.Add(ref p, j)), Vector512.LoadUnsafe(ref vBase, (nuint)row), a0);
                 }
+                (a0 + a1 + (a2 + a3)).StoreUnsafe(ref o, (nuint)(target + dv));
             }
         }
     }
