@@ -13,7 +13,7 @@ namespace GatoMesh.Bench.Engine;
 /// </summary>
 internal sealed class BenchTask : IDisposable
 {
-    const int TextVocab = 64;
+    const int TextVocab = 28; // the missions need no more pieces (tests/GatoMesh.Envs.Tests/TextModel.cs)
 
     BenchTask(string name, Func<IEnvironment> create, EmbodimentSpec spec, string? folder, SentencePieceTokenizer? text)
     {

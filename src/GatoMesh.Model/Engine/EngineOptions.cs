@@ -69,6 +69,10 @@ public sealed record EngineOptions
     /// <see cref="TokenBudget"/>.</summary>
     public TimeSpan? IterationTarget { get; init; } = TimeSpan.FromMilliseconds(4);
 
+    /// <summary>Multiply-adds of an iteration's host attention below which the engine thread does it alone: a
+    /// helper's wake-up costs more than it saves (~0.2 ms of work). Tests set 0 to split every iteration.</summary>
+    internal long AttentionParallelWork { get; init; } = 1 << 21;
+
     /// <summary>Bytes of one KV block for <paramref name="config"/>.</summary>
     public long BlockBytes(GatoConfig config) => (long)config.Layers * 2 * BlockSize * config.AttentionWidth * sizeof(float);
 

@@ -23,7 +23,6 @@ internal sealed class HostPagedAttention : IPagedAttention
 {
     private const int Lanes = 16;           // Vector512<float>
     private const int RowGroup = 4;         // rows sharing one pass over a head's keys
-    private const long ParallelWork = 1 << 21; // multiply-adds (~0.2 ms) below which sharing with a helper costs more than it saves
 
     private readonly float[][] keys;
     private readonly float[][] values;
@@ -37,8 +36,11 @@ internal sealed class HostPagedAttention : IPagedAttention
     private BatchPlan plan = null!;
     private int rows, helpersWanted, scratchLength;
 
-    public HostPagedAttention(GatoConfig config, int blocks, int blockSize, AttentionWorkers workers)
+    private readonly long parallelWork;
+
+    public HostPagedAttention(GatoConfig config, int blocks, int blockSize, AttentionWorkers workers, long parallelWork)
     {
+        this.parallelWork = parallelWork;
         heads = config.Heads;
         size = config.KvSize;
         width = config.AttentionWidth;
@@ -78,7 +80,7 @@ internal sealed class HostPagedAttention : IPagedAttention
         scratchLength = maxScores;
         // Largest items first, so the last ones handed out are short and the threads finish together.
         items.Sort((x, y) => Cost(y).CompareTo(Cost(x)));
-        helpersWanted = (int)Math.Min(2 * total * size / ParallelWork, workers.Threads - 1);
+        helpersWanted = (int)Math.Min(2 * total * size / Math.Max(1, parallelWork), workers.Threads - 1);
     }
 
     private long Cost((int Chunk, int Head) item) => (long)plan.Chunks[item.Chunk].Count * plan.Chunks[item.Chunk].Keys;

@@ -28,7 +28,7 @@ internal sealed class ModelRunner : IDisposable
         this.weights = weights;
         var config = weights.Model.Config;
         if (options.Placement(weights.Device) == KvPoolPlacement.Host)
-            attention = new HostPagedAttention(config, blocks, options.BlockSize, workers);
+            attention = new HostPagedAttention(config, blocks, options.BlockSize, workers, options.AttentionParallelWork);
         else
         {
             attention = new DevicePagedAttention(config, blocks * options.BlockSize, weights.Device,

@@ -14,6 +14,7 @@ internal sealed class EngineHarness : IDisposable
 
     public EngineHarness(GatoModel model, EngineOptions options)
     {
+        options = options with { AttentionParallelWork = 0 }; // every iteration's attention split over the two threads
         options.Validate(model.Config);
         scheduler = new Scheduler(model.Config, options, Counters);
         var device = options.Device ?? model.Embed.Tokens.Weight.Device;
@@ -26,7 +27,7 @@ internal sealed class EngineHarness : IDisposable
 
     public EngineCounters Counters { get; } = new();
 
-    /// <summary>Two attention threads, so the row split is exercised whatever the machine.</summary>
+    /// <summary>Two attention threads, so the split of the work is exercised whatever the machine.</summary>
     private readonly AttentionWorkers workers = new(2);
     internal Scheduler Scheduler => scheduler;
 
