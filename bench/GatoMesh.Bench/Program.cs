@@ -9,6 +9,7 @@ return args.FirstOrDefault() switch
     "model" => GatoMesh.Bench.Model.ModelBenchmark.Run(args[1..]),
     "serving" => GatoMesh.Bench.Serving.ServingBenchmark.Run(args[1..]),
     "engine" => GatoMesh.Bench.Engine.EngineBenchmark.Run(args[1..]),
+    "gpu" => GatoMesh.Bench.Gpu.GpuCheck.Run(args[1..]),
     "agreement" => GatoMesh.Bench.Engine.PrecisionAgreement.Run(args[1..]),
     _ => Usage(),
 };

@@ -75,7 +75,7 @@ internal static class EngineBenchmark
         return 0;
     }
 
-    static async Task<JsonObject> RunOne(GatoModel model, BenchTask task, EngineOptions options, int[] agents, int[] baselineAgents,
+    internal static async Task<JsonObject> RunOne(GatoModel model, BenchTask task, EngineOptions options, int[] agents, int[] baselineAgents,
         double seconds, double? goodputSeconds, int goodputLimit, double peakFp32, double peakBf16)
     {
         var config = model.Config;
@@ -193,7 +193,7 @@ internal static class EngineBenchmark
         {
             ["agents"] = count,
             ["period_ms"] = periodMs > 0 ? periodMs : null,
-            ["steps"] = summary.Count,
+            ["steps"] = (long)summary.Count,
             ["steps_per_s"] = Math.Round(stepsPerSecond, 1),
             ["p50_ms"] = Math.Round(summary.P50, 2),
             ["p95_ms"] = Math.Round(summary.P95, 2),

@@ -15,7 +15,7 @@ namespace GatoMesh.Bench.Serving;
 /// </summary>
 internal static class PeerComparison
 {
-    public static async Task<JsonObject> RunAsync(string preset, string[] tasks, int[] agents, double seconds, EngineOptions engine)
+    public static async Task<JsonObject> RunAsync(string preset, string[] tasks, int[] agents, double seconds, EngineOptions engine, string peerDevice = "cpu")
     {
         var config = Presets.Get(preset);
         using var model = new GatoModel(config, seed: 0);
@@ -23,10 +23,13 @@ internal static class PeerComparison
         var byTask = new JsonArray();
         try
         {
-            await using var peer = await PeerServer.StartAsync(model, folder, threads: 1);
+            await using var peer = await PeerServer.StartAsync(model, folder, threads: 1, peerDevice);
             await using var serving = await EmbeddedServing.StartAsync(new ServingSiloOptions { Model = ModelSource.FromPreset(preset, seed: 0), Engine = engine });
             foreach (var task in tasks)
             {
+                // A short run on each side first, so neither side's first point pays for warming up.
+                await using (var target = await peer.ConnectAsync(1)) await Point("peer warm-up", target, task, 2, 1);
+                await using (var target = await serving.ConnectAsync(1)) await Point("gatomesh warm-up", target, task, 2, 1);
                 var peerRows = new JsonArray();
                 var meshRows = new JsonArray();
                 foreach (var n in agents)
@@ -58,7 +61,7 @@ internal static class PeerComparison
         return new JsonObject
         {
             ["preset"] = preset,
-            ["server"] = "bench/peer/policy_server.py: eager PyTorch (Debian python3-torch, 1 thread, fp32), one request at a time, a KV cache per session, the gateway's binary protocol",
+            ["server"] = $"bench/peer/policy_server.py on {peerDevice}: eager PyTorch (fp32, 1 CPU thread), one request at a time, a KV cache per session, the gateway's binary protocol",
             ["gatomesh_precision"] = engine.Precision.Name(),
             ["tasks"] = byTask,
         };

@@ -21,11 +21,12 @@ internal sealed class PeerServer : IAsyncDisposable
 
     public int Port { get; }
 
-    public static async Task<PeerServer> StartAsync(GatoModel model, string folder, int threads)
+    public static async Task<PeerServer> StartAsync(GatoModel model, string folder, int threads, string device = "cpu")
     {
         Checkpoint.Save(model, folder);
         var script = Path.Combine(BenchResults.RepoRoot(), "bench", "peer", "policy_server.py");
-        var start = new ProcessStartInfo("/usr/bin/python3", ["-u", script, "--checkpoint", folder, "--threads", threads.ToString()])
+        var python = Environment.GetEnvironmentVariable("GATOMESH_PEER_PYTHON") ?? "/usr/bin/python3";
+        var start = new ProcessStartInfo(python, ["-u", script, "--checkpoint", folder, "--threads", threads.ToString(), "--device", device])
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
