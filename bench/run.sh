@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs one benchmark by name (or all), each against its baseline in the same run; results land in
-# bench/results/<name>.json.   bench/run.sh torch | tokens | model | serving | all
+# bench/results/<name>.json.   bench/run.sh torch | tokens | model | serving | engine | agreement | all
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 "$root/build/setup.sh" all
