@@ -26,7 +26,7 @@ public sealed class InferenceEngine : IAsyncDisposable
     private readonly ModelRunner runner;
     private readonly GatoConfig config;
     private readonly Device device;
-    private double secondsPerToken; // the engine's recent cost per token (IterationTarget)
+    private readonly IterationCost cost = new();
     private volatile bool stopping;
 
     public InferenceEngine(GatoModel model, EngineOptions? options = null)
@@ -134,8 +134,7 @@ public sealed class InferenceEngine : IAsyncDisposable
                 scheduler.Fail(plan, e);
                 continue;
             }
-            var seconds = Stopwatch.GetElapsedTime(started).TotalSeconds / plan.Tokens;
-            secondsPerToken = secondsPerToken == 0 ? seconds : 0.8 * secondsPerToken + 0.2 * seconds;
+            cost.Add(plan.Tokens, Stopwatch.GetElapsedTime(started).TotalSeconds);
         }
         // Requests posted while stopping are admitted and then dropped: each gets a cache miss.
         while (commands.TryDequeue(out var late)) late();
@@ -145,15 +144,9 @@ public sealed class InferenceEngine : IAsyncDisposable
         stopped.SetResult();
     }
 
-    /// <summary>The tokens the next iteration may hold: what fits <see cref="EngineOptions.IterationTarget"/> at
-    /// the recent cost per token (at least <see cref="MinimumBudget"/>), or <see cref="EngineOptions.TokenBudget"/>.</summary>
-    private int? TokenBudget() =>
-        options.IterationTarget is { } target && secondsPerToken > 0
-            ? (int)Math.Clamp(target.TotalSeconds / secondsPerToken, MinimumBudget, options.TokenBudget)
-            : null;
-
-    /// <summary>Prefill tokens an iteration takes however slow the engine measured: admissions always progress.</summary>
-    private const int MinimumBudget = 32;
+    /// <summary>The tokens the next iteration may hold: what fits <see cref="EngineOptions.IterationTarget"/> by the
+    /// recent iterations' cost (<see cref="IterationCost"/>), or <see cref="EngineOptions.TokenBudget"/>.</summary>
+    private int? TokenBudget() => options.IterationTarget is { } target ? cost.TokensWithin(target.TotalSeconds, options.TokenBudget) : null;
 
     /// <summary>Checks a request against the model's token space before it reaches the engine thread.</summary>
     private void Validate(ActRequest request, GatoConfig model)
