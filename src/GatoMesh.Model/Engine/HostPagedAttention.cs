@@ -282,18 +282,17 @@ internal sealed class HostPagedAttention : IPagedAttention
         for (; i < n; i++) row[i] *= inverse;
     }
 
-    /// <summary>outputs[row i, head h] = sum_j p[i, j] v_j (p is 0 past each row's visible keys): per row and
-    /// 16 dims, four accumulators over the keys of each run (a head's block of values is one contiguous stream).</summary>
+    /// <summary>outputs[row i, head h] = sum_j p[i, j] v_j (p is 0 past each row's visible keys), 16 dims at a
+    /// time: four rows share each value load (four independent sums); a lone row splits its sum over four
+    /// accumulators by key, so neither waits on the multiply-add latency. A head's block of values is one
+    /// contiguous stream.</summary>
     private void Mix(float[] v, int h, ReadOnlySpan<int> runs, ReadOnlySpan<float> weights, int stride, int count, Span<float> outputs, int firstOutputRow)
     {
-        ref var vBase = ref MemoryMarshal.GetArrayDataReference(v);
-        ref var p = ref MemoryMarshal.GetReference(weights);
-        ref var o = ref MemoryMarshal.GetReference(outputs);
-        for (var i = 0; i < count; i++)
+        if (!vectorValues)
         {
-            var target = (firstOutputRow + i) * width + h * size;
-            if (!vectorValues)
+            for (var i = 0; i < count; i++)
             {
+                var target = (firstOutputRow + i) * width + h * size;
                 var j = 0;
                 for (var r = 0; r < runs.Length; r += 2)
                 {
@@ -305,8 +304,39 @@ internal sealed class HostPagedAttention : IPagedAttention
                         for (var d = 0; d < size; d++) outputs[target + d] += weight * value[d];
                     }
                 }
-                continue;
             }
+            return;
+        }
+        ref var vBase = ref MemoryMarshal.GetArrayDataReference(v);
+        ref var p = ref MemoryMarshal.GetReference(weights);
+        ref var o = ref MemoryMarshal.GetReference(outputs);
+        var i0 = 0;
+        for (; i0 + RowGroup <= count; i0 += RowGroup)
+            for (var dv = 0; dv < size; dv += Lanes)
+            {
+                Vector512<float> a0 = default, a1 = default, a2 = default, a3 = default;
+                int j0 = i0 * stride, j1 = j0 + stride, j2 = j1 + stride, j3 = j2 + stride;
+                for (var r = 0; r < runs.Length; r += 2)
+                {
+                    int start = runs[r], length = runs[r + 1];
+                    long block = start / blockSize, lane = start % blockSize;
+                    var row = ((block * heads + h) * blockSize + lane) * size + dv; // [block, head, lane, dim]
+                    for (var t = 0; t < length; t++, row += size)
+                    {
+                        var value = Vector512.LoadUnsafe(ref vBase, (nuint)row);
+                        a0 = Vector512.FusedMultiplyAdd(Vector512.Create(Unsafe.Add(ref p, j0++)), value, a0);
+                        a1 = Vector512.FusedMultiplyAdd(Vector512.Create(Unsafe.Add(ref p, j1++)), value, a1);
+                        a2 = Vector512.FusedMultiplyAdd(Vector512.Create(Unsafe.Add(ref p, j2++)), value, a2);
+                        a3 = Vector512.FusedMultiplyAdd(Vector512.Create(Unsafe.Add(ref p, j3++)), value, a3);
+                    }
+                }
+                var target = (firstOutputRow + i0) * width + h * size + dv;
+                a0.StoreUnsafe(ref o, (nuint)target);
+                a1.StoreUnsafe(ref o, (nuint)(target + width));
+                a2.StoreUnsafe(ref o, (nuint)(target + 2 * width));
+                a3.StoreUnsafe(ref o, (nuint)(target + 3 * width));
+            }
+        for (var i = i0; i < count; i++)
             for (var dv = 0; dv < size; dv += Lanes)
             {
                 Vector512<float> a0 = default, a1 = default, a2 = default, a3 = default;
@@ -315,7 +345,7 @@ internal sealed class HostPagedAttention : IPagedAttention
                 {
                     int start = runs[r], length = runs[r + 1];
                     long block = start / blockSize, lane = start % blockSize;
-                    var row = ((block * heads + h) * blockSize + lane) * size + dv; // [block, head, lane, dim]
+                    var row = ((block * heads + h) * blockSize + lane) * size + dv;
                     var t = 0;
                     for (; t <= length - 4; t += 4, j += 4, row += 4 * size)
                     {
@@ -327,9 +357,8 @@ internal sealed class HostPagedAttention : IPagedAttention
                     for (; t < length; t++, j++, row += size)
                         a0 = Vector512.FusedMultiplyAdd(Vector512.Create(Unsafe.Add(ref p, j)), Vector512.LoadUnsafe(ref vBase, (nuint)row), a0);
                 }
-                (a0 + a1 + (a2 + a3)).StoreUnsafe(ref o, (nuint)(target + dv));
+                (a0 + a1 + (a2 + a3)).StoreUnsafe(ref o, (nuint)((firstOutputRow + i) * width + h * size + dv));
             }
-        }
     }
 
     private static void Grow(ref float[] buffer, int length)
