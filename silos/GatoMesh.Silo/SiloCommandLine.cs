@@ -56,6 +56,7 @@ internal sealed record SiloCommandLine
                 "--max-sequences" => line with { Engine = line.Engine with { MaxSequences = (int)Positive(option, Value()) } },
                 "--exact-window" => line with { Engine = line.Engine with { ExactSlidingWindow = true } },
                 "--window-timesteps" => line with { Engine = line.Engine with { WindowTimesteps = (int)Positive(option, Value()) } },
+                "--precision" => line with { Engine = line.Engine with { Precision = Precision(option, Value()) } },
                 "--verbose" => line with { Verbose = true },
                 "--fleet-key" => AddKey(line, option, Value()),
                 "--fleet-keys-file" => ReadKeys(line, option, Value()),
@@ -144,6 +145,18 @@ internal sealed record SiloCommandLine
     private static int PortOf(string option, string value) =>
         int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var p) && p <= 65535
             ? p : throw new ArgumentException($"{option} must be a port number 0-65535, was '{value}'");
+
+    private static GatoMesh.Model.ComputePrecision Precision(string option, string value)
+    {
+        try
+        {
+            return GatoMesh.Model.ComputePrecisions.Parse(value);
+        }
+        catch (GatoMesh.Model.InvalidTrainingOptionException)
+        {
+            throw new ArgumentException($"{option} must be fp32 or bf16, was '{value}'");
+        }
+    }
 
     private static long Positive(string option, string value) =>
         long.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var v) && v > 0
