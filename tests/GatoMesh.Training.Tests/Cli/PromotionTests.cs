@@ -37,7 +37,7 @@ public sealed class PromotionTests(TrainingDataset data) : IDisposable
             using (var start = new TrainProcess(["cluster", "up", "--silos", "1", "--base-port", LoopbackPorts.FreeBlock(3).ToString(), "--json",
                        "--", "--fleet-key", $"fleet={FleetKey}", "--no-dashboard"], environment))
             {
-                Assert.True(start.WaitForExit(Deadline) == 0, start.Stderr);
+                start.ExitsWith(0, Deadline);
                 up = JsonDocument.Parse(start.Stdout).RootElement;
             }
             var http = up.GetProperty("silos")[0].GetProperty("http").GetString();
@@ -68,7 +68,7 @@ public sealed class PromotionTests(TrainingDataset data) : IDisposable
                 "--data", data.Directory, "--out", Path.Combine(root, "run"), "--steps", "4", "--batch-size", "4", "--sequence-length", "160",
                 "--checkpoint-every", "2", "--workers", "2", "--cluster", state, "--promote", state, "--json"))
             {
-                Assert.Equal(0, run.WaitForExit(Deadline));
+                run.ExitsWith(0, Deadline);
                 deployed = JsonDocument.Parse(run.Stdout).RootElement.GetProperty("deployed").GetProperty("id").GetString()!;
             }
             var clock = Stopwatch.StartNew();

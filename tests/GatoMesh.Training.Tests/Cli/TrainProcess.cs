@@ -66,6 +66,13 @@ internal sealed class TrainProcess : IDisposable
         return process.ExitCode;
     }
 
+    /// <summary>Waits for the exit and fails with the child's stderr unless it exited with <paramref name="code"/>.</summary>
+    public void ExitsWith(int code, TimeSpan deadline)
+    {
+        var exit = WaitForExit(deadline);
+        Assert.True(exit == code, $"gatomesh exited with {exit}, expected {code}\nstderr:\n{Stderr}");
+    }
+
     public void Dispose()
     {
         if (!process.HasExited) process.Kill(entireProcessTree: true);
