@@ -210,7 +210,10 @@ internal sealed class EpisodeSessionGrain(ModelHost host, ServingOptions options
             if (await _store.ReadStepAsync(record.Episode, record.Timestep) is not { } stored || stored.Sequence != request.Sequence)
                 return await SupersededAsync();
             // This very step was persisted by an earlier attempt whose answer was lost (a write applied but
-            // not acknowledged): it stands, and the retry gets its answer.
+            // not acknowledged): it stands, and the retry gets its answer. The engine's cache now ends in
+            // the tokens just sampled; if those differ from the stored ones it is dropped, so the next step
+            // rebuilds from the persisted context, as any later activation would.
+            if (!stored.ActionTokens.AsSpan().SequenceEqual(action.Tokens)) await _inference.Release(SequenceId);
             record = stored;
         }
         _window.Add(record);
