@@ -3,6 +3,7 @@ using GatoMesh.Model;
 using GatoMesh.Model.Engine;
 using GatoMesh.Tokens;
 using Microsoft.Extensions.DependencyInjection;
+using Orleans.Placement;
 using Orleans.Storage;
 
 namespace GatoMesh.Grains.Serving;
@@ -15,6 +16,10 @@ namespace GatoMesh.Grains.Serving;
 /// it (eviction, swap, another silo after a crash), the session resends prompt and window, and the
 /// action is the one an uninterrupted session would have got.
 /// </summary>
+// Every session costs its silo about the same (a share of one engine), so sessions are spread by activation
+// count. Orleans' default placement favours the calling silo, and the gateway a fleet connects to is that
+// caller: the whole fleet would pile onto one silo's engine while the others idle.
+[ActivationCountBasedPlacement]
 internal sealed class EpisodeSessionGrain(ModelHost host, ServingOptions options, SessionActivations activations) : Grain, IEpisodeSessionGrain
 {
     // The cursor's window hint is rewritten once the window start moved this far past it, which

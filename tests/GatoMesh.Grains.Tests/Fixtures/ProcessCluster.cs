@@ -37,7 +37,7 @@ internal sealed class ProcessCluster : IAsyncDisposable
 
     public string Redis => _redis.Configuration;
 
-    /// <summary>The silos started so far, in start order (killed ones included).</summary>
+    /// <summary>The silos started so far: the first ones by name, then restarts in order (killed ones included).</summary>
     public IReadOnlyList<SiloChildProcess> Silos => _silos;
 
     /// <summary>Starts Redis and <paramref name="silos"/> silos, each with <paramref name="siloArguments"/> besides
@@ -52,8 +52,9 @@ internal sealed class ProcessCluster : IAsyncDisposable
         var cluster = new ProcessCluster(await RedisServer.StartAsync(), state, clusterId, certificate, adminKey, siloArguments);
         try
         {
-            // One after another, as an operator's supervisor would: each joins a cluster whose table already exists.
-            for (var i = 0; i < silos; i++) await cluster.StartSiloAsync($"silo-{i}");
+            // All at once, as `gatomesh cluster up` starts them: they race to create the table and to join.
+            await Task.WhenAll(Enumerable.Range(0, silos).Select(i => cluster.StartSiloAsync($"silo-{i}")));
+            lock (cluster._silos) cluster._silos.Sort((a, b) => string.CompareOrdinal(a.Name, b.Name));
             return cluster;
         }
         catch
@@ -75,7 +76,7 @@ internal sealed class ProcessCluster : IAsyncDisposable
             .. _siloArguments,
         ];
         var silo = await SiloChildProcess.StartAsync(arguments);
-        _silos.Add(silo);
+        lock (_silos) _silos.Add(silo);
         return silo;
     }
 
