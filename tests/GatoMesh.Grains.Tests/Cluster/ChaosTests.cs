@@ -118,7 +118,14 @@ public sealed class ChaosTests(ITestOutputHelper output)
     private static async Task AssertOneActivationEachAsync(OrleansClusterClient admin, IReadOnlyList<GatewayAgent> agents, HashSet<SiloAddress> alive)
     {
         var ids = agents.Select(a => admin.Grains.GetGrain<IEpisodeSessionGrain>(SessionKeys.Of(ProcessCluster.FleetA, a.Id)).GetGrainId()).ToHashSet();
-        var activations = (await admin.Management.GetDetailedGrainStatistics()).Where(s => ids.Contains(s.GrainId)).ToList();
+        var activations = new List<DetailedGrainStatistic>();
+        // A silo's listing can lag its activations for a moment after a membership change: wait until
+        // every session is listed somewhere, then count.
+        await Eventually.True(async () =>
+        {
+            activations = [.. (await admin.Management.GetDetailedGrainStatistics()).Where(s => ids.Contains(s.GrainId))];
+            return ids.All(id => activations.Any(s => s.GrainId.Equals(id)));
+        }, "every session listed in the silos' activations", TimeSpan.FromSeconds(30));
         foreach (var id in ids)
         {
             var where = activations.Where(s => s.GrainId.Equals(id)).Select(s => s.SiloAddress).ToList();
