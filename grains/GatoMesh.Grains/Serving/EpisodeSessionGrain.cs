@@ -3,6 +3,7 @@ using GatoMesh.Model;
 using GatoMesh.Model.Engine;
 using GatoMesh.Tokens;
 using Microsoft.Extensions.DependencyInjection;
+using Orleans.Placement;
 using Orleans.Storage;
 
 namespace GatoMesh.Grains.Serving;
@@ -15,6 +16,10 @@ namespace GatoMesh.Grains.Serving;
 /// it (eviction, swap, another silo after a crash), the session resends prompt and window, and the
 /// action is the one an uninterrupted session would have got.
 /// </summary>
+// Every session costs its silo about the same (a share of one engine), so sessions are spread by activation
+// count. Orleans' default placement favours the calling silo, and the gateway a fleet connects to is that
+// caller: the whole fleet would pile onto one silo's engine while the others idle.
+[ActivationCountBasedPlacement]
 internal sealed class EpisodeSessionGrain(ModelHost host, ServingOptions options, SessionActivations activations) : Grain, IEpisodeSessionGrain
 {
     // The cursor's window hint is rewritten once the window start moved this far past it, which
@@ -210,7 +215,10 @@ internal sealed class EpisodeSessionGrain(ModelHost host, ServingOptions options
             if (await _store.ReadStepAsync(record.Episode, record.Timestep) is not { } stored || stored.Sequence != request.Sequence)
                 return await SupersededAsync();
             // This very step was persisted by an earlier attempt whose answer was lost (a write applied but
-            // not acknowledged): it stands, and the retry gets its answer.
+            // not acknowledged): it stands, and the retry gets its answer. The engine's cache now ends in
+            // the tokens just sampled; if those differ from the stored ones it is dropped, so the next step
+            // rebuilds from the persisted context, as any later activation would.
+            if (!stored.ActionTokens.AsSpan().SequenceEqual(action.Tokens)) await _inference.Release(SequenceId);
             record = stored;
         }
         _window.Add(record);

@@ -21,8 +21,9 @@ internal sealed record LocalClusterOptions
 
     public string ClusterId { get; init; } = "local";
 
-    /// <summary>How long all silos have to serve.</summary>
-    public TimeSpan StartTimeout { get; init; } = TimeSpan.FromSeconds(90);
+    /// <summary>How long all silos have to serve: longer than a silo's own join budget
+    /// (silos/GatoMesh.Silo/Hosting/FailureDetection.cs), so a slow join on a loaded machine is not cut short.</summary>
+    public TimeSpan StartTimeout { get; init; } = TimeSpan.FromMinutes(4);
 
     /// <summary>How long a process has after SIGTERM before it is killed.</summary>
     public TimeSpan StopGrace { get; init; } = TimeSpan.FromSeconds(10);
