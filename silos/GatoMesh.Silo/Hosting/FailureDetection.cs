@@ -17,6 +17,14 @@ public sealed record FailureDetection(TimeSpan ProbeTimeout, int MissedProbesLim
 {
     public static FailureDetection Fast { get; } = new(TimeSpan.FromSeconds(1), 3, 2, TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(5), TimeSpan.FromMinutes(3));
 
+    /// <summary>
+    /// A training job's own cluster: nothing there waits on membership to notice a dead worker (the
+    /// launcher sees its process exit, its peers' collectives fail), while a worker's training steps keep
+    /// every core busy for seconds and delay its probe answers. Orleans' own defaults (5 s probes, 3
+    /// misses) keep such a worker from being declared dead, which would stop its silo and the job.
+    /// </summary>
+    public static FailureDetection Patient { get; } = new(TimeSpan.FromSeconds(5), 3, 2, TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(5), TimeSpan.FromMinutes(3));
+
     internal void ApplyTo(ClusterMembershipOptions options)
     {
         options.ProbeTimeout = ProbeTimeout;

@@ -66,13 +66,15 @@ public sealed class TrainerSilo : IAsyncDisposable
                 case TrainerCluster.OfJob job:
                     orleans.Configure<ClusterOptions>(o => (o.ClusterId, o.ServiceId) = ($"job-{job.JobId}", ServingSilo.ServiceId));
                     orleans.UseDevelopmentClustering(job.Primary ?? endpoint);
+                    orleans.Configure<ClusterMembershipOptions>(FailureDetection.Patient.ApplyTo);
                     break;
                 case TrainerCluster.Shared shared:
                     orleans.Configure<ClusterOptions>(o => (o.ClusterId, o.ServiceId) = (shared.Redis.ClusterId, ServingSilo.ServiceId));
                     orleans.UseRedisClustering(o => o.ConfigurationOptions = ServingSilo.RedisOptions(shared.Redis));
+                    // A member of a serving cluster detects failures as the serving silos do.
+                    orleans.Configure<ClusterMembershipOptions>(FailureDetection.Fast.ApplyTo);
                     break;
             }
-            orleans.Configure<ClusterMembershipOptions>(FailureDetection.Fast.ApplyTo);
             orleans.UseTls(certificate, tls => ClusterCertificate.Configure(tls, certificate));
             // A trainer holds its replica for the whole job: idle collection must never take it.
             orleans.Configure<GrainCollectionOptions>(o => o.CollectionAge = TimeSpan.FromDays(30));

@@ -23,6 +23,21 @@ internal static class DistributedTraining
     static readonly TimeSpan StatusPoll = TimeSpan.FromMilliseconds(200);
     static readonly TimeSpan ExitGrace = TimeSpan.FromSeconds(30);
 
+    /// <summary>A worker's process ended: a failure shows at once, and the coordinator hears of it (which
+    /// ends its generation, or the job when it was the last worker).</summary>
+    static async void Exited(ITrainerCoordinatorGrain coordinator, string worker, int code)
+    {
+        if (code != 0) Console.Error.WriteLine($"{Environment.NewLine}worker {worker} exited with code {code}");
+        try
+        {
+            await coordinator.Leave(worker, $"its process exited with code {code}");
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            Console.Error.WriteLine($"worker {worker}: telling the coordinator it left failed: {e.Message}");
+        }
+    }
+
     public static async Task<int> RunAsync(DistributedTrainerOptions options, int workers, string? cluster, string? promote, int threads, bool json, CancellationToken cancel)
     {
         if (workers < 1) throw new InvalidTrainingOptionException("--workers", workers, "must be at least 1");
@@ -77,7 +92,7 @@ internal static class DistributedTraining
             for (var w = 0; w < workers; w++)
             {
                 var process = WorkerProcess.Start($"w{w}", [.. joins, "--tls-certificate", credentials.CertificatePath], credentials.AdminKey, jobId,
-                    (id, code) => _ = coordinator.Leave(id, $"its process exited with code {code}"));
+                    (id, code) => Exited(coordinator, id, code));
                 processes.Add(process);
                 Console.Error.WriteLine($"worker {process.Id} pid {process.Pid}");
             }

@@ -5,6 +5,7 @@ using GatoMesh.Model;
 using GatoMesh.Silo;
 using GatoMesh.Silo.Hosting;
 using GatoMesh.Silo.Security;
+using Microsoft.Extensions.Logging;
 
 namespace GatoMesh.Cli;
 
@@ -46,7 +47,11 @@ internal static class TrainWorkerCommand
                     parse.GetValue(redis) ?? throw new InvalidTrainingOptionException("--primary", null, "give --primary, or --redis and --cluster-id"),
                     parse.GetValue(clusterId) ?? throw new InvalidTrainingOptionException("--cluster-id", null, "is needed with --redis")));
             using var cert = ClusterCertificate.Load(parse.GetValue(certificate)!);
-            await using var silo = await TrainerSilo.StartAsync(cluster, cert, adminKey, cancellation: cancel);
+            // Warnings and errors go to stderr, which the launcher shows with this worker's id in front;
+            // Orleans' only from errors up, since a peer's kill makes it warn of every refused connection.
+            using var loggers = LoggerFactory.Create(b => b.AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace)
+                .SetMinimumLevel(LogLevel.Warning).AddFilter("Orleans", LogLevel.Error));
+            await using var silo = await TrainerSilo.StartAsync(cluster, cert, adminKey, loggers, cancel);
             using var admin = AdminCredential.Present(adminKey);
             var worker = silo.GrainFactory.GetGrain<ITrainerWorkerGrain>(parse.GetValue(workerId)!);
             await worker.Start(new WorkerLaunch(parse.GetValue(job)!));
