@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs one benchmark by name (or all), each against its baseline in the same run; results land in
-# bench/results/<name>.json.   bench/run.sh torch | tokens | model | serving | all
+# bench/results/<name>.json.   bench/run.sh torch | tokens | model | serving | engine | agreement | all
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 "$root/build/setup.sh" all
@@ -10,15 +10,15 @@ if [ ! -x "$root/bench/native/build/torch_baseline" ] || [ "$root/bench/native/t
 fi
 bench="$root/bench/GatoMesh.Bench/bin/Release/net10.0/GatoMesh.Bench.dll"
 names=("$@")
-[ "${#names[@]}" -gt 0 ] && [ "${names[0]}" != all ] || names=(tokens torch model serving)
+[ "${#names[@]}" -gt 0 ] && [ "${names[0]}" != all ] || names=(tokens torch model engine agreement serving)
 for name in "${names[@]}"; do
   if [ "$name" = training ]; then
     "$root/bench/training/distributed.sh"
     "$root/bench/training/precision.sh"
-  elif [ "$name" = model ] || [ "$name" = serving ]; then
+  elif [ "$name" = model ] || [ "$name" = serving ] || [ "$name" = engine ] || [ "$name" = agreement ]; then
     # Both sides (engine and PyTorch child) with single-threaded OpenBLAS: decode matrices are tiny,
     # and OpenBLAS's spinning helper threads take the core the engine's attention runs on.
-    OPENBLAS_NUM_THREADS=1 dotnet "$bench" "$name"
+    if [ "$name" = serving ]; then OPENBLAS_NUM_THREADS=1 dotnet "$bench" serving --peer; else OPENBLAS_NUM_THREADS=1 dotnet "$bench" "$name"; fi
   else
     dotnet "$bench" "$name"
   fi

@@ -5,6 +5,7 @@ using GatoMesh.Cli;
 var root = new RootCommand("gatomesh: one Gato-style generalist model shared by many agents.");
 root.Subcommands.Add(InfoCommand.Create());
 root.Subcommands.Add(TokensCommand.Create());
+root.Subcommands.Add(SiloCommand.Create());
 root.Subcommands.Add(ClusterCommand.Create());
 root.Subcommands.Add(GatoMesh.Cli.Commands.Bench.BenchCommand.Create());
 root.Subcommands.Add(DataCommand.Create());

@@ -1,6 +1,6 @@
-using GatoMesh.Grains;
-using GatoMesh.Protos;
+using GatoMesh.Data;
 using GatoMesh.Protos.V1;
+using GatoMesh.Tokens;
 
 namespace GatoMesh.Client;
 
@@ -16,25 +16,32 @@ public sealed class EpisodeSession
     private readonly GatoMeshClient _client;
     private long _lastSequence;
 
-    internal EpisodeSession(GatoMeshClient client, string id, long lastSequence)
+    internal EpisodeSession(GatoMeshClient client, string id, EmbodimentSpec spec, long lastSequence)
     {
         _client = client;
         Id = id;
+        Spec = spec;
         _lastSequence = lastSequence;
     }
 
     public string Id { get; }
 
-    /// <summary>Sends one observation; returns the action for it.</summary>
+    /// <summary>The embodiment spec the session was opened with.</summary>
+    public EmbodimentSpec Spec { get; }
+
+    /// <summary>Sends one observation (the spec's observation fields); returns the action for it.</summary>
     /// <exception cref="GatoMeshException">The session refused the step (e.g.
-    /// <see cref="SessionErrorCode.InvalidObservation"/> naming the field); the session is unharmed and the
+    /// <see cref="ErrorCode.InvalidObservation"/> naming the field); the session is unharmed and the
     /// next step proceeds as if this one had not been sent.</exception>
-    public async Task<StepReply> StepAsync(IReadOnlyDictionary<string, FieldValue> observation, CancellationToken ct = default)
+    public async Task<ActionReply> StepAsync(FieldValues observation, CancellationToken ct = default)
     {
-        var step = new Step { SessionId = Id, Sequence = NextSequence() };
-        WireMapping.ToWire(observation, step.Observation);
+        var step = new Step { SessionId = Id };
+        Map(() => WireValues.ToWire(Spec, observation, step.Observation), ErrorCode.InvalidObservation);
+        step.Sequence = NextSequence();
         var reply = await _client.SendAsync(new ClientMessage { Step = step }, ct);
-        return WireMapping.FromWire(GatoMeshClient.Expect(reply, ServerMessage.ResultOneofCase.Step).Step);
+        var result = GatoMeshClient.Expect(reply, ServerMessage.ResultOneofCase.Step).Step;
+        return new ActionReply((long)result.Sequence, (long)result.Timestep, WireValues.FromWire(result.Action, "action"),
+            [.. result.ActionTokens], result.ModelVersion, result.Recomputed);
     }
 
     /// <summary>Ends the episode and starts the next one in this session (same spec and prompt).</summary>
@@ -52,10 +59,25 @@ public sealed class EpisodeSession
     }
 
     /// <summary>What the session is now (open, episode, last sequence applied, next timestep).</summary>
-    public async Task<SessionReply> DescribeAsync(CancellationToken ct = default)
+    public async Task<SessionState> DescribeAsync(CancellationToken ct = default)
     {
         var reply = await _client.SendAsync(new ClientMessage { Describe = new Describe { SessionId = Id } }, ct);
-        return WireMapping.FromWire(GatoMeshClient.Expect(reply, ServerMessage.ResultOneofCase.Session).Session);
+        var info = GatoMeshClient.Expect(reply, ServerMessage.ResultOneofCase.Session).Session;
+        return new SessionState(info.SessionId, info.Open, (long)info.Sequence, (long)info.Episode, (long)info.NextTimestep, (int)info.PromptTokens);
+    }
+
+    /// <summary>Runs a mapping of local values to the wire; what the wire cannot carry is refused here,
+    /// before anything is sent, as the session would refuse it.</summary>
+    internal static void Map(Action map, ErrorCode code)
+    {
+        try
+        {
+            map();
+        }
+        catch (TokenSpaceException e)
+        {
+            throw new GatoMeshException(code, e.Field, e.Message, e);
+        }
     }
 
     private ulong NextSequence() => (ulong)Interlocked.Increment(ref _lastSequence);

@@ -2,7 +2,6 @@ using System.Buffers;
 using System.Net;
 using System.Net.WebSockets;
 using System.Text;
-using GatoMesh.Grains;
 using GatoMesh.Protos;
 using GatoMesh.Protos.V1;
 using Google.Protobuf;
@@ -37,7 +36,7 @@ internal sealed class GatewayConnection
 
     public bool IsOpen => !_closed.Task.IsCompleted;
 
-    /// <exception cref="GatoMeshException"><see cref="SessionErrorCode.Unauthorized"/>: the gateway
+    /// <exception cref="GatoMeshException"><see cref="ErrorCode.Unauthorized"/>: the gateway
     /// answered 401 to the key.</exception>
     public static async Task<GatewayConnection> ConnectAsync(GatoMeshClientOptions options, Action<ServerMessage> onReply, CancellationToken ct)
     {
@@ -52,7 +51,7 @@ internal sealed class GatewayConnection
         catch (WebSocketException e) when (socket.HttpStatusCode == HttpStatusCode.Unauthorized)
         {
             socket.Dispose();
-            throw new GatoMeshException(SessionErrorCode.Unauthorized, "apiKey", "the gateway refused the API key", e);
+            throw new GatoMeshException(ErrorCode.Unauthorized, "apiKey", "the gateway refused the API key", e);
         }
         catch
         {

@@ -1,8 +1,7 @@
 using System.Collections.Concurrent;
-using GatoMesh.Grains;
-using GatoMesh.Protos;
+using GatoMesh.Data;
 using GatoMesh.Protos.V1;
-using PromptTimestep = GatoMesh.Grains.PromptTimestep;
+using GatoMesh.Tokens;
 
 namespace GatoMesh.Client;
 
@@ -27,8 +26,8 @@ public sealed class GatoMeshClient : IAsyncDisposable
     private GatoMeshClient(GatoMeshClientOptions options) => _options = options;
 
     /// <summary>Connects (trying up to <see cref="GatoMeshClientOptions.MaxAttempts"/> times).</summary>
-    /// <exception cref="GatoMeshException"><see cref="SessionErrorCode.Unauthorized"/> for a refused key;
-    /// <see cref="SessionErrorCode.Unavailable"/> when no connection could be made.</exception>
+    /// <exception cref="GatoMeshException"><see cref="ErrorCode.Unauthorized"/> for a refused key;
+    /// <see cref="ErrorCode.Unavailable"/> when no connection could be made.</exception>
     public static async Task<GatoMeshClient> ConnectAsync(GatoMeshClientOptions options, CancellationToken ct = default)
     {
         if (options.Endpoint.Scheme is not ("ws" or "wss"))
@@ -58,23 +57,44 @@ public sealed class GatoMeshClient : IAsyncDisposable
             }
         }
         await client.DisposeAsync();
-        throw new GatoMeshException(SessionErrorCode.Unavailable, "endpoint",
+        throw new GatoMeshException(ErrorCode.Unavailable, "endpoint",
             $"could not connect to {options.Endpoint} in {options.MaxAttempts} attempts: {failure?.Message}", failure);
     }
 
     /// <summary>Opens the session <paramref name="sessionId"/> of this client's fleet (or re-opens it,
-    /// idempotently, with the same spec and prompt: its step numbering then continues). Continuous actions
-    /// are the expected value of the model's distribution unless <paramref name="continuousAsTokens"/>
-    /// (docs/GATEWAY.md, "open").</summary>
+    /// idempotently, with the same spec and prompt: its step numbering then continues). The spec is an
+    /// embodiment spec's JSON (docs/TOKENS.md); <paramref name="prompt"/> a demonstration whose timesteps
+    /// are pinned at the start of the context. Continuous actions are the expected value of the model's
+    /// distribution unless <paramref name="continuousAsTokens"/> (docs/GATEWAY.md, "open").</summary>
+    /// <exception cref="GatoMeshException"><see cref="ErrorCode.InvalidSpec"/> when the spec cannot be read
+    /// here; what the session refuses, with its code and field.</exception>
     public async Task<EpisodeSession> OpenSessionAsync(string sessionId, string specJson,
-        IReadOnlyList<PromptTimestep>? prompt = null, float temperature = 0, ulong seed = 0, bool continuousAsTokens = false,
+        IReadOnlyList<RecordedStep>? prompt = null, float temperature = 0, ulong seed = 0, bool continuousAsTokens = false,
         CancellationToken ct = default)
     {
+        EmbodimentSpec spec;
+        try
+        {
+            spec = SpecJsonReader.Parse(specJson);
+        }
+        catch (Exception e) when (e is TokenSpaceException or System.Text.Json.JsonException or ArgumentException)
+        {
+            throw new GatoMeshException(ErrorCode.InvalidSpec, "spec", e.Message, e);
+        }
         var open = new Open { SessionId = sessionId, SpecJson = specJson, Temperature = temperature, Seed = seed, ContinuousAsTokens = continuousAsTokens };
-        foreach (var timestep in prompt ?? []) open.Prompt.Add(WireMapping.ToWire(timestep));
+        for (var i = 0; i < (prompt?.Count ?? 0); i++)
+        {
+            var timestep = new Protos.V1.PromptTimestep();
+            EpisodeSession.Map(() =>
+            {
+                WireValues.ToWire(spec, prompt![i].Observation, timestep.Observation, $"prompt[{i}].observation");
+                WireValues.ActionToWire(spec, prompt[i].Action, timestep.Action);
+            }, ErrorCode.InvalidPrompt);
+            open.Prompt.Add(timestep);
+        }
         var reply = await SendAsync(new ClientMessage { Open = open }, ct);
         var info = Expect(reply, ServerMessage.ResultOneofCase.Session).Session;
-        return new EpisodeSession(this, sessionId, (long)info.Sequence);
+        return new EpisodeSession(this, sessionId, spec, (long)info.Sequence);
     }
 
     /// <summary>Sends <paramref name="message"/> (its request id is set here) until it is answered:
@@ -112,9 +132,8 @@ public sealed class GatoMeshClient : IAsyncDisposable
                 {
                     var reply = answer.Task.Result;
                     if (reply.ResultCase != ServerMessage.ResultOneofCase.Error) return reply;
-                    var error = WireMapping.FromWire(reply.Error);
-                    if (error.Code != SessionErrorCode.Unavailable) throw new GatoMeshException(error);
-                    failure = new GatoMeshException(error);
+                    if (reply.Error.Code != ErrorCode.Unavailable) throw new GatoMeshException(reply.Error);
+                    failure = new GatoMeshException(reply.Error);
                     answer = NewAnswer(id);
                     continue;
                 }
@@ -130,7 +149,7 @@ public sealed class GatoMeshClient : IAsyncDisposable
                     failure = new IOException("the connection to the gateway was lost");
                 }
             }
-            throw new GatoMeshException(SessionErrorCode.Unavailable, "connection",
+            throw new GatoMeshException(ErrorCode.Unavailable, "connection",
                 $"no answer after {_options.MaxAttempts} attempts: {failure?.Message}", failure);
         }
         finally
@@ -141,7 +160,7 @@ public sealed class GatoMeshClient : IAsyncDisposable
 
     internal static ServerMessage Expect(ServerMessage reply, ServerMessage.ResultOneofCase kind) => reply.ResultCase == kind
         ? reply
-        : throw new GatoMeshException(SessionErrorCode.Internal, "reply", $"the gateway answered {reply.ResultCase} where {kind} was due");
+        : throw new GatoMeshException(ErrorCode.Internal, "reply", $"the gateway answered {reply.ResultCase} where {kind} was due");
 
     private TaskCompletionSource<ServerMessage> NewAnswer(ulong id)
     {

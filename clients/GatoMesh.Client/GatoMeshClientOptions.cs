@@ -1,3 +1,5 @@
+using GatoMesh.Protos.V1;
+
 namespace GatoMesh.Client;
 
 /// <summary>Where and how a <see cref="GatoMeshClient"/> connects.</summary>
@@ -12,7 +14,7 @@ public sealed record GatoMeshClientOptions
     public WireEncoding Encoding { get; init; } = WireEncoding.Protobuf;
 
     /// <summary>Tries per request (the first send plus retries after a lost connection, a timeout or an
-    /// <c>Unavailable</c> answer) before it fails with <see cref="Grains.SessionErrorCode.Unavailable"/>.</summary>
+    /// <c>Unavailable</c> answer) before it fails with <see cref="ErrorCode.Unavailable"/>.</summary>
     public int MaxAttempts { get; init; } = 5;
 
     /// <summary>How long one try waits for its answer; then the connection is deemed dead, dropped and

@@ -1,24 +1,26 @@
-using GatoMesh.Grains;
+
+using GatoMesh.Protos.V1;
 
 namespace GatoMesh.Client;
 
 /// <summary>A request the gateway or the session refused, or one that could not be delivered after
-/// <see cref="GatoMeshClientOptions.MaxAttempts"/> tries (<see cref="SessionErrorCode.Unavailable"/>).
+/// <see cref="GatoMeshClientOptions.MaxAttempts"/> tries (<see cref="ErrorCode.Unavailable"/>).
 /// <see cref="Field"/> names the offending field (dotted path, e.g. <c>observation.camera</c>).</summary>
 public sealed class GatoMeshException : Exception
 {
-    public GatoMeshException(SessionErrorCode code, string field, string message, Exception? inner = null)
+    public GatoMeshException(ErrorCode code, string field, string message, Exception? inner = null)
         : base($"{code} ({field}): {message}", inner)
     {
         Code = code;
         Field = field;
     }
 
-    internal GatoMeshException(SessionError error) : this(error.Code, error.Field, error.Message)
+    internal GatoMeshException(Error error) : this(error.Code, error.Field, error.Message)
     {
     }
 
-    public SessionErrorCode Code { get; }
+    /// <summary>The wire schema's error code (protos/gatomesh/v1/gateway.proto, <c>ErrorCode</c>).</summary>
+    public ErrorCode Code { get; }
 
     public string Field { get; }
 }

@@ -1,5 +1,5 @@
 using GatoMesh.Envs;
-using GatoMesh.Grains;
+using GatoMesh.Data;
 using GatoMesh.Tokens;
 
 namespace GatoMesh.Eval;
@@ -15,7 +15,7 @@ public static class DemonstrationPrompt
     /// <summary>Demonstrations come from seeds this far above the evaluated one: beyond every evaluated and generated seed.</summary>
     public const ulong SeedOffset = 1UL << 40;
 
-    public static IReadOnlyList<PromptTimestep> For(EnvironmentTask task, ulong seed, int tokens)
+    public static IReadOnlyList<RecordedStep> For(EnvironmentTask task, ulong seed, int tokens)
     {
         using var environment = task.CreateEnvironment();
         var spec = environment.Spec;
@@ -34,8 +34,6 @@ public static class DemonstrationPrompt
             used += buffer.Count;
             start--;
         }
-        return episode.Steps.Skip(start)
-            .Select(s => new PromptTimestep(WireValues.FromObservation(spec, s.Observation), WireValues.FromAction(spec, s.Action.ToAction(spec))))
-            .ToList();
+        return episode.Steps.Skip(start).ToList();
     }
 }

@@ -1,5 +1,5 @@
 using GatoMesh.Data;
-using GatoMesh.Grains;
+using GatoMesh.Tokens;
 
 namespace GatoMesh.Eval;
 
@@ -12,4 +12,4 @@ public sealed record EpisodeResult(string Task, ulong Seed, double Return, int S
 }
 
 /// <summary>One step of a recorded episode: what the agent saw, what it did, and the reward.</summary>
-public sealed record EpisodeFrame(FieldValues Observation, IReadOnlyDictionary<string, FieldValue> Action, float Reward);
+public sealed record EpisodeFrame(FieldValues Observation, ActionValues Action, float Reward);

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using GatoMesh.Data;
 using GatoMesh.Envs;
 
 namespace GatoMesh.Eval;
@@ -61,11 +62,10 @@ public static class Evaluator
     /// <paramref name="record"/> every step is kept (<see cref="EpisodeResult.Frames"/>); the agent starts with
     /// <paramref name="prompt"/>.</summary>
     public static async Task<EpisodeResult> RunEpisodeAsync(EnvironmentTask task, string episodeId, ulong seed, IEpisodeAgentFactory agents,
-        CancellationToken cancellation = default, bool record = false, IReadOnlyList<Grains.PromptTimestep>? prompt = null)
+        CancellationToken cancellation = default, bool record = false, IReadOnlyList<RecordedStep>? prompt = null)
     {
         var frames = record ? new List<EpisodeFrame>() : null;
         using var environment = task.CreateEnvironment();
-        var spec = environment.Spec;
         var observation = environment.Reset(seed);
         var latencies = new List<double>(environment.MaxSteps);
         var total = 0.0;
@@ -74,11 +74,10 @@ public static class Evaluator
         {
             for (var t = 0; t < environment.MaxSteps; t++)
             {
-                var wire = WireValues.FromObservation(spec, observation);
                 var started = Stopwatch.GetTimestamp();
-                var action = await agent.ActAsync(wire, cancellation);
+                var action = await agent.ActAsync(observation, cancellation);
                 latencies.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
-                var step = environment.Step(WireValues.ToAction(spec, action));
+                var step = environment.Step(action);
                 frames?.Add(new EpisodeFrame(observation, action, step.Reward));
                 total += step.Reward;
                 observation = step.Observation;

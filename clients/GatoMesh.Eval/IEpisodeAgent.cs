@@ -1,5 +1,6 @@
 using GatoMesh.Envs;
-using GatoMesh.Grains;
+using GatoMesh.Data;
+using GatoMesh.Tokens;
 
 namespace GatoMesh.Eval;
 
@@ -10,7 +11,7 @@ namespace GatoMesh.Eval;
 /// </summary>
 public interface IEpisodeAgent : IAsyncDisposable
 {
-    Task<IReadOnlyDictionary<string, FieldValue>> ActAsync(IReadOnlyDictionary<string, FieldValue> observation, CancellationToken cancellation);
+    Task<ActionValues> ActAsync(FieldValues observation, CancellationToken cancellation);
 }
 
 /// <summary>Starts the agent of each episode.</summary>
@@ -27,5 +28,5 @@ public interface IEpisodeAgentFactory
 public sealed record EpisodeStart(EnvironmentTask Task, IEnvironment Environment, string EpisodeId, ulong Seed)
 {
     /// <summary>A demonstration the agent is conditioned on (<see cref="DemonstrationPrompt"/>); empty for none.</summary>
-    public IReadOnlyList<PromptTimestep> Prompt { get; init; } = [];
+    public IReadOnlyList<RecordedStep> Prompt { get; init; } = [];
 }

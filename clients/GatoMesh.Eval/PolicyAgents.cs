@@ -1,5 +1,6 @@
 using GatoMesh.Envs;
-using GatoMesh.Grains;
+using GatoMesh.Data;
+using GatoMesh.Tokens;
 
 namespace GatoMesh.Eval;
 
@@ -26,16 +27,12 @@ public sealed class PolicyAgents : IEpisodeAgentFactory
     {
         var policy = create(start.Task, start.Environment);
         policy.Reset(start.Seed);
-        return Task.FromResult<IEpisodeAgent>(new PolicyAgent(start.Environment, policy));
+        return Task.FromResult<IEpisodeAgent>(new PolicyAgent(policy));
     }
 
-    sealed class PolicyAgent(IEnvironment environment, IPolicy policy) : IEpisodeAgent
+    sealed class PolicyAgent(IPolicy policy) : IEpisodeAgent
     {
-        public Task<IReadOnlyDictionary<string, FieldValue>> ActAsync(IReadOnlyDictionary<string, FieldValue> observation, CancellationToken cancellation)
-        {
-            var action = policy.Act(WireValues.ToObservation(environment.Spec, observation));
-            return Task.FromResult<IReadOnlyDictionary<string, FieldValue>>(WireValues.FromAction(environment.Spec, action));
-        }
+        public Task<ActionValues> ActAsync(FieldValues observation, CancellationToken cancellation) => Task.FromResult(policy.Act(observation));
 
         public ValueTask DisposeAsync() => ValueTask.CompletedTask;
     }

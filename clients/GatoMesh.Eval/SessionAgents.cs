@@ -1,74 +1,86 @@
+using GatoMesh.Client;
 using GatoMesh.Data;
-using GatoMesh.Grains;
-using GatoMesh.Runtime;
+using GatoMesh.Tokens;
 
 namespace GatoMesh.Eval;
 
 /// <summary>
-/// Agents that are episode sessions of a serving cluster (ARCHITECTURE.md, "Serving path"): each
-/// episode opens the session <c>fleet/episodeId</c> with the task's spec, steps it once per
-/// observation with increasing sequence numbers, and closes it at the end. Discrete actions are drawn at
-/// <paramref name="temperature"/> (0: greedy), each episode's draws seeded by its seed; continuous ones
-/// are the expected value of the model's distribution unless <paramref name="continuousAsTokens"/>
-/// (docs/ENGINE.md, "Sampling"). A session error is an <see cref="EpisodeSessionException"/> with the
-/// session's code, field and message.
+/// Agents that are episode sessions of a serving cluster, reached as users reach it: through a gateway
+/// with the client SDK (docs/ARCHITECTURE.md, "Serving path"). Each episode opens the session
+/// <c>episodeId</c> of the key's fleet with the task's spec, steps it once per observation, and closes it at
+/// the end. Discrete actions are drawn at <paramref name="temperature"/> (0: greedy), each episode's draws
+/// seeded by its seed; continuous ones are the expected value of the model's distribution unless
+/// <paramref name="continuousAsTokens"/> (docs/ENGINE.md, "Sampling"). A session error is a
+/// <see cref="GatoMeshException"/> with the session's code, field and message.
 /// </summary>
-public sealed class SessionAgents(IGrainFactory grains, string fleet = SessionAgents.DefaultFleet, float temperature = SessionAgents.DefaultTemperature,
-    bool continuousAsTokens = false) : IEpisodeAgentFactory
+public sealed class SessionAgents : IEpisodeAgentFactory, IAsyncDisposable
 {
     public const string DefaultFleet = "eval";
 
-    /// <summary>The model's own distribution, as the paper deploys it (GATO.md, "Deployment"). A greedy
+    /// <summary>The model's own distribution, as the paper deploys it (Gato, section 2.4). A greedy
     /// policy that sees one timestep can loop: in a grid world it turns left, then right, forever.</summary>
     public const float DefaultTemperature = 1;
 
+    /// <summary>Sessions are spread over this many sockets, so hundreds of episodes do not queue behind one socket's sends.</summary>
+    private const int Connections = 4;
+
+    private readonly GatoMeshClient[] _clients;
+    private readonly float _temperature;
+    private readonly bool _continuousAsTokens;
+    private int _opened;
+
+    private SessionAgents(GatoMeshClient[] clients, float temperature, bool continuousAsTokens)
+    {
+        _clients = clients;
+        _temperature = temperature;
+        _continuousAsTokens = continuousAsTokens;
+    }
+
+    /// <summary>Connects to the gateway at <paramref name="endpoint"/> as the fleet of <paramref name="apiKey"/>.</summary>
+    public static async Task<SessionAgents> ConnectAsync(Uri endpoint, string apiKey, float temperature = DefaultTemperature,
+        bool continuousAsTokens = false, CancellationToken cancellation = default)
+    {
+        // A shared 2-core machine can hold a step for seconds; a timeout would fail the episode, not measure it.
+        var options = new GatoMeshClientOptions { Endpoint = endpoint, ApiKey = apiKey, RequestTimeout = TimeSpan.FromMinutes(5) };
+        var clients = new List<GatoMeshClient>(Connections);
+        try
+        {
+            for (var i = 0; i < Connections; i++) clients.Add(await GatoMeshClient.ConnectAsync(options, cancellation));
+        }
+        catch
+        {
+            foreach (var client in clients) await client.DisposeAsync();
+            throw;
+        }
+        return new SessionAgents([.. clients], temperature, continuousAsTokens);
+    }
+
     /// <summary>How actions are chosen, in words, for reports.</summary>
     public string Decoding =>
-        (temperature > 0 ? $"discrete actions drawn at temperature {temperature.ToString(System.Globalization.CultureInfo.InvariantCulture)}" : "discrete actions greedy")
-        + (continuousAsTokens ? (temperature > 0 ? ", continuous ones too" : ", continuous ones the most likely bin") : ", continuous ones the expected value");
+        (_temperature > 0 ? $"discrete actions drawn at temperature {_temperature.ToString(System.Globalization.CultureInfo.InvariantCulture)}" : "discrete actions greedy")
+        + (_continuousAsTokens ? (_temperature > 0 ? ", continuous ones too" : ", continuous ones the most likely bin") : ", continuous ones the expected value");
 
     public string Name => "sessions";
 
     public async Task<IEpisodeAgent> StartAsync(EpisodeStart start, CancellationToken cancellation)
     {
-        var key = SessionKeys.Of(fleet, start.EpisodeId);
-        var session = grains.GetGrain<IEpisodeSessionGrain>(key);
-        var reply = await session.Open(new OpenSessionRequest
-        {
-            Fleet = fleet,
-            SpecJson = SpecJsonWriter.ToJson(start.Environment.Spec).ToJsonString(),
-            Temperature = temperature,
-            Seed = start.Seed,
-            ContinuousAsTokens = continuousAsTokens,
-            Prompt = start.Prompt,
-        }).WaitAsync(cancellation);
-        if (reply.Error is { } error)
-            throw new EpisodeSessionException(key, "open", error);
-        return new SessionAgent(session, key, fleet);
+        var client = _clients[(int)((uint)Interlocked.Increment(ref _opened) % (uint)_clients.Length)];
+        var spec = start.Environment.Spec;
+        var session = await client.OpenSessionAsync(start.EpisodeId, SpecJsonWriter.ToJson(spec).ToJsonString(),
+            start.Prompt, temperature: _temperature, seed: start.Seed, continuousAsTokens: _continuousAsTokens, ct: cancellation);
+        return new SessionAgent(session, spec);
     }
 
-    sealed class SessionAgent(IEpisodeSessionGrain session, string key, string fleet) : IEpisodeAgent
+    public async ValueTask DisposeAsync()
     {
-        long sequence;
-
-        public async Task<IReadOnlyDictionary<string, FieldValue>> ActAsync(IReadOnlyDictionary<string, FieldValue> observation, CancellationToken cancellation)
-        {
-            var reply = await session.Step(new StepRequest { Fleet = fleet, Sequence = ++sequence, Observation = observation }).WaitAsync(cancellation);
-            return reply.Error is { } error ? throw new EpisodeSessionException(key, $"step {sequence}", error) : reply.Action;
-        }
-
-        public async ValueTask DisposeAsync()
-        {
-            var reply = await session.Close(fleet);
-            if (reply.Error is { } error)
-                throw new EpisodeSessionException(key, "close", error);
-        }
+        foreach (var client in _clients) await client.DisposeAsync();
     }
-}
 
-/// <summary>An episode session answered an error: which session, at which call, and the session's error.</summary>
-public sealed class EpisodeSessionException(string session, string call, SessionError error)
-    : Exception($"session {session}: {call} failed: {error}")
-{
-    public SessionError Error { get; } = error;
+    private sealed class SessionAgent(EpisodeSession session, EmbodimentSpec spec) : IEpisodeAgent
+    {
+        public async Task<ActionValues> ActAsync(FieldValues observation, CancellationToken cancellation) =>
+            (await session.StepAsync(observation, cancellation)).Action.ToAction(spec);
+
+        public async ValueTask DisposeAsync() => await session.CloseAsync();
+    }
 }

@@ -1,5 +1,3 @@
-using GatoMesh.Runtime;
-
 namespace GatoMesh.Grains;
 
 /// <summary>
@@ -10,6 +8,7 @@ namespace GatoMesh.Grains;
 /// fleet can only ever reach its own sessions; each request also names the fleet, which the session
 /// checks. Errors are replies (<see cref="SessionError"/>), never exceptions.
 /// </summary>
+[Alias("gatomesh.IEpisodeSessionGrain")]
 public interface IEpisodeSessionGrain : IGrainWithStringKey
 {
     Task<SessionReply> Open(OpenSessionRequest request);

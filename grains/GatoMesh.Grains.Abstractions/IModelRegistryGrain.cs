@@ -1,5 +1,3 @@
-using GatoMesh.Runtime;
-
 namespace GatoMesh.Grains;
 
 /// <summary>
@@ -8,6 +6,7 @@ namespace GatoMesh.Grains;
 /// produced it. Before any deployment the silos serve the model they were started with
 /// (<see cref="ModelVersion.Revision"/> 0).
 /// </summary>
+[Alias("gatomesh.IModelRegistryGrain")]
 public interface IModelRegistryGrain : IGrainWithStringKey
 {
     public const string Key = "default";
@@ -15,6 +14,7 @@ public interface IModelRegistryGrain : IGrainWithStringKey
     /// <summary>Records <paramref name="request"/> as the deployed version (revision + 1). The
     /// checkpoint's config is checked here (readable, same shapes as served); its weights are loaded
     /// by each inference grain, which keeps serving the previous version until they are.</summary>
+    [RequiresAdmin]
     Task<DeployReply> Deploy(DeployRequest request);
 
     /// <summary>The deployed version, or null when nothing was deployed (silos serve their startup model).</summary>
@@ -23,11 +23,15 @@ public interface IModelRegistryGrain : IGrainWithStringKey
 
 /// <param name="Checkpoint">A checkpoint directory (config.json + model.safetensors) every silo can read.</param>
 /// <param name="Id">The version's name in replies; null: derived from the directory and revision.</param>
-public sealed record DeployRequest(string Checkpoint, string? Id = null);
+[GenerateSerializer, Alias("gatomesh.DeployRequest")]
+public sealed record DeployRequest([property: Id(0)] string Checkpoint, [property: Id(1)] string? Id = null);
 
-public sealed record DeployReply(ModelVersion? Version, string? Error);
+[GenerateSerializer, Alias("gatomesh.DeployReply")]
+public sealed record DeployReply([property: Id(0)] ModelVersion? Version, [property: Id(1)] string? Error);
 
 /// <param name="Id">What step replies carry.</param>
 /// <param name="Checkpoint">Directory of the weights; null for a silo's startup model.</param>
 /// <param name="Revision">0 for the startup model, then 1, 2, ... per deployment.</param>
-public sealed record ModelVersion(string Id, string? Checkpoint, string Preset, long Revision, DateTimeOffset DeployedAt);
+[GenerateSerializer, Alias("gatomesh.ModelVersion")]
+public sealed record ModelVersion([property: Id(0)] string Id, [property: Id(1)] string? Checkpoint, [property: Id(2)] string Preset,
+    [property: Id(3)] long Revision, [property: Id(4)] DateTimeOffset DeployedAt);

@@ -7,91 +7,97 @@ namespace GatoMesh.Grains;
 /// Opening an open session with the same request is idempotent (a retried open); with a different
 /// spec it is <see cref="SessionErrorCode.SessionExists"/>.
 /// </summary>
+[GenerateSerializer, Alias("gatomesh.OpenSessionRequest")]
 public sealed record OpenSessionRequest
 {
     /// <summary>The fleet the caller authenticated as; the session belongs to it from now on.</summary>
-    public required string Fleet { get; init; }
+    [Id(0)] public required string Fleet { get; init; }
 
-    public required string SpecJson { get; init; }
+    [Id(1)] public required string SpecJson { get; init; }
 
-    public IReadOnlyList<PromptTimestep> Prompt { get; init; } = [];
+    [Id(2)] public IReadOnlyList<PromptTimestep> Prompt { get; init; } = [];
 
     /// <summary>0 = greedy; otherwise softmax temperature (draws seeded by <see cref="Seed"/>).</summary>
-    public float Temperature { get; init; }
+    [Id(3)] public float Temperature { get; init; }
 
-    public ulong Seed { get; init; }
+    [Id(4)] public ulong Seed { get; init; }
 
     /// <summary>Decode continuous actions like discrete ones (the most likely bin, or a draw at
     /// <see cref="Temperature"/>) instead of as the expected value of the model's distribution
     /// (docs/ENGINE.md, "Sampling").</summary>
-    public bool ContinuousAsTokens { get; init; }
+    [Id(5)] public bool ContinuousAsTokens { get; init; }
 }
 
 /// <summary>A demonstration timestep: what was observed and what the demonstrator did.</summary>
-public sealed record PromptTimestep(IReadOnlyDictionary<string, FieldValue> Observation, IReadOnlyDictionary<string, FieldValue> Action);
+[GenerateSerializer, Alias("gatomesh.PromptTimestep")]
+public sealed record PromptTimestep([property: Id(0)] IReadOnlyDictionary<string, FieldValue> Observation, [property: Id(1)] IReadOnlyDictionary<string, FieldValue> Action);
 
 /// <summary>
 /// One agent step. <see cref="Sequence"/> is the client's number for this step, increasing within
 /// the session (1, 2, ...): a retried step (same number) is answered from the session's record and
 /// applied once; a number at or below an older step's is <see cref="SessionErrorCode.StaleSequence"/>.
 /// </summary>
+[GenerateSerializer, Alias("gatomesh.StepRequest")]
 public sealed record StepRequest
 {
-    public required string Fleet { get; init; }
-    public required long Sequence { get; init; }
-    public required IReadOnlyDictionary<string, FieldValue> Observation { get; init; }
+    [Id(0)] public required string Fleet { get; init; }
+    [Id(1)] public required long Sequence { get; init; }
+    [Id(2)] public required IReadOnlyDictionary<string, FieldValue> Observation { get; init; }
 }
 
 /// <summary>Ends the current episode and starts a new one in the same session (same spec and
 /// prompt); the context window empties. <see cref="Sequence"/> as in <see cref="StepRequest"/>.</summary>
+[GenerateSerializer, Alias("gatomesh.ResetRequest")]
 public sealed record ResetRequest
 {
-    public required string Fleet { get; init; }
-    public required long Sequence { get; init; }
+    [Id(0)] public required string Fleet { get; init; }
+    [Id(1)] public required long Sequence { get; init; }
 }
 
 /// <summary>The action for one step, or an error.</summary>
+[GenerateSerializer, Alias("gatomesh.StepReply")]
 public sealed record StepReply
 {
-    public SessionError? Error { get; init; }
-    public long Sequence { get; init; }
+    [Id(0)] public SessionError? Error { get; init; }
+    [Id(1)] public long Sequence { get; init; }
 
     /// <summary>Index of this step's timestep in the episode (0 = the first after the prompt).</summary>
-    public long Timestep { get; init; }
+    [Id(2)] public long Timestep { get; init; }
 
     /// <summary>The decoded action, by action field key.</summary>
-    public IReadOnlyDictionary<string, FieldValue> Action { get; init; } = new Dictionary<string, FieldValue>();
+    [Id(3)] public IReadOnlyDictionary<string, FieldValue> Action { get; init; } = new Dictionary<string, FieldValue>();
 
     /// <summary>The sampled action tokens (the model's view of <see cref="Action"/>).</summary>
-    public long[] ActionTokens { get; init; } = [];
+    [Id(4)] public long[] ActionTokens { get; init; } = [];
 
     /// <summary>The deployed model version that produced the action (<see cref="ModelVersion.Id"/>).</summary>
-    public string ModelVersion { get; init; } = "";
+    [Id(5)] public string ModelVersion { get; init; } = "";
 
     /// <summary>True when the engine had lost this session's cache and the session resent its context.</summary>
-    public bool Recomputed { get; init; }
+    [Id(6)] public bool Recomputed { get; init; }
 
     public static StepReply Failed(SessionError error) => new() { Error = error };
 }
 
 /// <summary>What a session is: the answer to open, reset, close and describe.</summary>
+[GenerateSerializer, Alias("gatomesh.SessionReply")]
 public sealed record SessionReply
 {
-    public SessionError? Error { get; init; }
-    public string Session { get; init; } = "";
-    public string Spec { get; init; } = "";
-    public bool Open { get; init; }
+    [Id(0)] public SessionError? Error { get; init; }
+    [Id(1)] public string Session { get; init; } = "";
+    [Id(2)] public string Spec { get; init; } = "";
+    [Id(3)] public bool Open { get; init; }
 
     /// <summary>The last step or reset sequence number the session applied.</summary>
-    public long Sequence { get; init; }
+    [Id(4)] public long Sequence { get; init; }
 
     /// <summary>Episodes started in this session (1 after open, +1 per reset).</summary>
-    public long Episode { get; init; }
+    [Id(5)] public long Episode { get; init; }
 
     /// <summary>The timestep the next step will be.</summary>
-    public long NextTimestep { get; init; }
+    [Id(6)] public long NextTimestep { get; init; }
 
-    public int PromptTokens { get; init; }
+    [Id(7)] public int PromptTokens { get; init; }
 
     public static SessionReply Failed(SessionError error) => new() { Error = error };
 }
@@ -99,11 +105,13 @@ public sealed record SessionReply
 /// <summary>A typed error: what went wrong (<see cref="Code"/>), which field (dotted path, e.g.
 /// <c>observation.camera</c>), and a message for people. Bad input never harms the session: the step
 /// is not applied and the next good step proceeds as if it had not been sent.</summary>
-public sealed record SessionError(SessionErrorCode Code, string Field, string Message)
+[GenerateSerializer, Alias("gatomesh.SessionError")]
+public sealed record SessionError([property: Id(0)] SessionErrorCode Code, [property: Id(1)] string Field, [property: Id(2)] string Message)
 {
     public override string ToString() => $"{Code} ({Field}): {Message}";
 }
 
+[GenerateSerializer, Alias("gatomesh.SessionErrorCode")]
 public enum SessionErrorCode
 {
     /// <summary>The session does not exist for this fleet (never opened, closed and expired, or another fleet's).</summary>

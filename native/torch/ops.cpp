@@ -114,6 +114,7 @@ GM_API int gm_max_dim(gm_tensor a, int64_t dim, int keepdim, gm_tensor* values, 
     *indices = gm::wrap(std::get<1>(r));
   )
 }
+GM_API gm_tensor gm_cumsum(gm_tensor a, int64_t dim) { GM_TENSOR(at::cumsum(*a, dim)) }
 GM_API gm_tensor gm_argmax(gm_tensor a, int64_t dim, int has_dim, int keepdim) {
   GM_TENSOR(at::argmax(*a, has_dim ? c10::optional<int64_t>(dim) : c10::nullopt, keepdim != 0))
 }

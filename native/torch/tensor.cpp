@@ -25,6 +25,21 @@ GM_API int gm_tensor_copy_to(gm_tensor t, void* out, int64_t bytes) {
   )
 }
 
+// Copies the tensor's elements converted to `dtype`, in row-major order, into `out` (capacity `bytes`):
+// one call for a device's or a bfloat16 tensor's values as host floats.
+GM_API int gm_tensor_copy_to_as(gm_tensor t, int8_t dtype, void* out, int64_t bytes) {
+  GM_STATUS(
+    auto cpu = t->to(at::kCPU, static_cast<at::ScalarType>(dtype)).contiguous();
+    int64_t need = cpu.numel() * static_cast<int64_t>(cpu.element_size());
+    TORCH_CHECK(need <= bytes, "destination holds ", bytes, " bytes but the tensor has ", need);
+    if (need > 0) std::memcpy(out, cpu.data_ptr(), need);
+  )
+}
+
+// PyTorch's `t.data = source`: `t` takes `source`'s storage, dtype and device, keeping its identity (a
+// module's parameter handle stays valid), as nn.Module.to() converts parameters.
+GM_API int gm_tensor_set_data(gm_tensor t, gm_tensor source) { GM_STATUS(t->set_data(*source);) }
+
 GM_API gm_tensor gm_tensor_empty(const int64_t* dims, int ndim, int8_t dtype, int8_t device_type, int device_index) {
   GM_TENSOR(at::empty(gm::dims(dims, ndim), at::TensorOptions()
                                                 .dtype(static_cast<at::ScalarType>(dtype))

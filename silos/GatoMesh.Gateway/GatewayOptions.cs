@@ -1,13 +1,9 @@
 namespace GatoMesh.Gateway;
 
-/// <summary>How a silo's gateway listens and whom it lets in (docs/GATEWAY.md).</summary>
+/// <summary>Whom a silo's gateway lets in and how much it reads (docs/GATEWAY.md). Where it listens is the
+/// silo host's (its HTTP port).</summary>
 public sealed record GatewayOptions
 {
-    public string Host { get; init; } = "127.0.0.1";
-
-    /// <summary>0 picks a free port (<see cref="GatewayServer.Port"/> tells which).</summary>
-    public int Port { get; init; }
-
     /// <summary>API key -> fleet. A connection authenticates with one key and acts as its fleet: every
     /// session id it names is that fleet's (SessionKeys.Of), so fleets never see each other's sessions.</summary>
     public IReadOnlyDictionary<string, string> FleetKeys { get; init; } = new Dictionary<string, string>();

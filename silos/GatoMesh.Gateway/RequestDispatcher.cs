@@ -2,7 +2,6 @@ using System.Diagnostics;
 using GatoMesh.Grains;
 using GatoMesh.Protos;
 using GatoMesh.Protos.V1;
-using GatoMesh.Runtime;
 using Microsoft.Extensions.Logging;
 
 namespace GatoMesh.Gateway;
@@ -13,7 +12,7 @@ namespace GatoMesh.Gateway;
 /// "Errors") — what the wire got wrong is <c>MalformedRequest</c>, what the session refuses passes
 /// through as the session said it, a cluster that cannot serve now is <c>Unavailable</c> (retry with the
 /// same sequence), anything else <c>Internal</c>. The fleet comes from the connection's key, never from
-/// the request, and prefixes the grain key (ARCHITECTURE.md, "Non-negotiables"; issue 6, fleets).
+/// the request, and prefixes the grain key (docs/ARCHITECTURE.md, "Fleets").
 /// </summary>
 internal sealed class RequestDispatcher(IGrainFactory grains, GatewayMetrics metrics, ILogger log)
 {
@@ -51,7 +50,7 @@ internal sealed class RequestDispatcher(IGrainFactory grains, GatewayMetrics met
         {
             Fail(reply, new SessionError(SessionErrorCode.MalformedRequest, e.Field, e.Reason));
         }
-        catch (Exception e) when (e is SiloUnavailableException or GrainCallTimeoutException or SiloGenerationMismatchException)
+        catch (Exception e) when (e is SiloUnavailableException or OrleansMessageRejectionException or TimeoutException)
         {
             Fail(reply, new SessionError(SessionErrorCode.Unavailable, "cluster", $"{e.Message}; retry with the same sequence number"));
         }

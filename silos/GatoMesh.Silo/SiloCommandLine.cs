@@ -1,7 +1,6 @@
 using System.Globalization;
 using GatoMesh.Grains.Serving;
 using GatoMesh.Model.Engine;
-using GatoMesh.Runtime.Membership;
 
 namespace GatoMesh.Silo;
 
@@ -9,16 +8,19 @@ namespace GatoMesh.Silo;
 /// <see cref="ArgumentException"/> naming the option.</summary>
 internal sealed record SiloCommandLine
 {
+    public string Host { get; init; } = "127.0.0.1";
     public int Port { get; init; }
     public int GatewayPort { get; init; }
+    public int HttpPort { get; init; }
+    public string? Name { get; init; }
     public string? Redis { get; init; }
     public string ClusterId { get; init; } = "local";
+    public string? Certificate { get; init; }
+    public string? AdminKeyFile { get; init; }
+    public bool Dashboard { get; init; } = true;
     public ModelSource Model { get; init; } = ModelSource.Default;
     public EngineOptions Engine { get; init; } = new();
     public bool Verbose { get; init; }
-
-    /// <summary>The gateway's HTTP/WebSocket port (0: free).</summary>
-    public int HttpPort { get; init; }
 
     /// <summary>API key → fleet, from --fleet-key and --fleet-keys-file.</summary>
     public Dictionary<string, string> FleetKeys { get; init; } = new(StringComparer.Ordinal);
@@ -26,17 +28,8 @@ internal sealed record SiloCommandLine
     /// <summary>Used when no key is configured, so a local development cluster answers (loopback only).</summary>
     public const string DevelopmentFleet = "default", DevelopmentKey = "gatomesh-dev";
 
-    /// <summary>Membership timings for a Redis cluster on one machine: a killed silo is declared dead
-    /// within a few seconds, so its sessions move quickly.</summary>
-    public MembershipOptions Membership { get; init; } = new()
-    {
-        HeartbeatPeriod = TimeSpan.FromMilliseconds(500),
-        ProbePeriod = TimeSpan.FromMilliseconds(500),
-        ProbeTimeout = TimeSpan.FromMilliseconds(500),
-        TableRefreshPeriod = TimeSpan.FromMilliseconds(250),
-        MissedProbesBeforeSuspecting = 2,
-        IAmAliveExpiry = TimeSpan.FromSeconds(4),
-    };
+    /// <summary>Where the admin key comes from when no --admin-key-file is given.</summary>
+    public const string AdminKeyVariable = "GATOMESH_ADMIN_KEY";
 
     public static SiloCommandLine Parse(IReadOnlyList<string> args)
     {
@@ -49,16 +42,22 @@ internal sealed record SiloCommandLine
             string Value() => i + 1 < args.Count ? args[++i] : throw new ArgumentException($"option {option} needs a value");
             line = option switch
             {
+                "--host" => line with { Host = System.Net.IPAddress.TryParse(Value(), out _) ? args[i] : throw new ArgumentException($"--host must be an IP address, was '{args[i]}'") },
                 "--port" => line with { Port = PortOf(option, Value()) },
                 "--gateway-port" => line with { GatewayPort = PortOf(option, Value()) },
+                "--http-port" => line with { HttpPort = PortOf(option, Value()) },
+                "--name" => line with { Name = Value() },
                 "--redis" => line with { Redis = Value() },
                 "--cluster-id" => line with { ClusterId = Value() },
+                "--tls-certificate" => line with { Certificate = Value() },
+                "--admin-key-file" => line with { AdminKeyFile = Value() },
+                "--no-dashboard" => line with { Dashboard = false },
                 "--kv-mb" => line with { Engine = line.Engine with { KvBytes = Positive(option, Value()) << 20 } },
                 "--max-sequences" => line with { Engine = line.Engine with { MaxSequences = (int)Positive(option, Value()) } },
                 "--exact-window" => line with { Engine = line.Engine with { ExactSlidingWindow = true } },
                 "--window-timesteps" => line with { Engine = line.Engine with { WindowTimesteps = (int)Positive(option, Value()) } },
+                "--precision" => line with { Engine = line.Engine with { Precision = Precision(option, Value()) } },
                 "--verbose" => line with { Verbose = true },
-                "--http-port" => line with { HttpPort = PortOf(option, Value()) },
                 "--fleet-key" => AddKey(line, option, Value()),
                 "--fleet-keys-file" => ReadKeys(line, option, Value()),
                 "--preset" => Set(line, () => preset = Value()),
@@ -70,6 +69,8 @@ internal sealed record SiloCommandLine
         }
         if (preset is not null && checkpoint is not null)
             throw new ArgumentException("give --preset or --checkpoint, not both");
+        if (line.Redis is not null && line.Certificate is null)
+            throw new ArgumentException("--redis needs --tls-certificate: a cluster's silo-to-silo links are TLS with the cluster certificate");
         try
         {
             // A checkpoint trained on K-timestep windows (train --history K) is served with K unless told otherwise.
@@ -83,6 +84,22 @@ internal sealed record SiloCommandLine
         catch (GatoMesh.Model.InvalidConfigException e)
         {
             throw new ArgumentException($"--preset: {e.Message}");
+        }
+    }
+
+    /// <summary>The admin key: the --admin-key-file's first line, else $GATOMESH_ADMIN_KEY; null: none given.</summary>
+    public string? AdminKey()
+    {
+        if (AdminKeyFile is null) return Environment.GetEnvironmentVariable(AdminKeyVariable) is { Length: > 0 } fromEnvironment ? fromEnvironment : null;
+        try
+        {
+            return File.ReadLines(AdminKeyFile).FirstOrDefault()?.Trim() is { Length: > 0 } key
+                ? key
+                : throw new ArgumentException($"--admin-key-file {AdminKeyFile}: the file is empty");
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new ArgumentException($"--admin-key-file {AdminKeyFile}: {e.Message}");
         }
     }
 
@@ -128,6 +145,18 @@ internal sealed record SiloCommandLine
     private static int PortOf(string option, string value) =>
         int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var p) && p <= 65535
             ? p : throw new ArgumentException($"{option} must be a port number 0-65535, was '{value}'");
+
+    private static GatoMesh.Model.ComputePrecision Precision(string option, string value)
+    {
+        try
+        {
+            return GatoMesh.Model.ComputePrecisions.Parse(value);
+        }
+        catch (GatoMesh.Model.InvalidTrainingOptionException)
+        {
+            throw new ArgumentException($"{option} must be fp32 or bf16, was '{value}'");
+        }
+    }
 
     private static long Positive(string option, string value) =>
         long.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var v) && v > 0

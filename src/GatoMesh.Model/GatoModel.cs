@@ -76,9 +76,9 @@ public sealed class GatoModel : Module
         using var scope = DisposeScope.Begin();
         var device = Embed.Tokens.Weight.Device;
         var x = Embed.Forward(input.Tokens).View(input.Batch, input.Length, Config.Width);
-        var blocked = input.BlockedAttention(device);
+        var attention = new DenseAttention(input.BlockedAttention(device));
         using (Autocast())
-            foreach (var block in blocks) x = block.Forward(x, blocked);
+            for (var l = 0; l < blocks.Count; l++) x = blocks[l].Forward(x, attention, l);
         return x.MoveToOuterScope();
     }
 
@@ -104,7 +104,10 @@ public sealed class GatoModel : Module
         }
     }
 
-    AutocastScope? Autocast() => Precision == ComputePrecision.BFloat16 ? new AutocastScope(DType.BFloat16) : null;
+    /// <summary>Autocast on the weights' device while <see cref="Precision"/> is bf16 (the blocks and the output
+    /// projection; the inference engine runs its blocks under it too).</summary>
+    internal AutocastScope? Autocast() =>
+        Precision == ComputePrecision.BFloat16 ? new AutocastScope(DType.BFloat16, Embed.Tokens.Weight.Device.Type) : null;
 }
 
 /// <summary>What <see cref="GatoModel.Precision"/> computes the transformer's matrix products in.</summary>

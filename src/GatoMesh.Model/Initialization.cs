@@ -32,10 +32,10 @@ internal static class Initialization
         var residualStd = Std / Math.Sqrt(2.0 * model.Config.Layers);
         foreach (var block in model.Blocks)
         {
-            Normal(block.Qkv, Std, generator);
-            Normal(block.Out, residualStd, generator);
-            Normal(block.Fc1, Std, generator);
-            Normal(block.Fc2, residualStd, generator);
+            Normal(block.Attention.Qkv, Std, generator);
+            Normal(block.Attention.Out, residualStd, generator);
+            Normal(block.Mlp.Fc1, Std, generator);
+            Normal(block.Mlp.Fc2, residualStd, generator);
         }
     }
 

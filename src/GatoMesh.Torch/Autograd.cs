@@ -69,41 +69,49 @@ public readonly struct NoGradScope : IDisposable
 }
 
 /// <summary>
-/// libtorch's CPU autocast (mixed precision) until disposed: <c>using (new AutocastScope()) { ... }</c>.
+/// libtorch's autocast (mixed precision) on one device until disposed: <c>using (new AutocastScope()) { ... }</c>.
 /// Inside it, matrix products (linear, matmul, convolution) compute in bfloat16 on bfloat16 copies of
-/// their inputs, with fp32 accumulation, and range-sensitive ops (cross-entropy among them) in fp32;
-/// autograd records the casts, so the weights and their gradients stay fp32. On this machine's AVX-512
-/// BF16 cores a bfloat16 matrix product runs about 2.8 times as fast as an fp32 one (src/GatoMesh.Torch/README.md).
+/// their inputs (an input already in bfloat16, such as a serving copy's weight, is used as it is), with
+/// fp32 accumulation, and range-sensitive ops (cross-entropy among them) in fp32; autograd records the
+/// casts, so the weights and their gradients stay fp32. On this machine's AVX-512 BF16 cores a bfloat16
+/// matrix product runs about 2.8 times as fast as an fp32 one (src/GatoMesh.Torch/README.md).
 /// Ops outside libtorch's lists keep their inputs' dtype: GroupNorm, for one, fails on a bfloat16 input
 /// with fp32 weights, so callers leave such layers outside the scope.
-/// Autocast is per thread, like grad mode: disposing the scope on another thread throws. The outermost
-/// scope's end drops libtorch's cache of cast weights, so no stale copy outlives an optimizer step.
+/// Autocast is per thread and per device type, like grad mode: disposing the scope on another thread
+/// throws. The outermost scope's end drops libtorch's cache of cast weights, so no stale copy outlives an
+/// optimizer step.
 /// </summary>
 public readonly struct AutocastScope : IDisposable
 {
     private readonly int previousEnabled;
     private readonly sbyte previousDType;
+    private readonly DeviceType device;
     private readonly int thread;
 
     /// <summary>Enters CPU autocast computing in bfloat16.</summary>
     public AutocastScope() : this(DType.BFloat16) { }
 
-    /// <summary>Enters CPU autocast computing in <paramref name="dtype"/> (libtorch 1.13 supports bfloat16 only).</summary>
-    public AutocastScope(DType dtype)
+    /// <summary>Enters autocast on <paramref name="device"/> (CPU or CUDA) computing in <paramref name="dtype"/>
+    /// (bfloat16: the only type CPU autocast takes in libtorch 1.13, and the one GatoMesh uses on CUDA too).</summary>
+    public AutocastScope(DType dtype, DeviceType device = DeviceType.Cpu)
     {
         if (dtype != DType.BFloat16)
-            throw new ArgumentOutOfRangeException(nameof(dtype), dtype, "CPU autocast computes in BFloat16 only");
+            throw new ArgumentOutOfRangeException(nameof(dtype), dtype, "autocast computes in BFloat16 only");
+        this.device = device;
         thread = Environment.CurrentManagedThreadId;
-        Check(gm_autocast_cpu_enter((sbyte)dtype, out previousEnabled, out previousDType));
+        Check(gm_autocast_enter((sbyte)device, (sbyte)dtype, out previousEnabled, out previousDType));
     }
 
     /// <summary>Whether the calling thread is inside CPU autocast.</summary>
-    public static bool Enabled => gm_autocast_cpu_enabled() != 0;
+    public static bool Enabled => IsEnabled(DeviceType.Cpu);
+
+    /// <summary>Whether the calling thread is inside autocast on <paramref name="device"/>.</summary>
+    public static bool IsEnabled(DeviceType device) => gm_autocast_enabled((sbyte)device) != 0;
 
     public void Dispose()
     {
         if (Environment.CurrentManagedThreadId != thread)
             throw new InvalidOperationException("AutocastScope ended on another thread than it began (autocast is per thread; do not await inside it)");
-        Check(gm_autocast_cpu_exit(previousEnabled, previousDType));
+        Check(gm_autocast_exit((sbyte)device, previousEnabled, previousDType));
     }
 }

@@ -165,6 +165,9 @@ public sealed partial class Tensor
     }
 
     /// <summary>The index of the maximum over all elements (flattened).</summary>
+    /// <summary>Running sums along <paramref name="dim"/>.</summary>
+    public Tensor CumSum(long dim) => new(gm_cumsum(Handle, dim));
+
     public Tensor ArgMax() => new(gm_argmax(Handle, 0, 0, 0));
     public Tensor ArgMax(long dim, bool keepDim = false) => new(gm_argmax(Handle, dim, 1, keepDim ? 1 : 0));
 }

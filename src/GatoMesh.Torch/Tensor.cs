@@ -91,6 +91,18 @@ public sealed partial class Tensor : IDisposable
             Check(gm_tensor_copy_to(Handle, p, (long)destination.Length * sizeof(T)));
     }
 
+    /// <summary>Copies every element, row-major, converted to <typeparamref name="T"/>'s dtype, into
+    /// <paramref name="destination"/> (one call for a bfloat16 or device tensor's values as host floats).</summary>
+    public unsafe void CopyAs<T>(Span<T> destination) where T : unmanaged
+    {
+        var dtype = DTypes.Of<T>();
+        var count = Count;
+        if (destination.Length < count)
+            throw new ArgumentException($"destination holds {destination.Length} elements but the tensor has {count}", nameof(destination));
+        fixed (T* p = destination)
+            Check(gm_tensor_copy_to_as(Handle, (sbyte)dtype, p, (long)destination.Length * sizeof(T)));
+    }
+
     public T[] ToArray<T>() where T : unmanaged
     {
         var result = new T[Count];
@@ -143,6 +155,10 @@ public sealed partial class Tensor : IDisposable
     public Tensor To(Device device) => new(gm_tensor_to(Handle, (sbyte)DType, (sbyte)device.Type, device.Index));
     public Tensor To(DType dtype, Device device) => new(gm_tensor_to(Handle, (sbyte)dtype, (sbyte)device.Type, device.Index));
     public Tensor Clone() => new(gm_tensor_clone(Handle));
+
+    /// <summary>PyTorch's <c>t.data = source</c>: this tensor takes <paramref name="source"/>'s storage, dtype
+    /// and device and keeps its identity, so a module's parameter converts in place (nn.Module.to).</summary>
+    public void SetData(Tensor source) => Check(gm_tensor_set_data(Handle, source.Handle));
     public Tensor Contiguous() => new(gm_tensor_contiguous(Handle));
 
     // ---- scopes ------------------------------------------------------------------------------

@@ -71,7 +71,7 @@ public sealed class FleetCommandTests
     public void An_unknown_task_fails_naming_it_and_the_known_tasks()
     {
         Gatomesh.Run("fleet", "--task", "pong", "--silo", "127.0.0.1:9", "--api-key", "k", "--json")
-            .AssertFailsNaming("pong", "synthetic", "catch", "pixel-goto", "gridworld", "cartpole-swingup", "cartpole-balance", "reacher", "point-mass", "caption");
+            .AssertFailsNaming("pong", "synthetic", "catch", "pixel-goto", "gridworld", "cartpole-swingup", "cartpole-balance", "reacher", "point-mass", "caption", "arm7");
     }
 
     [Theory]

@@ -40,6 +40,6 @@ internal sealed partial class ServingSiloChild : IDisposable
         _process.Dispose();
     }
 
-    [GeneratedRegex(@"^silo ready \S+ gateway \d+ http (\d+)")]
+    [GeneratedRegex(@"^silo ready \S+ silo \d+ gateway \d+ http (\d+)")]
     private static partial Regex ReadyLine();
 }

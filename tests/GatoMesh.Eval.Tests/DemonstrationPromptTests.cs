@@ -19,8 +19,8 @@ public class DemonstrationPromptTests
         var last = episode.Steps.TakeLast(4).ToList();
         for (var i = 0; i < 4; i++)
         {
-            Assert.Equal(last[i].Observation.GetImage(CatchEnvironment.PixelsKey), prompt[i].Observation[CatchEnvironment.PixelsKey].Image!.Pixels);
-            Assert.Equal(last[i].Action.GetDiscrete(CatchEnvironment.MoveKey), prompt[i].Action[CatchEnvironment.MoveKey].Discrete);
+            Assert.Equal(last[i].Observation.GetImage(CatchEnvironment.PixelsKey), prompt[i].Observation.GetImage(CatchEnvironment.PixelsKey));
+            Assert.Equal(last[i].Action.GetDiscrete(CatchEnvironment.MoveKey), prompt[i].Action.GetDiscrete(CatchEnvironment.MoveKey));
         }
         Assert.Empty(DemonstrationPrompt.For(task, seed: 7, tokens: 17));
     }

@@ -1,5 +1,4 @@
 using GatoMesh.Fleet;
-using GatoMesh.Grains;
 using GatoMesh.Tokens;
 
 namespace GatoMesh.Fleet.Tests;
@@ -128,11 +127,11 @@ public class FleetRunnerTests
         {
             var a = one.Sessions[$"a-{i}"].FirstObservation!;
             var b = other.Sessions[$"a-{i}"].FirstObservation!;
-            Assert.Equal(a[SyntheticTask.StateKey].Continuous, b[SyntheticTask.StateKey].Continuous);
-            Assert.Equal(a[SyntheticTask.CameraKey].Image!.Pixels, b[SyntheticTask.CameraKey].Image!.Pixels);
+            Assert.Equal(a.GetContinuous(SyntheticTask.StateKey), b.GetContinuous(SyntheticTask.StateKey));
+            Assert.Equal(a.GetImage(SyntheticTask.CameraKey), b.GetImage(SyntheticTask.CameraKey));
         }
-        Assert.NotEqual(one.Sessions["a-0"].FirstObservation![SyntheticTask.StateKey].Continuous,
-            one.Sessions["a-1"].FirstObservation![SyntheticTask.StateKey].Continuous);
+        Assert.NotEqual(one.Sessions["a-0"].FirstObservation!.GetContinuous(SyntheticTask.StateKey),
+            one.Sessions["a-1"].FirstObservation!.GetContinuous(SyntheticTask.StateKey));
     }
 
     [Fact]

@@ -1,6 +1,8 @@
 using System.Collections.Concurrent;
 using GatoMesh.Fleet;
-using GatoMesh.Grains;
+using GatoMesh.Client;
+using GatoMesh.Data;
+using GatoMesh.Protos.V1;
 
 namespace GatoMesh.Fleet.Tests;
 
@@ -8,7 +10,7 @@ namespace GatoMesh.Fleet.Tests;
 /// A target that answers in-process by a fixed rule, so the runner's own bookkeeping (counts, errors,
 /// pacing, open and close) can be checked exactly; the fleet against a real silo is tested in
 /// GatoMesh.Cli.Tests. It always answers zero force, so the synthetic mass never moves and an episode
-/// lasts its 200 steps (unless it starts within reach of its target). Every <see cref="FailEvery"/>-th step answers <see cref="SessionErrorCode.Unavailable"/>.
+/// lasts its 200 steps (unless it starts within reach of its target). Every <see cref="FailEvery"/>-th step answers <see cref="ErrorCode.Unavailable"/>.
 /// </summary>
 internal sealed class ScriptedTarget : IFleetTarget
 {
@@ -22,7 +24,7 @@ internal sealed class ScriptedTarget : IFleetTarget
     public Task<IFleetSession> OpenAsync(string sessionId, string specJson, CancellationToken ct)
     {
         if (RejectOpens)
-            throw new FleetSessionException(SessionErrorCode.InvalidSpec, "spec", "rejected by the script");
+            throw new FleetSessionException(ErrorCode.InvalidSpec, "spec", "rejected by the script");
         var session = new Session(this, specJson);
         Assert.True(Sessions.TryAdd(sessionId, session), $"session {sessionId} opened twice");
         return Task.FromResult<IFleetSession>(session);
@@ -36,12 +38,12 @@ internal sealed class ScriptedTarget : IFleetTarget
         long steps;
 
         public string SpecJson => specJson;
-        public IReadOnlyDictionary<string, FieldValue>? FirstObservation { get; private set; }
+        public FieldValues? FirstObservation { get; private set; }
         public long Steps => Interlocked.Read(ref steps);
         public int Resets { get; private set; }
         public bool Closed { get; private set; }
 
-        public async Task<StepReply> StepAsync(IReadOnlyDictionary<string, FieldValue> observation, CancellationToken ct)
+        public async Task<ActionReply> StepAsync(FieldValues observation, CancellationToken ct)
         {
             Assert.False(Closed, "stepped after close");
             await Task.Yield();
@@ -51,13 +53,8 @@ internal sealed class ScriptedTarget : IFleetTarget
             Interlocked.Increment(ref target.iterations);
             Interlocked.Add(ref target.tokens, 3);
             if (target.FailEvery > 0 && n % target.FailEvery == 0)
-                return StepReply.Failed(new SessionError(SessionErrorCode.Unavailable, "step", "scripted failure"));
-            return new StepReply
-            {
-                Sequence = n,
-                Action = new Dictionary<string, FieldValue> { [SyntheticTask.ForceKey] = FieldValue.OfContinuous(0f, 0f) },
-                ModelVersion = "scripted-v1",
-            };
+                throw new FleetSessionException(ErrorCode.Unavailable, "step", "scripted failure");
+            return new ActionReply(n, n - 1, new FieldValues().SetContinuous(SyntheticTask.ForceKey, [0f, 0f]), [], "scripted-v1", Recomputed: false);
         }
 
         public Task ResetAsync(CancellationToken ct)

@@ -4,6 +4,8 @@ using GatoMesh.Client;
 using GatoMesh.Gateway.Tests.Fixtures;
 using GatoMesh.Grains;
 
+using ErrorCode = GatoMesh.Protos.V1.ErrorCode;
+
 namespace GatoMesh.Gateway.Tests;
 
 /// <summary>docs/GATEWAY.md, "Authentication": an API key names a fleet; no key or an unknown key is
@@ -49,7 +51,7 @@ public sealed class AuthenticationTests
             ReconnectDelay = TimeSpan.FromHours(1), // a retry would never end within the test
         }));
 
-        Assert.Equal(SessionErrorCode.Unauthorized, refused.Code);
+        Assert.Equal(ErrorCode.Unauthorized, refused.Code);
         Assert.Equal("apiKey", refused.Field);
     }
 
@@ -58,7 +60,7 @@ public sealed class AuthenticationTests
     {
         await using var gateway = await GatewayUnderTest.StartAsync();
         using var http = new HttpClient();
-        using var request = new HttpRequestMessage(HttpMethod.Get, gateway.Http(GatewayServer.SessionsPath));
+        using var request = new HttpRequestMessage(HttpMethod.Get, gateway.Http(GatewayEndpoints.SessionsPath));
         request.Headers.Authorization = new("Bearer", GatewayUnderTest.KeyA);
 
         using var response = await http.SendAsync(request);
@@ -72,7 +74,7 @@ public sealed class AuthenticationTests
         await using var gateway = await GatewayUnderTest.StartAsync();
         using var http = new HttpClient();
 
-        using var refused = await http.GetAsync(gateway.Http(GatewayServer.SessionsPath));
+        using var refused = await http.GetAsync(gateway.Http(GatewayEndpoints.SessionsPath));
         var metrics = PrometheusText.Parse(await http.GetStringAsync(gateway.Http("/metrics")));
 
         Assert.Equal(HttpStatusCode.Unauthorized, refused.StatusCode);

@@ -4,6 +4,8 @@ using GatoMesh.Gateway.Tests.Fixtures;
 using GatoMesh.Protos.V1;
 using Google.Protobuf;
 
+using ErrorCode = GatoMesh.Protos.V1.ErrorCode;
+
 namespace GatoMesh.Gateway.Tests;
 
 /// <summary>

@@ -39,12 +39,12 @@ public sealed class MetricsEndpointTests
     public async Task Metrics_of_a_serving_silo_count_steps_at_the_gateway_and_in_the_grains()
     {
         const int steps = 3;
-        await using var gateway = await GatewayUnderTest.StartServingAsync();
+        await using var gateway = await GatewayUnderTest.StartAsync();
         await using (var client = await gateway.ClientAsync(GatewayUnderTest.KeyA))
         {
             var session = await client.OpenSessionAsync("robot", Observations.SpecJson);
             for (var step = 0; step < steps; step++) await session.StepAsync(Observations.For(0, step));
-            await Assert.ThrowsAsync<GatoMesh.Client.GatoMeshException>(() => session.StepAsync(new Dictionary<string, FieldValue>()));
+            await Assert.ThrowsAsync<GatoMesh.Client.GatoMeshException>(() => session.StepAsync(Observations.For(0, steps).SetContinuous("joints", [float.NaN, 0, 0, 0])));
         }
         using var http = new HttpClient();
 
@@ -56,6 +56,5 @@ public sealed class MetricsEndpointTests
         // The serving meter is the process's (other tests' silos step too): at least this test's steps.
         Assert.True(PrometheusText.Value(families, "gatomesh_serving_steps_total", "gatomesh_serving_steps_total") >= steps);
         Assert.Equal("histogram", families["gatomesh_serving_step_duration"].Type);
-        Assert.Equal("counter", families["gatomesh_runtime_calls_total"].Type);
     }
 }

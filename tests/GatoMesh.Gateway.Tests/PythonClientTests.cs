@@ -21,11 +21,11 @@ public sealed class PythonClientTests
     [InlineData(2)]
     public async Task The_python_robot_gets_the_actions_a_dotnet_client_gets(int dropAfterSend)
     {
-        await using var gateway = await GatewayUnderTest.StartServingAsync();
+        await using var gateway = await GatewayUnderTest.StartAsync();
         using var files = new TemporaryDirectory();
         var spec = files.Write("spec.json", Observations.SpecJson);
         var observations = files.Write("observations.json",
-            "[" + string.Join(",", Enumerable.Range(0, Steps).Select(step => ObservationJson(Observations.For(11, step)))) + "]");
+            "[" + string.Join(",", Enumerable.Range(0, Steps).Select(step => ObservationJson(Observations.Wire(11, step)))) + "]");
 
         var (exit, stdout, stderr) = await RunPythonAsync(Path.Combine(RepositoryRoot(), "clients", "python", "example_robot.py"),
             "--endpoint", gateway.SessionsEndpoint.ToString(), "--key", GatewayUnderTest.KeyA, "--session", "python-robot",
@@ -50,7 +50,7 @@ public sealed class PythonClientTests
     [Fact]
     public async Task A_refused_request_ends_the_robot_with_exit_code_1_and_the_typed_error()
     {
-        await using var gateway = await GatewayUnderTest.StartServingAsync();
+        await using var gateway = await GatewayUnderTest.StartAsync();
         using var files = new TemporaryDirectory();
         var spec = files.Write("spec.json", Observations.SpecJson);
         var observations = files.Write("observations.json", """[{"joints": {"continuous": {"values": [1, 2]}}}]""");
@@ -63,8 +63,8 @@ public sealed class PythonClientTests
         Assert.Contains("INVALID_OBSERVATION (observation.", stderr);
     }
 
-    private static string ObservationJson(IReadOnlyDictionary<string, Grains.FieldValue> observation) =>
-        "{" + string.Join(",", observation.Select(f => $"{JsonSerializer.Serialize(f.Key)}: {WireJson.Formatter.Format(WireMapping.ToWire(f.Value))}")) + "}";
+    private static string ObservationJson(Google.Protobuf.Collections.MapField<string, GatoMesh.Protos.V1.Field> observation) =>
+        "{" + string.Join(",", observation.Select(f => $"{JsonSerializer.Serialize(f.Key)}: {WireJson.Formatter.Format(f.Value)}")) + "}";
 
     private static async Task<(int Exit, string Stdout, string Stderr)> RunPythonAsync(params string[] arguments)
     {

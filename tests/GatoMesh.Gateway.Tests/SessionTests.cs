@@ -1,8 +1,12 @@
+using GatoMesh.Data;
+using Google.Protobuf.Collections;
 using GatoMesh.Client;
 using GatoMesh.Gateway.Tests.Fixtures;
 using GatoMesh.Grains;
 using GatoMesh.Protos;
 using GatoMesh.Protos.V1;
+
+using ErrorCode = GatoMesh.Protos.V1.ErrorCode;
 
 namespace GatoMesh.Gateway.Tests;
 
@@ -16,7 +20,7 @@ public sealed class SessionTests
     [Fact]
     public async Task Protobuf_and_json_clients_get_the_same_actions_for_the_same_observations()
     {
-        await using var gateway = await GatewayUnderTest.StartServingAsync();
+        await using var gateway = await GatewayUnderTest.StartAsync();
         await using var binary = await gateway.ClientAsync(GatewayUnderTest.KeyA, WireEncoding.Protobuf);
         await using var json = await gateway.ClientAsync(GatewayUnderTest.KeyA, WireEncoding.Json);
         var overBinary = await binary.OpenSessionAsync("binary", Observations.SpecJson);
@@ -32,8 +36,8 @@ public sealed class SessionTests
             Assert.Equal(step + 1, a.Sequence);
             Assert.NotEmpty(a.ActionTokens);
             Assert.Equal(a.ActionTokens, b.ActionTokens);
-            Assert.Equal(a.Action["torque"].Continuous, b.Action["torque"].Continuous);
-            Assert.Equal(2, a.Action["torque"].Continuous!.Length);
+            Assert.Equal(a.Action.GetContinuous("torque"), b.Action.GetContinuous("torque"));
+            Assert.Equal(2, a.Action.GetContinuous("torque").Length);
             Assert.Equal(gateway.ModelVersion, a.ModelVersion);
         }
     }
@@ -42,7 +46,7 @@ public sealed class SessionTests
     public async Task Many_sessions_on_one_socket_each_get_the_actions_they_get_alone()
     {
         const int agents = 12, steps = 3;
-        await using var gateway = await GatewayUnderTest.StartServingAsync();
+        await using var gateway = await GatewayUnderTest.StartAsync();
         await using var shared = await gateway.ClientAsync(GatewayUnderTest.KeyA);
 
         var together = await Task.WhenAll(Enumerable.Range(0, agents).Select(async agent =>
@@ -63,14 +67,14 @@ public sealed class SessionTests
     [Fact]
     public async Task A_slow_step_does_not_hold_up_another_sessions_step_on_the_same_socket()
     {
-        GatedGrainFactory? gated = null;
-        await using var gateway = await GatewayUnderTest.StartServingAsync(grains => gated = new GatedGrainFactory(grains, SessionKeys.Of("fleet-a", "slow")));
+        await using var gateway = await GatewayUnderTest.StartAsync(gatedSession: SessionKeys.Of("fleet-a", "slow"));
+        var gated = gateway.Gate;
         await using var socket = await gateway.RawSocketAsync();
         foreach (var (id, session) in new[] { (1ul, "slow"), (2ul, "fast") })
             Assert.Equal(ServerMessage.ResultOneofCase.Session, (await socket.AskAsync(Open(id, session))).ResultCase);
 
         await socket.SendAsync(StepMessage(10, "slow", 1, Observations.For(0, 0)));
-        await gated!.StepWaiting;
+        await gated.StepWaiting;
         var fast = await socket.AskAsync(StepMessage(11, "fast", 1, Observations.For(0, 0)));
         gated.Open();
         var (slow, _) = await socket.ReceiveAsync();
@@ -84,7 +88,7 @@ public sealed class SessionTests
     [Fact]
     public async Task A_step_retried_with_its_sequence_on_a_new_socket_is_applied_once_and_answered_again()
     {
-        await using var gateway = await GatewayUnderTest.StartServingAsync();
+        await using var gateway = await GatewayUnderTest.StartAsync();
         ServerMessage first, retried, next, described;
         await using (var socket = await gateway.RawSocketAsync())
         {
@@ -109,11 +113,11 @@ public sealed class SessionTests
     [Fact]
     public async Task The_client_reconnects_after_a_lost_connection_and_retries_the_step_with_its_sequence()
     {
-        await using var gateway = await GatewayUnderTest.StartServingAsync();
-        await using var proxy = new CuttableProxy(gateway.Gateway.Port);
+        await using var gateway = await GatewayUnderTest.StartAsync();
+        await using var proxy = new CuttableProxy(gateway.Silo.HttpPort);
         await using var client = await GatoMeshClient.ConnectAsync(new GatoMeshClientOptions
         {
-            Endpoint = new Uri($"ws://127.0.0.1:{proxy.Port}{GatewayServer.SessionsPath}"),
+            Endpoint = new Uri($"ws://127.0.0.1:{proxy.Port}{GatewayEndpoints.SessionsPath}"),
             ApiKey = GatewayUnderTest.KeyA,
             ReconnectDelay = TimeSpan.FromMilliseconds(10),
         });
@@ -121,7 +125,7 @@ public sealed class SessionTests
         var robot = await client.OpenSessionAsync("robot", Observations.SpecJson);
         var twin = await direct.OpenSessionAsync("twin", Observations.SpecJson);
 
-        var replies = new List<StepReply>();
+        var replies = new List<ActionReply>();
         for (var step = 0; step < 3; step++)
         {
             if (step == 1) proxy.CutAfterNextClientBytes();
@@ -142,8 +146,8 @@ public sealed class SessionTests
     [Fact]
     public async Task A_step_unanswered_within_the_request_timeout_is_retried_on_a_new_connection_and_applied_once()
     {
-        GatedGrainFactory? gated = null;
-        await using var gateway = await GatewayUnderTest.StartServingAsync(grains => gated = new GatedGrainFactory(grains, SessionKeys.Of("fleet-a", "robot")));
+        await using var gateway = await GatewayUnderTest.StartAsync(gatedSession: SessionKeys.Of("fleet-a", "robot"));
+        var gated = gateway.Gate;
         await using var client = await GatoMeshClient.ConnectAsync(new GatoMeshClientOptions
         {
             Endpoint = gateway.SessionsEndpoint,
@@ -154,7 +158,7 @@ public sealed class SessionTests
         var session = await client.OpenSessionAsync("robot", Observations.SpecJson);
 
         var step = session.StepAsync(Observations.For(2, 0));
-        await gated!.SecondStepWaiting; // the first try timed out and the client sent the step again
+        await gated.SecondStepWaiting; // the first try timed out and the client sent the step again
         gated.Open();
         var reply = await step;
         var described = await session.DescribeAsync();
@@ -168,7 +172,7 @@ public sealed class SessionTests
     [Fact]
     public async Task The_client_gives_up_with_Unavailable_after_its_attempts_when_the_cluster_cannot_serve()
     {
-        await using var gateway = await GatewayUnderTest.StartServingAsync();
+        await using var gateway = await GatewayUnderTest.StartAsync();
         await using var client = await GatoMeshClient.ConnectAsync(new GatoMeshClientOptions
         {
             Endpoint = gateway.SessionsEndpoint,
@@ -178,17 +182,17 @@ public sealed class SessionTests
         });
         var session = await client.OpenSessionAsync("robot", Observations.SpecJson);
 
-        await gateway.StopSiloAsync();
+        await gateway.StopAsync();
         var refused = await Assert.ThrowsAsync<GatoMeshException>(() => session.StepAsync(Observations.For(0, 0)));
 
-        Assert.Equal(SessionErrorCode.Unavailable, refused.Code);
+        Assert.Equal(ErrorCode.Unavailable, refused.Code);
         Assert.Contains("2 attempts", refused.Message);
     }
 
     [Fact]
     public async Task Reset_starts_a_new_episode_and_close_ends_the_session()
     {
-        await using var gateway = await GatewayUnderTest.StartServingAsync();
+        await using var gateway = await GatewayUnderTest.StartAsync();
         await using var client = await gateway.ClientAsync(GatewayUnderTest.KeyA);
         var session = await client.OpenSessionAsync("robot", Observations.SpecJson);
         await session.StepAsync(Observations.For(0, 0));
@@ -202,16 +206,26 @@ public sealed class SessionTests
         Assert.Equal(0, afterReset.Timestep);
         Assert.Equal(2, described.Episode);
         Assert.True(described.Open);
-        Assert.Contains(closed.Code, new[] { SessionErrorCode.SessionClosed, SessionErrorCode.UnknownSession });
+        Assert.Contains(closed.Code, new[] { ErrorCode.SessionClosed, ErrorCode.UnknownSession });
     }
 
     internal static ClientMessage Open(ulong requestId, string session) =>
         new() { RequestId = requestId, Open = new Open { SessionId = session, SpecJson = Observations.SpecJson } };
 
-    internal static ClientMessage StepMessage(ulong requestId, string session, ulong sequence, IReadOnlyDictionary<string, FieldValue> observation)
+    internal static ClientMessage StepMessage(ulong requestId, string session, ulong sequence, FieldValues observation) =>
+        StepMessage(requestId, session, sequence, Wire(observation));
+
+    internal static ClientMessage StepMessage(ulong requestId, string session, ulong sequence, MapField<string, Field> observation)
     {
         var step = new Step { SessionId = session, Sequence = sequence };
-        WireMapping.ToWire(observation, step.Observation);
+        step.Observation.Add(observation);
         return new ClientMessage { RequestId = requestId, Step = step };
+    }
+
+    internal static MapField<string, Field> Wire(FieldValues observation)
+    {
+        var wire = new MapField<string, Field>();
+        WireValues.ToWire(Observations.Spec, observation, wire);
+        return wire;
     }
 }

@@ -34,7 +34,8 @@ public sealed class HotSwapTests : IDisposable
             }
         }).ToList();
 
-        var deployed = await registry.Deploy(new DeployRequest(_checkpoint, "retrained-v1"));
+        DeployReply deployed;
+        using (AdminCredential.Present(silo.AdminKey)) deployed = await registry.Deploy(new DeployRequest(_checkpoint, "retrained-v1"));
         Assert.Null(deployed.Error);
         Assert.Equal(1, deployed.Version!.Revision);
         await Task.WhenAll(load).WaitAsync(TimeSpan.FromSeconds(120));
@@ -67,6 +68,7 @@ public sealed class HotSwapTests : IDisposable
         await using var silo = await ServingSilo.StartAsync(new ServingSiloOptions());
         var registry = silo.GrainFactory.GetGrain<IModelRegistryGrain>(IModelRegistryGrain.Key);
         using (var other = new GatoModel(Presets.Tiny with { Layers = 1 }, seed: 1)) Checkpoint.Save(other, _checkpoint);
+        using var admin = AdminCredential.Present(silo.AdminKey);
         var refused = await registry.Deploy(new DeployRequest(_checkpoint));
         Assert.Contains("shapes", refused.Error);
         var missing = await registry.Deploy(new DeployRequest(Path.Combine(_checkpoint, "nowhere")));

@@ -1,4 +1,3 @@
-using GatoMesh.Runtime;
 
 namespace GatoMesh.Grains.Tests;
 

@@ -38,8 +38,8 @@ internal static class FrameDrawing
 
     /// <summary>A caption frame also says what the model wrote.</summary>
     static string Caption(EnvironmentTask task, EpisodeFrame frame) =>
-        task.Name == "caption" && frame.Action.TryGetValue(CaptionEnvironment.CaptionKey, out var words) && words.Discrete is { } ids
-            ? $"<div class=\"said\">\u201c{SvgChart.Escape(CaptionWords.Text(ids))}\u201d</div>"
+        task.Name == "caption" && frame.Action.Keys.Contains(CaptionEnvironment.CaptionKey)
+            ? $"<div class=\"said\">\u201c{SvgChart.Escape(CaptionWords.Text(frame.Action.GetDiscrete(CaptionEnvironment.CaptionKey)))}\u201d</div>"
             : "";
 
     static string Grid(FieldValues observation)

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using GatoMesh.Data;
 using GatoMesh.Envs;
-using GatoMesh.Grains;
+using GatoMesh.Client;
 using GatoMesh.Tokens;
 
 namespace GatoMesh.Fleet;
@@ -56,10 +56,10 @@ internal sealed class FleetAgent(int index, IEnvironment environment, FleetOptio
             var sent = Stopwatch.GetTimestamp();
             if (sent >= endTimestamp)
                 return;
-            StepReply reply;
+            ActionReply reply;
             try
             {
-                reply = await session.StepAsync(WireFields.Observation(spec, observation), ct).ConfigureAwait(false);
+                reply = await session.StepAsync(observation, ct).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (ct.IsCancellationRequested)
             {
@@ -71,16 +71,11 @@ internal sealed class FleetAgent(int index, IEnvironment environment, FleetOptio
                 continue;
             }
             var received = Stopwatch.GetTimestamp();
-            if (reply.Error is { } error)
-            {
-                counters.Error(error.Code.ToString(), error.ToString());
-                continue;
-            }
             if (received <= endTimestamp)
                 counters.Step(Stopwatch.GetElapsedTime(sent, received).TotalMilliseconds, reply.ModelVersion);
             try
             {
-                var result = environment.Step(WireFields.Action(spec, reply.Action));
+                var result = environment.Step(reply.Action.ToAction(spec));
                 observation = result.Observation;
                 if (result.Done)
                 {

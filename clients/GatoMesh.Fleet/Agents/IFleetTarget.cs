@@ -1,11 +1,13 @@
-using GatoMesh.Grains;
+using GatoMesh.Client;
+using GatoMesh.Data;
+using GatoMesh.Protos.V1;
 
 namespace GatoMesh.Fleet;
 
 /// <summary>
 /// Where a fleet's agents open their sessions: a cluster's gateway through the client SDK, or an
 /// embedded silo. A failure the server typed (bad input, unknown session, unavailable) surfaces as a
-/// <see cref="FleetSessionException"/> or as <see cref="StepReply.Error"/>; anything else is counted
+/// <see cref="FleetSessionException"/>; anything else is counted
 /// under its exception type.
 /// </summary>
 public interface IFleetTarget
@@ -19,7 +21,7 @@ public interface IFleetTarget
 /// <summary>One agent's episode session on the target.</summary>
 public interface IFleetSession
 {
-    Task<StepReply> StepAsync(IReadOnlyDictionary<string, FieldValue> observation, CancellationToken ct);
+    Task<ActionReply> StepAsync(FieldValues observation, CancellationToken ct);
 
     /// <summary>Ends the episode; the next step starts a new one in the same session.</summary>
     Task ResetAsync(CancellationToken ct);
@@ -28,9 +30,9 @@ public interface IFleetSession
 }
 
 /// <summary>A typed error from the serving path, as the target reported it.</summary>
-public sealed class FleetSessionException(SessionErrorCode code, string field, string message)
+public sealed class FleetSessionException(ErrorCode code, string field, string message)
     : Exception($"{code} ({field}): {message}")
 {
-    public SessionErrorCode Code { get; } = code;
+    public ErrorCode Code { get; } = code;
     public string Field { get; } = field;
 }

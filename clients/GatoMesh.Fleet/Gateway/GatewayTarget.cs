@@ -1,5 +1,5 @@
 using GatoMesh.Client;
-using GatoMesh.Grains;
+using GatoMesh.Data;
 
 namespace GatoMesh.Fleet;
 
@@ -77,7 +77,7 @@ public sealed class GatewayTarget : IFleetTarget, IAsyncDisposable
 
     sealed class Session(EpisodeSession session) : IFleetSession
     {
-        public async Task<StepReply> StepAsync(IReadOnlyDictionary<string, FieldValue> observation, CancellationToken ct)
+        public async Task<ActionReply> StepAsync(FieldValues observation, CancellationToken ct)
         {
             try
             {

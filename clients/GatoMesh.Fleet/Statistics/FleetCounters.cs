@@ -25,7 +25,7 @@ public sealed class FleetCounters
     public long Errors => Interlocked.Read(ref errorCount);
     public string Model => Volatile.Read(ref model);
 
-    /// <summary>Errors by name (a <see cref="Grains.SessionErrorCode"/>, or the exception type of a
+    /// <summary>Errors by name (a wire <see cref="Protos.V1.ErrorCode"/>, or the exception type of a
     /// failure that carried none), in name order.</summary>
     public IReadOnlyDictionary<string, long> ErrorsByCode =>
         new SortedDictionary<string, long>(errors.ToDictionary(e => e.Key, e => e.Value), StringComparer.Ordinal);

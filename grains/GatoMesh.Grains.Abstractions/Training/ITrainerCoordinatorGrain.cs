@@ -1,5 +1,3 @@
-using GatoMesh.Runtime;
-
 namespace GatoMesh.Grains;
 
 /// <summary>
@@ -12,6 +10,7 @@ namespace GatoMesh.Grains;
 /// generation: the others restart from the last checkpoint as a new, smaller group, which any worker
 /// joining later enlarges at the next restart.
 /// </summary>
+[Alias("gatomesh.ITrainerCoordinatorGrain"), RequiresAdmin]
 public interface ITrainerCoordinatorGrain : IGrainWithStringKey
 {
     /// <summary>Sets the job. Starting the same job again (a retried call) changes nothing; another job

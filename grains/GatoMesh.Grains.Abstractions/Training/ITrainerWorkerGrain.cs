@@ -1,13 +1,12 @@
-using GatoMesh.Runtime;
-
 namespace GatoMesh.Grains;
 
 /// <summary>
 /// One worker process's trainer (key: the worker id), activated on that process's own silo: it holds
 /// the model replica and this rank's optimizer state, and trains on a thread of its own (grain turns
-/// never run a forward pass, ARCHITECTURE.md), pulling its assignments from the job's
-/// <see cref="ITrainerCoordinatorGrain"/> through the job's gateway.
+/// never run a forward pass, docs/ARCHITECTURE.md), pulling its assignments from the job's
+/// <see cref="ITrainerCoordinatorGrain"/>: worker processes are silos of the job's cluster.
 /// </summary>
+[Alias("gatomesh.ITrainerWorkerGrain"), RequiresAdmin]
 public interface ITrainerWorkerGrain : IGrainWithStringKey
 {
     /// <summary>Starts working for <see cref="WorkerLaunch.JobId"/> and returns; a second call while it
@@ -17,8 +16,10 @@ public interface ITrainerWorkerGrain : IGrainWithStringKey
     Task<WorkerStatus> Status();
 }
 
-/// <param name="Gateway">host:port of a gateway of the silo (or cluster) hosting the job's coordinator.</param>
-public sealed record WorkerLaunch(string JobId, string Gateway);
+/// <param name="JobId">The key of the job's <see cref="ITrainerCoordinatorGrain"/>.</param>
+[GenerateSerializer, Alias("gatomesh.WorkerLaunch")]
+public sealed record WorkerLaunch([property: Id(0)] string JobId);
 
 /// <param name="Done">The worker stopped: the job is over, or <see cref="Error"/> says what stopped it.</param>
-public sealed record WorkerStatus(bool Started, bool Done, long Generation, int Rank, long Step, string? Error);
+[GenerateSerializer, Alias("gatomesh.WorkerStatus")]
+public sealed record WorkerStatus([property: Id(0)] bool Started, [property: Id(1)] bool Done, [property: Id(2)] long Generation, [property: Id(3)] int Rank, [property: Id(4)] long Step, [property: Id(5)] string? Error);

@@ -1,5 +1,6 @@
 namespace GatoMesh.Grains;
 
+[GenerateSerializer, Alias("gatomesh.AssignmentKind")]
 public enum AssignmentKind
 {
     /// <summary>The generation is not complete yet: join again shortly.</summary>
@@ -18,7 +19,8 @@ public enum AssignmentKind
 /// hosts it). Rank r trains micro-batches r, r + W, ... of every step's global batch: the ranks' data
 /// is disjoint and together covers the batch. Every generation resumes from the job's latest checkpoint.
 /// </summary>
-public sealed record WorkerAssignment(AssignmentKind Kind, long Generation = 0, int Rank = 0, int WorldSize = 0, int StorePort = 0, TrainingJob? Job = null);
+[GenerateSerializer, Alias("gatomesh.WorkerAssignment")]
+public sealed record WorkerAssignment([property: Id(0)] AssignmentKind Kind, [property: Id(1)] long Generation = 0, [property: Id(2)] int Rank = 0, [property: Id(3)] int WorldSize = 0, [property: Id(4)] int StorePort = 0, [property: Id(5)] TrainingJob? Job = null);
 
 /// <param name="Checkpoint">The checkpoint folder written after this step, if any.</param>
 /// <param name="Finished">The job's last step is done and its final checkpoint written.</param>
@@ -26,10 +28,12 @@ public sealed record WorkerAssignment(AssignmentKind Kind, long Generation = 0, 
 /// <param name="PeakMemoryBytes">The worker process's peak resident memory (VmHWM).</param>
 /// <param name="History">The loss of every step so far, sent with a generation's first report (a resumed
 /// run's history comes from its checkpoint); later reports add <see cref="Loss"/>.</param>
+[GenerateSerializer, Alias("gatomesh.WorkerReport")]
 public sealed record WorkerReport(
-    string WorkerId, long Generation, int Rank, long Step, double Loss, double LearningRate, string? Checkpoint,
-    bool Finished, long OptimizerStateBytes, long PeakMemoryBytes, string? ResumedFrom, IReadOnlyList<double>? History);
+    [property: Id(0)] string WorkerId, [property: Id(1)] long Generation, [property: Id(2)] int Rank, [property: Id(3)] long Step, [property: Id(4)] double Loss, [property: Id(5)] double LearningRate, [property: Id(6)] string? Checkpoint,
+    [property: Id(7)] bool Finished, [property: Id(8)] long OptimizerStateBytes, [property: Id(9)] long PeakMemoryBytes, [property: Id(10)] string? ResumedFrom, [property: Id(11)] IReadOnlyList<double>? History);
 
+[GenerateSerializer, Alias("gatomesh.WorkerDirective")]
 public enum WorkerDirective
 {
     Continue,
@@ -41,6 +45,7 @@ public enum WorkerDirective
     Stop,
 }
 
+[GenerateSerializer, Alias("gatomesh.JobState")]
 public enum JobState
 {
     NotStarted,
@@ -51,12 +56,14 @@ public enum JobState
 }
 
 /// <summary>What one worker last reported.</summary>
-public sealed record WorkerSummary(string WorkerId, int Rank, long Generation, long Step, long OptimizerStateBytes, long PeakMemoryBytes, bool Alive);
+[GenerateSerializer, Alias("gatomesh.WorkerSummary")]
+public sealed record WorkerSummary([property: Id(0)] string WorkerId, [property: Id(1)] int Rank, [property: Id(2)] long Generation, [property: Id(3)] long Step, [property: Id(4)] long OptimizerStateBytes, [property: Id(5)] long PeakMemoryBytes, [property: Id(6)] bool Alive);
 
 /// <summary>A job's progress: <see cref="Losses"/>[s] is the loss of step s as last reported (steps redone
 /// after a restart replace theirs); <see cref="Restarts"/> counts generations ended by a failure, the last
 /// for <see cref="LastRestart"/>; <see cref="Error"/> says why a job failed.</summary>
+[GenerateSerializer, Alias("gatomesh.JobStatus")]
 public sealed record JobStatus(
-    string JobId, JobState State, long Step, long Steps, long Generation, int WorldSize, double? LearningRate,
-    IReadOnlyList<double> Losses, string? LatestCheckpoint, string? ResumedFrom, int Restarts, string? LastRestart,
-    IReadOnlyList<WorkerSummary> Workers, string? Error);
+    [property: Id(0)] string JobId, [property: Id(1)] JobState State, [property: Id(2)] long Step, [property: Id(3)] long Steps, [property: Id(4)] long Generation, [property: Id(5)] int WorldSize, [property: Id(6)] double? LearningRate,
+    [property: Id(7)] IReadOnlyList<double> Losses, [property: Id(8)] string? LatestCheckpoint, [property: Id(9)] string? ResumedFrom, [property: Id(10)] int Restarts, [property: Id(11)] string? LastRestart,
+    [property: Id(12)] IReadOnlyList<WorkerSummary> Workers, [property: Id(13)] string? Error);

@@ -1,10 +1,10 @@
 using System.Diagnostics;
 using GatoMesh.Model;
 using GatoMesh.Model.Engine;
-using GatoMesh.Runtime;
-using GatoMesh.Runtime.Storage;
 using GatoMesh.Tokens;
 using Microsoft.Extensions.DependencyInjection;
+using Orleans.Placement;
+using Orleans.Storage;
 
 namespace GatoMesh.Grains.Serving;
 
@@ -16,7 +16,11 @@ namespace GatoMesh.Grains.Serving;
 /// it (eviction, swap, another silo after a crash), the session resends prompt and window, and the
 /// action is the one an uninterrupted session would have got.
 /// </summary>
-public sealed class EpisodeSessionGrain : Grain, IEpisodeSessionGrain
+// Every session costs its silo about the same (a share of one engine), so sessions are spread by activation
+// count. Orleans' default placement favours the calling silo, and the gateway a fleet connects to is that
+// caller: the whole fleet would pile onto one silo's engine while the others idle.
+[ActivationCountBasedPlacement]
+internal sealed class EpisodeSessionGrain(ModelHost host, ServingOptions options, SessionActivations activations) : Grain, IEpisodeSessionGrain
 {
     // The cursor's window hint is rewritten once the window start moved this far past it, which
     // bounds how far activation reads forward over deleted records (SessionStore.ReadWindowAsync).
@@ -25,9 +29,8 @@ public sealed class EpisodeSessionGrain : Grain, IEpisodeSessionGrain
     // newer arrivals: it becomes the oldest after finitely many resends (Scheduler.Reserve).
     private const int MaxResends = 32;
 
+    private string? _key;
     private SessionStore _store = null!;
-    private ModelHost _host = null!;
-    private ServingOptions _options = null!;
     private IInferenceGrain _inference = null!;
 
     private SessionHeader? _header;
@@ -45,19 +48,20 @@ public sealed class EpisodeSessionGrain : Grain, IEpisodeSessionGrain
     private readonly TokenBuffer _buffer = new();
     private bool _active;
 
+    private string Key => _key ??= this.GetPrimaryKeyString();
+
     public override async Task OnActivateAsync(CancellationToken cancellation)
     {
-        _store = new SessionStore(Services.GetRequiredService<IGrainStorage>(), Key);
-        _host = Services.GetRequiredService<ModelHost>();
-        _options = Services.GetRequiredService<ServingOptions>();
+        _store = new SessionStore(ServiceProvider.GetRequiredKeyedService<IGrainStorage>(ServingOptions.StorageName), Key);
         _inference = GrainFactory.GetGrain<IInferenceGrain>(IInferenceGrain.Cpu);
         ServingMetrics.ActiveSessions.Add(1);
+        activations.Activated();
         _active = true;
 
         _header = await _store.ReadHeaderAsync();
         _cursor = await _store.ReadCursorAsync() ?? new SessionCursor();
         if (_header is null || !_cursor.Open) return;
-        if (DateTimeOffset.UtcNow - _cursor.LastActive > _options.SessionIdleExpiry)
+        if (DateTimeOffset.UtcNow - _cursor.LastActive > options.SessionIdleExpiry)
         {
             await _store.ClearAsync();
             _header = null;
@@ -72,9 +76,13 @@ public sealed class EpisodeSessionGrain : Grain, IEpisodeSessionGrain
         _nextTimestep = _last is null ? _cursor.WindowStartHint : _last.Timestep + 1;
     }
 
-    public override Task OnDeactivateAsync(CancellationToken cancellation)
+    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellation)
     {
-        if (_active) ServingMetrics.ActiveSessions.Add(-1);
+        if (_active)
+        {
+            ServingMetrics.ActiveSessions.Add(-1);
+            activations.Deactivated();
+        }
         _active = false;
         return Task.CompletedTask;
     }
@@ -89,8 +97,8 @@ public sealed class EpisodeSessionGrain : Grain, IEpisodeSessionGrain
                 ? Describe()
                 : Fail(SessionErrorCode.SessionExists, "session", "is already open with another spec, prompt or sampling; close it first");
         }
-        if (request.Prompt.Count > _options.MaxPromptTimesteps)
-            return Fail(SessionErrorCode.InvalidPrompt, "prompt", $"has {request.Prompt.Count} timesteps; at most {_options.MaxPromptTimesteps} are accepted");
+        if (request.Prompt.Count > options.MaxPromptTimesteps)
+            return Fail(SessionErrorCode.InvalidPrompt, "prompt", $"has {request.Prompt.Count} timesteps; at most {options.MaxPromptTimesteps} are accepted");
         if (!float.IsFinite(request.Temperature) || request.Temperature < 0)
             return Fail(SessionErrorCode.MalformedRequest, "temperature", $"= {request.Temperature}: must be finite and non-negative");
         var header = new SessionHeader
@@ -165,19 +173,7 @@ public sealed class EpisodeSessionGrain : Grain, IEpisodeSessionGrain
                 answer = await _inference.Act(act with { Context = Context() });
             }
         }
-        catch (InvalidActRequestException e) when (e.Field == nameof(ActRequest.SequenceId))
-        {
-            // An earlier attempt of this step (its call timed out, the client retried) still waits in
-            // the engine: drop it, so the next retry starts clean.
-            await _inference.Release(SequenceId);
-            return StepReply.Failed(Count(new SessionError(SessionErrorCode.Unavailable, "observation",
-                "an earlier attempt of this step was still queued in the engine; retry the step")));
-        }
-        catch (InvalidActRequestException e)
-        {
-            return StepReply.Failed(Count(new SessionError(SessionErrorCode.ContextTooLong, "observation", e.Message)));
-        }
-        catch (GrainCallTimeoutException)
+        catch (TimeoutException)
         {
             // The engine is overloaded beyond the call timeout. Drop the queued request (it would
             // otherwise collide with the client's retry) and let the client retry later.
@@ -185,6 +181,16 @@ public sealed class EpisodeSessionGrain : Grain, IEpisodeSessionGrain
             return StepReply.Failed(Count(new SessionError(SessionErrorCode.Unavailable, "observation",
                 "the silo's engine did not answer within the call timeout (overloaded); retry the step")));
         }
+        if (answer.Refusal is { Field: nameof(ActRequest.SequenceId) })
+        {
+            // An earlier attempt of this step (its call timed out, the client retried) still waits in
+            // the engine: drop it, so the next retry starts clean.
+            await _inference.Release(SequenceId);
+            return StepReply.Failed(Count(new SessionError(SessionErrorCode.Unavailable, "observation",
+                "an earlier attempt of this step was still queued in the engine; retry the step")));
+        }
+        if (answer.Refusal is { } refusal)
+            return StepReply.Failed(Count(new SessionError(SessionErrorCode.ContextTooLong, "observation", refusal.Message)));
         if (answer.Result is not ActResult.Action action)
             return StepReply.Failed(Count(new SessionError(SessionErrorCode.Unavailable, "observation",
                 $"the engine lost the session's cache {MaxResends + 1} times in a row (memory pressure); retry the step")));
@@ -200,7 +206,21 @@ public sealed class EpisodeSessionGrain : Grain, IEpisodeSessionGrain
             Recomputed = recomputed,
         };
         // Persist before answering: the agent never acts on a step a crash could lose.
-        await _store.WriteStepAsync(record);
+        try
+        {
+            await _store.WriteStepAsync(record);
+        }
+        catch (InconsistentStateException)
+        {
+            if (await _store.ReadStepAsync(record.Episode, record.Timestep) is not { } stored || stored.Sequence != request.Sequence)
+                return await SupersededAsync();
+            // This very step was persisted by an earlier attempt whose answer was lost (a write applied but
+            // not acknowledged): it stands, and the retry gets its answer. The engine's cache now ends in
+            // the tokens just sampled; if those differ from the stored ones it is dropped, so the next step
+            // rebuilds from the persisted context, as any later activation would.
+            if (!stored.ActionTokens.AsSpan().SequenceEqual(action.Tokens)) await _inference.Release(SequenceId);
+            record = stored;
+        }
         _window.Add(record);
         _last = record;
         _nextTimestep++;
@@ -209,6 +229,19 @@ public sealed class EpisodeSessionGrain : Grain, IEpisodeSessionGrain
         ServingMetrics.Steps.Add(1);
         ServingMetrics.StepMilliseconds.Record(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
         return Reply(record);
+    }
+
+    /// <summary>
+    /// Another activation of this session (a moment of membership disagreement) applied a different step
+    /// at this timestep: this activation's view is stale. It frees its cache and deactivates, so the
+    /// client's retry meets a fresh activation that reads what was persisted.
+    /// </summary>
+    private async Task<StepReply> SupersededAsync()
+    {
+        await _inference.Release(SequenceId);
+        DeactivateOnIdle();
+        return StepReply.Failed(Count(new SessionError(SessionErrorCode.Unavailable, "session",
+            "another activation of this session applied a step at this timestep; retry the step")));
     }
 
     public async Task<SessionReply> Reset(ResetRequest request)
@@ -269,7 +302,7 @@ public sealed class EpisodeSessionGrain : Grain, IEpisodeSessionGrain
             _window.RemoveAt(0);
         }
         var now = DateTimeOffset.UtcNow;
-        if (oldest - _cursor.WindowStartHint >= HintLag || now - _cursor.LastActive > _options.SessionIdleExpiry / 4)
+        if (oldest - _cursor.WindowStartHint >= HintLag || now - _cursor.LastActive > options.SessionIdleExpiry / 4)
         {
             _cursor.WindowStartHint = oldest;
             _cursor.LastActive = now;
@@ -296,7 +329,7 @@ public sealed class EpisodeSessionGrain : Grain, IEpisodeSessionGrain
         try
         {
             spec = SpecJsonReader.Parse(header.SpecJson);
-            encoder = new TimestepEncoder(spec, _host.Space, spec.Observation.Any(f => f.Kind == FieldKind.Text) ? _host.Text : null);
+            encoder = new TimestepEncoder(spec, host.Space, spec.Observation.Any(f => f.Kind == FieldKind.Text) ? host.Text : null);
         }
         catch (Exception e) when (e is TokenSpaceException or System.Text.Json.JsonException or ArgumentException or InvalidOperationException)
         {
@@ -323,16 +356,16 @@ public sealed class EpisodeSessionGrain : Grain, IEpisodeSessionGrain
             }
         }
         // The prompt is pinned: it and one whole timestep must fit the window.
-        var window = _host.Engine.ContextWindow;
+        var window = host.Engine.ContextWindow;
         var timestepTokens = spec.FixedObservationTokens + 1 + spec.ActionTokenCount;
         if (prompt.Count + timestepTokens > window)
             return new SessionError(SessionErrorCode.ContextTooLong, "prompt",
                 $"{prompt.Count} prompt tokens and a {timestepTokens}-token timestep exceed the context window of {window} tokens");
         _spec = spec;
         _encoder = encoder;
-        _decoder = new ActionDecoder(spec, _host.Space);
+        _decoder = new ActionDecoder(spec, host.Space);
         var continuous = spec.ContinuousActionTokens();
-        _actionRanges = [.. spec.ActionIdRanges(_host.Space).Select((r, i) => new TokenRange(r.Low, r.High) { Continuous = continuous[i] })];
+        _actionRanges = [.. spec.ActionIdRanges(host.Space).Select((r, i) => new TokenRange(r.Low, r.High) { Continuous = continuous[i] })];
         _prompt = TokenBatchInputs.From(prompt);
         _promptTokens = prompt.Count;
         return null;

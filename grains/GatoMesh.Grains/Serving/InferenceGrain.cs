@@ -1,7 +1,6 @@
 using GatoMesh.Model.Engine;
-using GatoMesh.Runtime;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Orleans.Concurrency;
 
 namespace GatoMesh.Grains.Serving;
 
@@ -10,41 +9,43 @@ namespace GatoMesh.Grains.Serving;
 /// (so an idle deactivation does not drop every cache). What it adds is the cluster's view: it
 /// follows the <see cref="IModelRegistryGrain"/> (checked when activated and then every
 /// <see cref="ServingOptions.RegistryPollPeriod"/>) and hot-swaps the weights when a new version is
-/// deployed. Turns never run a forward pass (ARCHITECTURE.md): Act awaits the engine thread.
+/// deployed. Turns never run a forward pass (docs/ARCHITECTURE.md): Act awaits the engine thread.
 /// </summary>
 [StatelessWorker(1)]
 [Reentrant]
-public sealed class InferenceGrain : Grain, IInferenceGrain
+internal sealed class InferenceGrain(ModelHost host, ServingOptions options, ILogger<InferenceGrain> log) : Grain, IInferenceGrain
 {
-    private ModelHost _host = null!;
-    private ILogger _log = null!;
     private int _following;
 
     public override async Task OnActivateAsync(CancellationToken cancellation)
     {
-        _host = Services.GetRequiredService<ModelHost>();
-        _log = Services.GetRequiredService<ILoggerFactory>().CreateLogger<InferenceGrain>();
-        var options = Services.GetRequiredService<ServingOptions>();
         await FollowRegistryAsync();
-        RegisterTimer(_ => FollowRegistryAsync(), options.RegistryPollPeriod, options.RegistryPollPeriod);
+        this.RegisterGrainTimer(FollowRegistryAsync, new GrainTimerCreationOptions(options.RegistryPollPeriod, options.RegistryPollPeriod) { Interleave = true });
     }
 
     public async Task<InferenceReply> Act(ActRequest request)
     {
-        var result = await _host.Engine.ActAsync(request);
-        return new InferenceReply(result, result is ActResult.Action a ? _host.VersionOf(a.ModelGeneration) : _host.Current);
+        try
+        {
+            var result = await host.Engine.ActAsync(request);
+            return new InferenceReply(result, result is ActResult.Action a ? host.VersionOf(a.ModelGeneration) : host.Current);
+        }
+        catch (InvalidActRequestException e)
+        {
+            return new InferenceReply(null, host.Current, e);
+        }
     }
 
     public Task Release(string sequenceId)
     {
-        _host.Engine.ReleaseSequence(sequenceId);
+        host.Engine.ReleaseSequence(sequenceId);
         return Task.CompletedTask;
     }
 
     public async Task<ModelVersion> Version()
     {
         await FollowRegistryAsync();
-        return _host.Current;
+        return host.Current;
     }
 
     /// <summary>Loads the registry's version if it is newer than the served one. One catch-up at a
@@ -56,12 +57,12 @@ public sealed class InferenceGrain : Grain, IInferenceGrain
         try
         {
             var deployed = await GrainFactory.GetGrain<IModelRegistryGrain>(IModelRegistryGrain.Key).Current();
-            if (deployed is not null && deployed.Revision > _host.Current.Revision)
-                await _host.ApplyAsync(deployed);
+            if (deployed is not null && deployed.Revision > host.Current.Revision)
+                await host.ApplyAsync(deployed);
         }
         catch (Exception e)
         {
-            _log.LogWarning(e, "could not follow the model registry; still serving {Version}", _host.Current.Id);
+            log.LogWarning(e, "could not follow the model registry; still serving {Version}", host.Current.Id);
         }
         finally
         {

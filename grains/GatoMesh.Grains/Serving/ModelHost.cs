@@ -22,7 +22,9 @@ public sealed class ModelHost : IAsyncDisposable
     private SentencePieceTokenizer? _text;
     private ModelVersion _current;
 
-    private ModelHost(GatoModel model, SentencePieceTokenizer? text, ModelVersion version, EngineOptions options, ILogger log)
+    private readonly IDisposable _gauges;
+
+    private ModelHost(GatoModel model, SentencePieceTokenizer? text, ModelVersion version, EngineOptions options, ILogger log, string silo)
     {
         _model = model;
         _text = text;
@@ -32,15 +34,17 @@ public sealed class ModelHost : IAsyncDisposable
         Config = model.Config;
         Space = new TokenSpace(Config.TextVocab);
         Engine = new InferenceEngine(model, options);
+        _gauges = ServingMetrics.Track(silo, () => Engine.Metrics);
     }
 
-    /// <summary>Loads <paramref name="source"/> (on the calling thread: a checkpoint read can take seconds).</summary>
-    public static ModelHost Start(ModelSource source, EngineOptions options, ILogger log)
+    /// <summary>Loads <paramref name="source"/> (on the calling thread: a checkpoint read can take seconds).
+    /// <paramref name="silo"/> names the silo in the engine's metrics.</summary>
+    public static ModelHost Start(ModelSource source, EngineOptions options, ILogger log, string silo)
     {
         var model = source.Checkpoint is { } dir ? Checkpoint.Load(dir) : new GatoModel(Presets.Get(source.Preset!), source.Seed);
         var text = source.Checkpoint is { } d ? LoadText(d) : null;
         var version = new ModelVersion(source.VersionId, source.Checkpoint, model.Config.Preset, 0, DateTimeOffset.UtcNow);
-        return new ModelHost(model, text, version, options, log);
+        return new ModelHost(model, text, version, options, log, silo);
     }
 
     public InferenceEngine Engine { get; }
@@ -115,6 +119,7 @@ public sealed class ModelHost : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        _gauges.Dispose();
         await Engine.DisposeAsync();
         _model.Dispose();
         _swap.Dispose();

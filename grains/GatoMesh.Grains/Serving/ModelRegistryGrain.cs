@@ -1,12 +1,11 @@
 using GatoMesh.Model;
-using GatoMesh.Runtime;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace GatoMesh.Grains.Serving;
 
+[GenerateSerializer, Alias("gatomesh.RegistryState")]
 public sealed class RegistryState
 {
-    public ModelVersion? Deployed { get; set; }
+    [Id(0)] public ModelVersion? Deployed { get; set; }
 }
 
 /// <summary>
@@ -14,7 +13,8 @@ public sealed class RegistryState
 /// was deployed. Inference grains pull from it (<see cref="InferenceGrain"/>); nothing is pushed,
 /// so a silo that was down during a deployment catches up by itself.
 /// </summary>
-public sealed class ModelRegistryGrain : Grain<RegistryState>, IModelRegistryGrain
+internal sealed class ModelRegistryGrain(
+    [PersistentState("registry", ServingOptions.StorageName)] IPersistentState<RegistryState> state, ModelHost host) : Grain, IModelRegistryGrain
 {
     public async Task<DeployReply> Deploy(DeployRequest request)
     {
@@ -33,15 +33,15 @@ public sealed class ModelRegistryGrain : Grain<RegistryState>, IModelRegistryGra
             return new DeployReply(null, $"checkpoint = {dir}: {e.Message}");
         }
         // Every silo serves the same architecture (the engine swaps weights, not shapes).
-        var served = Services.GetRequiredService<ModelHost>().Config;
+        var served = host.Config;
         if (config with { Preset = served.Preset } != served)
             return new DeployReply(null, $"checkpoint = {dir}: its shapes ({config.Preset}) differ from the served model's ({served.Preset})");
-        var revision = (State.Deployed?.Revision ?? 0) + 1;
+        var revision = (state.State.Deployed?.Revision ?? 0) + 1;
         var id = string.IsNullOrWhiteSpace(request.Id) ? $"{Path.GetFileName(dir.TrimEnd('/'))}@{revision}" : request.Id;
-        State.Deployed = new ModelVersion(id, dir, config.Preset, revision, DateTimeOffset.UtcNow);
-        await WriteStateAsync();
-        return new DeployReply(State.Deployed, null);
+        state.State.Deployed = new ModelVersion(id, dir, config.Preset, revision, DateTimeOffset.UtcNow);
+        await state.WriteStateAsync();
+        return new DeployReply(state.State.Deployed, null);
     }
 
-    public Task<ModelVersion?> Current() => Task.FromResult(State.Deployed);
+    public Task<ModelVersion?> Current() => Task.FromResult(state.State.Deployed);
 }

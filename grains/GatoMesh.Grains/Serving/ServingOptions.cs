@@ -3,6 +3,10 @@ namespace GatoMesh.Grains.Serving;
 /// <summary>How the serving grains behave on a silo (registered in the silo's services).</summary>
 public sealed record ServingOptions
 {
+    /// <summary>The grain storage provider every serving grain persists through (memory when embedded,
+    /// Redis in a cluster).</summary>
+    public const string StorageName = "gatomesh";
+
     /// <summary>How often each silo's inference grain asks the registry for the deployed version.</summary>
     public TimeSpan RegistryPollPeriod { get; init; } = TimeSpan.FromMilliseconds(500);
 

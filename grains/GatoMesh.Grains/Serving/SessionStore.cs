@@ -1,72 +1,80 @@
-using System.Text.Json;
-using GatoMesh.Runtime;
-using GatoMesh.Runtime.Storage;
+using Orleans.Storage;
 
 namespace GatoMesh.Grains.Serving;
 
 /// <summary>
-/// A session's persisted state in the silo's grain storage (memory, or Redis in a cluster): a header,
-/// a cursor, and one record per step of the current window. Keeping steps as separate records makes
-/// a step cost one small write (its own observation) instead of rewriting the whole window, and a
-/// record is written create-only, so two activations of one session (possible for a moment while
-/// silos disagree on membership) can never both apply a step at the same timestep.
+/// A session's persisted state in the silo's grain storage provider (memory embedded, Redis in a
+/// cluster): a header, a cursor, and one record per step of the current window, each under a grain id
+/// of its own. Keeping steps as separate records makes a step cost one small write (its own observation)
+/// instead of rewriting the whole window, and a step record is written create-only (no ETag: the
+/// provider refuses it if the record exists), so two activations of one session (possible for a moment
+/// while silos disagree on membership) can never both apply a step at the same timestep.
 /// </summary>
 internal sealed class SessionStore(IGrainStorage storage, string sessionKey)
 {
-    private static readonly JsonSerializerOptions s_json = new(JsonSerializerDefaults.General);
+    private const string StateName = "session";
 
-    private readonly GrainId _header = new("gatomesh.session.header", sessionKey);
-    private readonly GrainId _cursor = new("gatomesh.session.cursor", sessionKey);
-    private string? _headerETag;
-    private string? _cursorETag;
+    private readonly GrainId _headerId = GrainId.Create("gatomesh-session-header", sessionKey);
+    private readonly GrainId _cursorId = GrainId.Create("gatomesh-session-cursor", sessionKey);
+    private readonly GrainState<SessionHeader> _header = new();
+    private readonly GrainState<SessionCursor> _cursor = new();
+    // The ETag of every step record this activation read or wrote, so deleting one needs no read.
+    private readonly Dictionary<(long Episode, long Timestep), string> _stepETags = [];
 
-    private GrainId StepId(long episode, long timestep) => new("gatomesh.session.step", $"{sessionKey}#{episode}#{timestep}");
+    private GrainId StepId(long episode, long timestep) => GrainId.Create("gatomesh-session-step", $"{sessionKey}#{episode}#{timestep}");
 
     public async Task<SessionHeader?> ReadHeaderAsync()
     {
-        var stored = await storage.ReadAsync(_header);
-        _headerETag = stored?.ETag;
-        return stored is null ? null : JsonSerializer.Deserialize<SessionHeader>(stored.Data, s_json);
+        await storage.ReadStateAsync(StateName, _headerId, _header);
+        return _header.RecordExists ? _header.State : null;
     }
 
-    public async Task WriteHeaderAsync(SessionHeader header) =>
-        _headerETag = await storage.WriteAsync(_header, JsonSerializer.SerializeToUtf8Bytes(header, s_json), _headerETag);
+    public Task WriteHeaderAsync(SessionHeader header)
+    {
+        _header.State = header;
+        return storage.WriteStateAsync(StateName, _headerId, _header);
+    }
 
     public async Task<SessionCursor?> ReadCursorAsync()
     {
-        var stored = await storage.ReadAsync(_cursor);
-        _cursorETag = stored?.ETag;
-        return stored is null ? null : JsonSerializer.Deserialize<SessionCursor>(stored.Data, s_json);
+        await storage.ReadStateAsync(StateName, _cursorId, _cursor);
+        return _cursor.RecordExists ? _cursor.State : null;
     }
 
-    public async Task WriteCursorAsync(SessionCursor cursor) =>
-        _cursorETag = await storage.WriteAsync(_cursor, JsonSerializer.SerializeToUtf8Bytes(cursor, s_json), _cursorETag);
+    public Task WriteCursorAsync(SessionCursor cursor)
+    {
+        _cursor.State = cursor;
+        return storage.WriteStateAsync(StateName, _cursorId, _cursor);
+    }
 
     /// <summary>Writes a step's record; fails with <see cref="InconsistentStateException"/> if one exists.</summary>
-    public Task WriteStepAsync(StepRecord record) =>
-        storage.WriteAsync(StepId(record.Episode, record.Timestep), JsonSerializer.SerializeToUtf8Bytes(record, s_json), expectedETag: null);
+    public async Task WriteStepAsync(StepRecord record)
+    {
+        var state = new GrainState<StepRecord>(record);
+        await storage.WriteStateAsync(StateName, StepId(record.Episode, record.Timestep), state);
+        _stepETags[(record.Episode, record.Timestep)] = state.ETag!;
+    }
 
     public async Task<StepRecord?> ReadStepAsync(long episode, long timestep)
     {
-        var stored = await storage.ReadAsync(StepId(episode, timestep));
-        return stored is null ? null : JsonSerializer.Deserialize<StepRecord>(stored.Data, s_json);
+        var state = new GrainState<StepRecord>();
+        await storage.ReadStateAsync(StateName, StepId(episode, timestep), state);
+        if (!state.RecordExists) return null;
+        _stepETags[(episode, timestep)] = state.ETag!;
+        return state.State;
     }
 
-    /// <summary>Deletes a step's record if it exists.</summary>
+    /// <summary>Deletes a step's record if it is still the one this activation knows.</summary>
     public async Task DeleteStepAsync(long episode, long timestep)
     {
-        var id = StepId(episode, timestep);
-        var stored = await storage.ReadAsync(id);
-        if (stored is not null)
+        if (!_stepETags.Remove((episode, timestep), out var etag)) return;
+        try
         {
-            try
-            {
-                await storage.ClearAsync(id, stored.ETag);
-            }
-            catch (InconsistentStateException)
-            {
-                // Someone else removed or replaced it meanwhile: nothing left of ours to delete.
-            }
+            await storage.ClearStateAsync(StateName, StepId(episode, timestep), new GrainState<StepRecord> { ETag = etag, RecordExists = true });
+        }
+        catch (InconsistentStateException)
+        {
+            // Someone else removed or replaced it meanwhile: nothing left of ours to delete.
         }
     }
 
@@ -91,8 +99,7 @@ internal sealed class SessionStore(IGrainStorage storage, string sessionKey)
     /// <summary>Deletes header and cursor (closing a session).</summary>
     public async Task ClearAsync()
     {
-        if (_headerETag is not null) await storage.ClearAsync(_header, _headerETag);
-        if (_cursorETag is not null) await storage.ClearAsync(_cursor, _cursorETag);
-        _headerETag = _cursorETag = null;
+        if (_header.RecordExists) await storage.ClearStateAsync(StateName, _headerId, _header);
+        if (_cursor.RecordExists) await storage.ClearStateAsync(StateName, _cursorId, _cursor);
     }
 }

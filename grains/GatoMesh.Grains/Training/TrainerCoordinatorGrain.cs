@@ -1,7 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
 using System.Text.Json;
-using GatoMesh.Runtime;
 
 namespace GatoMesh.Grains;
 
@@ -14,8 +13,11 @@ namespace GatoMesh.Grains;
 /// ever become (docs/TRAINING.md, "Run directory"). The job's durable state is its run directory;
 /// this grain holds only what a running job needs, so it lives as long as the job's host.
 /// </summary>
+[Orleans.Placement.PreferLocalPlacement]
 public sealed class TrainerCoordinatorGrain : Grain, ITrainerCoordinatorGrain
 {
+    string Key => this.GetPrimaryKeyString();
+
     sealed class Worker(string id)
     {
         public string Id { get; } = id;
@@ -57,7 +59,7 @@ public sealed class TrainerCoordinatorGrain : Grain, ITrainerCoordinatorGrain
             Reset();
             this.job = job;
             state = JobState.Forming;
-            sweeper ??= RegisterTimer(_ => { Sweep(); return Task.CompletedTask; }, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1));
+            sweeper ??= this.RegisterGrainTimer(() => { Sweep(); return Task.CompletedTask; }, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1));
         }
         return Task.FromResult(Describe());
     }

@@ -1,5 +1,4 @@
 using GatoMesh.Model;
-using GatoMesh.Runtime;
 using GatoMesh.Torch;
 using GatoMesh.Torch.Distributed;
 
@@ -12,7 +11,7 @@ namespace GatoMesh.Grains;
 /// collective (a peer died: Gloo's "Connection closed by peer", or a timeout) is reported as the
 /// end of the generation; an error in the job itself (bad options or data) fails the job.
 /// </summary>
-internal sealed class TrainerWorkerLoop(ITrainerCoordinatorGrain coordinator, string workerId)
+internal sealed class TrainerWorkerLoop(ITrainerCoordinatorGrain coordinator, string workerId, string adminKey)
 {
     static readonly TimeSpan JoinPoll = TimeSpan.FromMilliseconds(100);
     static readonly TimeSpan CoordinatorPatience = TimeSpan.FromSeconds(30);
@@ -26,6 +25,8 @@ internal sealed class TrainerWorkerLoop(ITrainerCoordinatorGrain coordinator, st
 
     public void Run()
     {
+        // The coordinator's calls change the deployment (RequiresAdmin): they carry the key the worker was started with.
+        using var credential = AdminCredential.Present(adminKey);
         try
         {
             while (!stop.IsCancellationRequested)
@@ -147,12 +148,15 @@ internal sealed class TrainerWorkerLoop(ITrainerCoordinatorGrain coordinator, st
             {
                 return call().GetAwaiter().GetResult();
             }
-            catch (GrainRuntimeException e) when (e is not RemoteGrainException && DateTimeOffset.UtcNow < deadline && !stop.IsCancellationRequested)
+            catch (Exception e) when (IsUnreachable(e) && DateTimeOffset.UtcNow < deadline && !stop.IsCancellationRequested)
             {
                 stop.Token.WaitHandle.WaitOne(JoinPoll);
             }
         }
     }
+
+    /// <summary>The coordinator's silo cannot be reached now (it is restarting, or the link is down).</summary>
+    static bool IsUnreachable(Exception e) => e is SiloUnavailableException or OrleansMessageRejectionException or TimeoutException;
 
     void Call(Func<Task> call) => Call(async () => { await call(); return true; });
 

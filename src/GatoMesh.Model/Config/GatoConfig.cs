@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using GatoMesh.Tokens;
 
 namespace GatoMesh.Model;
 
@@ -56,8 +57,8 @@ public sealed record GatoConfig
             throw new InvalidConfigException(nameof(TextVocab), TextVocab, $"must be at least {Bins}: discrete values use ids [0, {Bins})");
         if (PatchChannels <= 0 || PatchChannels % 32 != 0)
             throw new InvalidConfigException(nameof(PatchChannels), PatchChannels, "must be a positive multiple of 32 (GroupNorm with 32 groups)");
-        if (PatchSize != 16)
-            throw new InvalidConfigException(nameof(PatchSize), PatchSize, "must be 16 (the token space's patch size)");
+        if (PatchSize != ImagePatcher.PatchSide)
+            throw new InvalidConfigException(nameof(PatchSize), PatchSize, $"must be {ImagePatcher.PatchSide} (the token space's patch size)");
         if (Dropout is < 0 or >= 1)
             throw new InvalidConfigException(nameof(Dropout), Dropout, "must be in [0, 1)");
         return this;

@@ -11,8 +11,8 @@ public sealed record TokenBatchInputs(long[] Ids, long[] LocalPositions, float[]
 {
     public const long PatchId = -1;
 
-    /// <summary>Values per patch: 3 x 16 x 16.</summary>
-    public const int PatchPixels = 3 * 16 * 16;
+    /// <summary>Values per patch: 3 x 16 x 16, the token space's (<see cref="ImagePatcher.PatchPixels"/>).</summary>
+    public const int PatchPixels = ImagePatcher.PatchPixels;
 
     public int Count => Ids.Length;
     public int PatchCount => PatchRows.Length;

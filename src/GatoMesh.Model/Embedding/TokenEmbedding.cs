@@ -1,3 +1,4 @@
+using GatoMesh.Tokens;
 using GatoMesh.Torch;
 using GatoMesh.Torch.Nn;
 
@@ -36,27 +37,36 @@ public sealed class TokenEmbedding : Module
     {
         ArgumentNullException.ThrowIfNull(inputs);
         inputs.Validate(config);
+        return Forward(inputs.Ids, inputs.LocalPositions, inputs.Patches, inputs.PatchRows, inputs.PatchCols);
+    }
+
+    /// <summary>The same from spans (the engine's reused buffers): ids (-1 a patch slot), local positions,
+    /// per patch its pixels [3, 16, 16] and row and column buckets. Checked by the caller.</summary>
+    internal Tensor Forward(ReadOnlySpan<long> ids, ReadOnlySpan<long> localPositions, ReadOnlySpan<float> pixels,
+        ReadOnlySpan<long> patchRows, ReadOnlySpan<long> patchCols)
+    {
         using var scope = DisposeScope.Begin();
         var device = Tokens.Weight.Device;
-        var local = LocalPositions.Forward(Tensor.From<long>(inputs.LocalPositions, [inputs.Count], device));
-        if (inputs.PatchCount == 0)
-            return (Tokens.Forward(Tensor.From<long>(inputs.Ids, [inputs.Count], device)) + local).MoveToOuterScope();
+        var n = ids.Length;
+        var local = LocalPositions.Forward(Tensor.From(localPositions, [n], device));
+        var patchCount = patchRows.Length;
+        if (patchCount == 0)
+            return (Tokens.Forward(Tensor.From(ids, [n], device)) + local).MoveToOuterScope();
 
         // Rows 0..M-1 of the table are the M id tokens, rows M..M+P-1 the P patches; each token then
         // picks its row, so ids and patches interleave as the sequence has them.
-        var n = inputs.Count;
-        var ids = new long[n - inputs.PatchCount];
+        var textIds = new long[n - patchCount];
         var order = new long[n];
         for (int i = 0, m = 0, k = 0; i < n; i++)
         {
-            if (inputs.Ids[i] == TokenBatchInputs.PatchId) order[i] = ids.Length + k++;
-            else { ids[m] = inputs.Ids[i]; order[i] = m++; }
+            if (ids[i] == TokenBatchInputs.PatchId) order[i] = textIds.Length + k++;
+            else { textIds[m] = ids[i]; order[i] = m++; }
         }
-        var pixels = Tensor.From<float>(inputs.Patches, [inputs.PatchCount, 3, config.PatchSize, config.PatchSize], device);
-        var patches = Patch.Forward(pixels)
-            + PatchRows.Forward(Tensor.From<long>(inputs.PatchRows, [inputs.PatchCount], device))
-            + PatchCols.Forward(Tensor.From<long>(inputs.PatchCols, [inputs.PatchCount], device));
-        var table = Tensor.Cat([Tokens.Forward(Tensor.From<long>(ids, [ids.Length], device)), patches]);
+        var image = Tensor.From(pixels, [patchCount, ImagePatcher.Channels, config.PatchSize, config.PatchSize], device);
+        var patches = Patch.Forward(image)
+            + PatchRows.Forward(Tensor.From(patchRows, [patchCount], device))
+            + PatchCols.Forward(Tensor.From(patchCols, [patchCount], device));
+        var table = Tensor.Cat([Tokens.Forward(Tensor.From<long>(textIds, [textIds.Length], device)), patches]);
         return (table.IndexSelect(0, Tensor.From<long>(order, [n], device)) + local).MoveToOuterScope();
     }
 }

@@ -2,17 +2,21 @@ namespace GatoMesh.Model.Engine;
 
 /// <summary>
 /// Dedicated helper threads (never the thread pool: ARCHITECTURE.md, "Serving path") that share the
-/// engine thread's in-place attention rows. Torch runs single-threaded in the engine (MACHINE.md),
-/// so during attention the other cores would idle. <see cref="Run"/> splits [0, rows) into one
-/// contiguous range per thread; the calling thread takes the first and waits for the rest.
+/// engine thread's attention work. Torch runs single-threaded in the engine (MACHINE.md), so during
+/// attention the other cores would idle. <see cref="Run"/> hands out work items from a shared counter: the
+/// calling thread works too, and a helper that the OS has not scheduled by the time the items are gone is
+/// simply not waited for (on a shared 2-core machine a wake-up can take milliseconds), so a slow helper never
+/// holds an iteration up beyond the item it is running.
 /// </summary>
 internal sealed class AttentionWorkers : IDisposable
 {
+    private const int Idle = 0, Offered = 1, Claimed = 2, Done = 3;
+
     private readonly Thread[] helpers;
     private readonly SemaphoreSlim[] start;
-    private readonly CountdownEvent done = new(0);
-    private Action<int, int, int>? body; // (worker, first row, end row)
-    private int rows;
+    private readonly int[] state;
+    private Action<int>? body;
+    private int items, next;
     private volatile bool stopping;
 
     public AttentionWorkers(int threads)
@@ -20,52 +24,65 @@ internal sealed class AttentionWorkers : IDisposable
         Threads = Math.Max(1, threads);
         helpers = new Thread[Threads - 1];
         start = new SemaphoreSlim[Threads - 1];
+        state = new int[Threads - 1];
         for (var i = 0; i < helpers.Length; i++)
         {
-            var worker = i + 1;
+            var helper = i;
             start[i] = new SemaphoreSlim(0);
-            helpers[i] = new Thread(() => Loop(worker)) { IsBackground = true, Name = $"gatomesh-attention-{worker}" };
+            helpers[i] = new Thread(() => Loop(helper)) { IsBackground = true, Name = $"gatomesh-attention-{i + 1}" };
             helpers[i].Start();
         }
     }
 
     public int Threads { get; }
 
-    /// <summary>Runs <paramref name="work"/>(worker, first, end) over [0, <paramref name="count"/>) in
-    /// contiguous ranges; below <paramref name="minimumPerThread"/> rows per thread it runs inline.</summary>
-    public void Run(int count, int minimumPerThread, Action<int, int, int> work)
+    /// <summary>Runs <paramref name="work"/>(item) for every item in [0, <paramref name="count"/>), on the
+    /// calling thread and on up to <paramref name="helpersWanted"/> helpers; returns when all are done.</summary>
+    public void Run(int count, int helpersWanted, Action<int> work)
     {
-        var threads = Math.Min(Threads, Math.Max(1, count / Math.Max(1, minimumPerThread)));
-        if (threads == 1)
+        var offered = Math.Min(Math.Min(helpersWanted, helpers.Length), count - 1);
+        if (offered <= 0)
         {
-            work(0, 0, count);
+            for (var i = 0; i < count; i++) work(i);
             return;
         }
         body = work;
-        rows = count;
-        done.Reset(threads - 1);
-        for (var i = 0; i < threads - 1; i++) start[i].Release();
-        var (first, end) = Range(0, threads, count);
-        work(0, first, end);
-        done.Wait();
+        items = count;
+        Volatile.Write(ref next, 0);
+        for (var h = 0; h < offered; h++)
+        {
+            Volatile.Write(ref state[h], Offered);
+            start[h].Release();
+        }
+        Work();
+        for (var h = 0; h < offered; h++)
+        {
+            // A helper that has not claimed its offer yet never will: withdraw it. One that has is running
+            // its last item: wait for it.
+            if (Interlocked.CompareExchange(ref state[h], Idle, Offered) == Offered) continue;
+            var spin = new SpinWait();
+            while (Volatile.Read(ref state[h]) != Done) spin.SpinOnce();
+            Volatile.Write(ref state[h], Idle);
+        }
         body = null;
     }
 
-    private void Loop(int worker)
+    private void Work()
+    {
+        for (int i; (i = Interlocked.Increment(ref next) - 1) < items;) body!(i);
+    }
+
+    private void Loop(int helper)
     {
         while (true)
         {
-            start[worker - 1].Wait();
+            start[helper].Wait();
             if (stopping) return;
-            var threads = done.InitialCount + 1;
-            var (first, end) = Range(worker, threads, rows);
-            body!(worker, first, end);
-            done.Signal();
+            if (Interlocked.CompareExchange(ref state[helper], Claimed, Offered) != Offered) continue; // withdrawn
+            Work();
+            Volatile.Write(ref state[helper], Done);
         }
     }
-
-    private static (int First, int End) Range(int worker, int threads, int count) =>
-        ((int)((long)count * worker / threads), (int)((long)count * (worker + 1) / threads));
 
     public void Dispose()
     {
@@ -73,6 +90,5 @@ internal sealed class AttentionWorkers : IDisposable
         foreach (var s in start) s.Release();
         foreach (var t in helpers) t.Join();
         foreach (var s in start) s.Dispose();
-        done.Dispose();
     }
 }

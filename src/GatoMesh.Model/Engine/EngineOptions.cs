@@ -1,3 +1,5 @@
+using GatoMesh.Torch;
+
 namespace GatoMesh.Model.Engine;
 
 /// <summary>
@@ -47,12 +49,38 @@ public sealed record EngineOptions
     /// decode rows; torch itself stays on <see cref="TorchThreads"/>.</summary>
     public int AttentionThreads { get; init; } = Environment.ProcessorCount;
 
+    /// <summary>What the transformer's matrix products compute in (docs/ENGINE.md, "Precision"): fp32, the
+    /// reference, or bf16, products of bfloat16 weights with fp32 accumulation, the residual stream, norms,
+    /// attention and sampling in fp32.</summary>
+    public ComputePrecision Precision { get; init; }
+
+    /// <summary>Where the engine computes: null, the served model's device; else its weights are copied there
+    /// (a CUDA device serves from a device KV pool, <see cref="KvPool"/>).</summary>
+    public Device? Device { get; init; }
+
+    /// <summary>Where the paged KV cache lives; null: the host pool on a CPU, the device pool on a GPU. The
+    /// device pool runs on a CPU too (the same code a GPU runs: tests hold its actions to the host pool's);
+    /// the host pool cannot serve a GPU.</summary>
+    public KvPoolPlacement? KvPool { get; init; }
+
+    /// <summary>How long an iteration should take (docs/ENGINE.md, "Iteration"): prefill chunks fill an
+    /// iteration only up to the tokens that the engine's measured cost per token fits in this time (never
+    /// beyond <see cref="TokenBudget"/>), so decode steps behind them stay short; null: always
+    /// <see cref="TokenBudget"/>.</summary>
+    public TimeSpan? IterationTarget { get; init; } = TimeSpan.FromMilliseconds(4);
+
+    /// <summary>Multiply-adds of an iteration's host attention below which the engine thread does it alone: a
+    /// helper's wake-up costs more than it saves (~0.2 ms of work). Tests set 0 to split every iteration.</summary>
+    internal long AttentionParallelWork { get; init; } = 1 << 21;
+
     /// <summary>Bytes of one KV block for <paramref name="config"/>.</summary>
     public long BlockBytes(GatoConfig config) => (long)config.Layers * 2 * BlockSize * config.AttentionWidth * sizeof(float);
 
     internal int Blocks(GatoConfig config) => KvBlocks ?? (int)Math.Min(int.MaxValue, KvBytes / BlockBytes(config));
 
     internal int Window(GatoConfig config) => ContextWindow ?? config.Context;
+
+    internal KvPoolPlacement Placement(Device device) => KvPool ?? (device.Type == DeviceType.Cpu ? KvPoolPlacement.Host : KvPoolPlacement.Device);
 
     /// <summary>Checks every field against <paramref name="config"/>, naming the first one out of range.</summary>
     internal void Validate(GatoConfig config)
@@ -64,6 +92,9 @@ public sealed record EngineOptions
         if (WindowTimesteps is < 1) throw new InvalidConfigException(nameof(WindowTimesteps), WindowTimesteps, "must be at least 1");
         if (AttentionThreads < 1) throw new InvalidConfigException(nameof(AttentionThreads), AttentionThreads, "must be at least 1");
         if (TorchThreads is < 1) throw new InvalidConfigException(nameof(TorchThreads), TorchThreads, "must be at least 1");
+        if (IterationTarget is { } target && target <= TimeSpan.Zero) throw new InvalidConfigException(nameof(IterationTarget), target, "must be positive");
+        if (KvPool == KvPoolPlacement.Host && Device is { Type: not DeviceType.Cpu } device)
+            throw new InvalidConfigException(nameof(KvPool), KvPool, $"the host pool serves a CPU engine only, not {device}");
         // One full window must fit: the prompt ends in a partly used block, the timesteps start on a
         // fresh one, and the oldest live timestep may start mid-block.
         var needed = (Window(config) + BlockSize - 1) / BlockSize + 3;
@@ -71,4 +102,14 @@ public sealed record EngineOptions
             throw new InvalidConfigException(KvBlocks is null ? nameof(KvBytes) : nameof(KvBlocks), KvBlocks ?? KvBytes,
                 $"the KV pool must hold one full context window ({needed} blocks of {BlockBytes(config)} bytes)");
     }
+}
+
+/// <summary>Where the paged KV cache lives (<see cref="EngineOptions.KvPool"/>).</summary>
+public enum KvPoolPlacement
+{
+    /// <summary>Host memory, attended by managed kernels (a CPU engine).</summary>
+    Host,
+
+    /// <summary>Tensors on the compute device, attended by libtorch ops; actions sampled on the device.</summary>
+    Device,
 }

@@ -4,10 +4,17 @@ namespace GatoMesh.Model.Engine;
 
 /// <summary>One sequence the engine holds: its paged cache, the work it still has to run and the
 /// request in progress. Owned by the engine thread.</summary>
-internal sealed class EngineSequence(string id, SequenceCache cache)
+internal sealed class EngineSequence
 {
-    public string Id { get; } = id;
-    public SequenceCache Cache { get; } = cache;
+    public EngineSequence(string id, SequenceCache cache)
+    {
+        Id = id;
+        Cache = cache;
+        ReadyNode = new LinkedListNode<EngineSequence>(this);
+    }
+
+    public string Id { get; }
+    public SequenceCache Cache { get; }
     public LinkedList<Segment> Segments { get; } = new();
 
     /// <summary>Absolute index of the timestep the next request must carry.</summary>
@@ -27,6 +34,15 @@ internal sealed class EngineSequence(string id, SequenceCache cache)
 
     /// <summary>Admission order among sequences with work (first come, first scheduled).</summary>
     public long ReadySince { get; set; }
+
+    /// <summary>This sequence's entry in the scheduler's ready list (in it while the sequence has work).</summary>
+    public LinkedListNode<EngineSequence> ReadyNode { get; }
+
+    /// <summary>The iteration whose plan holds a chunk of this sequence (never evicted for that plan).</summary>
+    public long PlannedIn { get; set; }
+
+    /// <summary>Dropped from the engine (released, evicted, failed).</summary>
+    public bool Removed { get; set; }
 }
 
 /// <summary>A request being served: the caller's task and the action tokens sampled so far.</summary>

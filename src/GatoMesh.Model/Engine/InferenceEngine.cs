@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
 using GatoMesh.Tokens;
 using GatoMesh.Torch;
 
@@ -22,8 +23,10 @@ public sealed class InferenceEngine : IAsyncDisposable
     private readonly TaskCompletionSource stopped = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly Scheduler scheduler;
     private readonly AttentionWorkers workers;
-    private ModelRunner runner;
+    private readonly ModelRunner runner;
     private readonly GatoConfig config;
+    private readonly Device device;
+    private readonly IterationCost cost = new();
     private volatile bool stopping;
 
     public InferenceEngine(GatoModel model, EngineOptions? options = null)
@@ -32,9 +35,10 @@ public sealed class InferenceEngine : IAsyncDisposable
         this.options = options ?? new EngineOptions();
         this.options.Validate(model.Config);
         config = model.Config;
+        device = this.options.Device ?? model.Embed.Tokens.Weight.Device;
         scheduler = new Scheduler(config, this.options, counters);
         workers = new AttentionWorkers(this.options.AttentionThreads);
-        runner = new ModelRunner(model, scheduler.Allocator.TotalBlocks * this.options.BlockSize, workers);
+        runner = new ModelRunner(ServingModel.For(model, device, this.options.Precision), this.options, scheduler.Allocator.TotalBlocks, workers);
         thread = new Thread(Loop) { IsBackground = true, Name = "gatomesh-inference-engine" };
         thread.Start();
     }
@@ -87,11 +91,13 @@ public sealed class InferenceEngine : IAsyncDisposable
         // issue hot-swaps retrained weights of the served architecture).
         if (model.Config with { Preset = config.Preset } != config)
             throw new InvalidConfigException("model", model.Config.Preset, $"must have the served model's shapes ({config.Preset})");
+        // The serving copy (device, precision) is made here, on the caller's thread, not between iterations.
+        var weights = ServingModel.For(model, device, options.Precision);
         var done = new TaskCompletionSource<long>(TaskCreationOptions.RunContinuationsAsynchronously);
         Post(() =>
         {
             scheduler.ReleaseAll();
-            runner = new ModelRunner(model, scheduler.Allocator.TotalBlocks * options.BlockSize, workers);
+            runner.Use(weights).Dispose();
             done.SetResult(++scheduler.ModelGeneration);
         });
         return done.Task;
@@ -110,32 +116,37 @@ public sealed class InferenceEngine : IAsyncDisposable
         {
             while (commands.TryDequeue(out var command)) command();
             if (stopping) break;
-            var plan = scheduler.Schedule();
+            var plan = scheduler.Schedule(TokenBudget());
             if (plan.IsEmpty)
             {
                 wake.Wait();
                 continue;
             }
-            List<float[]> logits;
+            var started = Stopwatch.GetTimestamp();
             try
             {
                 using var scope = DisposeScope.Begin();
                 using var noGrad = new NoGradScope();
-                logits = runner.Run(plan);
+                scheduler.ApplySamples(plan, runner.Run(plan));
             }
             catch (Exception e)
             {
                 scheduler.Fail(plan, e);
                 continue;
             }
-            scheduler.ApplySamples(plan, logits);
+            cost.Add(plan.Tokens, Stopwatch.GetElapsedTime(started).TotalSeconds);
         }
         // Requests posted while stopping are admitted and then dropped: each gets a cache miss.
         while (commands.TryDequeue(out var late)) late();
         scheduler.ReleaseAll();
+        runner.Dispose();
         workers.Dispose();
         stopped.SetResult();
     }
+
+    /// <summary>The tokens the next iteration may hold: what fits <see cref="EngineOptions.IterationTarget"/> by the
+    /// recent iterations' cost (<see cref="IterationCost"/>), or <see cref="EngineOptions.TokenBudget"/>.</summary>
+    private int? TokenBudget() => options.IterationTarget is { } target ? cost.TokensWithin(target.TotalSeconds, options.TokenBudget) : null;
 
     /// <summary>Checks a request against the model's token space before it reaches the engine thread.</summary>
     private void Validate(ActRequest request, GatoConfig model)

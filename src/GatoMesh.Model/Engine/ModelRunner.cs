@@ -1,173 +1,167 @@
+using GatoMesh.Tokens;
 using GatoMesh.Torch;
 
 namespace GatoMesh.Model.Engine;
 
 /// <summary>
-/// Executes one <see cref="BatchPlan"/> as a single forward pass through the model's own modules
-/// over the paged KV cache (vLLM's model runner). Every new token of every chunk goes through the
-/// embedding and the blocks together; only attention is per sequence: each block writes the new
-/// keys and values at their physical slots, then each token attends over its sequence's live slots
-/// up to itself — short chunks (decode steps) read the pool in place (<see cref="HostKvPool"/>),
-/// longer chunks (prefill) gather their sequence's slots once per layer and attend with torch
-/// products and a causal mask. Logits are computed only for tokens that sample, and only for their
-/// action's id range (h @ E[lo:hi]^T). Engine thread only.
+/// Executes one <see cref="BatchPlan"/> as a single forward pass (vLLM's model runner): every new token of
+/// every chunk is embedded and goes through the model's own blocks (<see cref="TransformerBlock"/>, the one
+/// forward pass) with the engine's paged attention backend, which writes the new keys and values to their
+/// slots and lets each token attend over its sequence's live keys up to itself. Logits are computed only for
+/// tokens that sample, only over their action's id range (h @ E[lo:hi]^T), one product per range; the
+/// action tokens are sampled from them (<see cref="ActionSampler"/> on the host pool; on a device pool,
+/// <see cref="DeviceSampler"/> on the device with one copy of the actions back). The input and output
+/// buffers are reused across iterations. Engine thread only.
 /// </summary>
-internal sealed class ModelRunner
+internal sealed class ModelRunner : IDisposable
 {
-    private readonly GatoModel model;
-    private readonly HostKvPool pool;
-    private readonly AttentionWorkers workers;
-    private readonly int heads, kvSize, attentionWidth;
-    private readonly double scale;
+    private readonly IPagedAttention attention;
+    private readonly DeviceSampler? deviceSampler;
+    private readonly List<(TokenRange Range, List<int> Chunks)> groups = [];
+    private long[] ids = [], positions = [], patchRows = [], patchCols = [], sampleRows = [], sampled = [];
+    private int[] lastRow = [], samplingIndex = [];
+    private float[] pixels = [], logits = [];
+    private ServingModel weights;
 
-    public ModelRunner(GatoModel model, int slots, AttentionWorkers workers)
+    public ModelRunner(ServingModel weights, EngineOptions options, int blocks, AttentionWorkers workers)
     {
-        this.model = model;
-        this.workers = workers;
-        var c = model.Config;
-        heads = c.Heads;
-        kvSize = c.KvSize;
-        attentionWidth = c.AttentionWidth;
-        scale = 1.0 / Math.Sqrt(kvSize); // docs/MODEL.md: attention scale 1/sqrt(kv_size)
-        pool = new HostKvPool(c.Layers, slots, heads, kvSize);
-    }
-
-    public GatoModel Model => model;
-
-    /// <summary>Runs the plan; returns the restricted logits of each sampling chunk, in plan order.
-    /// Call inside a <see cref="NoGradScope"/>; intermediates die with the caller's dispose scope.</summary>
-    public List<float[]> Run(BatchPlan plan)
-    {
-        // Short chunks first: their attention outputs fill one host buffer in row order.
-        var chunks = plan.Chunks.Where(IsShort).Concat(plan.Chunks.Where(c => !IsShort(c))).ToList();
-        var shortCount = chunks.TakeWhile(IsShort).Count();
-        var shortRows = chunks.Take(shortCount).Sum(c => c.Count);
-        var device = model.Embed.Tokens.Weight.Device;
-
-        var inputs = Gather(chunks);
-        long[] slots = [.. chunks.SelectMany(c => c.NewSlots)];
-        var masks = chunks.Skip(shortCount).Select(c => CausalMask(c, device)).ToList();
-        var n = slots.Length;
-        var qkvHost = new float[n * 3 * attentionWidth];
-        var attended = new float[shortRows * attentionWidth];
-        var maxKeys = chunks.Count == 0 ? 0 : chunks.Max(c => c.KeySlots.Length);
-        var scores = Enumerable.Range(0, workers.Threads).Select(_ => new float[heads * maxKeys]).ToArray(); // scratch per worker
-        var rowChunk = new PlannedChunk[shortRows];
-        var rowIndex = new int[shortRows];
-        for (int c = 0, r = 0; c < shortCount; c++)
-            for (var i = 0; i < chunks[c].Count; i++, r++) (rowChunk[r], rowIndex[r]) = (chunks[c], i);
-
-        var x = model.Embed.Forward(inputs); // [N, width]
-        for (var l = 0; l < model.Blocks.Count; l++)
+        this.weights = weights;
+        var config = weights.Model.Config;
+        if (options.Placement(weights.Device) == KvPoolPlacement.Host)
+            attention = new HostPagedAttention(config, blocks, options.BlockSize, workers, options.AttentionParallelWork);
+        else
         {
-            var block = model.Blocks[l];
-            var qkv = block.Qkv.Forward(block.Ln1.Forward(x));                 // [N, 3 * heads * kv_size]: q | k | v
-            qkv.CopyTo<float>(qkvHost);
-            pool.Write(l, qkvHost, slots);
-
-            var outputs = new List<Tensor>(masks.Count + 1);
-            var layer = l;
-            workers.Run(shortRows, minimumPerThread: 4, (worker, first, end) =>
-            {
-                for (var r = first; r < end; r++)
-                    pool.Attend(layer, qkvHost.AsSpan(r * 3 * attentionWidth, attentionWidth), rowChunk[r].KeySlots,
-                        rowChunk[r].ContextBefore + rowIndex[r] + 1, scores[worker], attended.AsSpan(r * attentionWidth, attentionWidth));
-            });
-            var row = shortRows;
-            if (shortRows > 0) outputs.Add(Tensor.From<float>(attended, [shortRows, attentionWidth], device));
-            for (var c = shortCount; c < chunks.Count; c++)
-            {
-                var chunk = chunks[c];
-                outputs.Add(AttendLong(l, qkv.Narrow(0, row, chunk.Count).Narrow(1, 0, attentionWidth), chunk, masks[c - shortCount], device));
-                row += chunk.Count;
-            }
-            var attention = outputs.Count == 1 ? outputs[0] : Tensor.Cat([.. outputs]); // [N, heads * kv_size]
-            x = x + block.Out.Forward(attention);
-            x = x + block.Fc2.Forward(Functional.Gelu(block.Fc1.Forward(block.Ln2.Forward(x))));
+            attention = new DevicePagedAttention(config, blocks * options.BlockSize, weights.Device,
+                options.Precision == ComputePrecision.BFloat16 ? DType.BFloat16 : DType.Float32);
+            deviceSampler = new DeviceSampler(weights.Device);
         }
-
-        return SampledLogits(chunks, plan, x, device);
     }
 
-    /// <summary>Chunks at most this long attend in place from the host pool; longer ones (prefill)
-    /// are compute-bound and go through torch's matrix products.</summary>
-    private const int ShortChunk = 8;
+    public GatoModel Model => weights.Model;
 
-    private static bool IsShort(PlannedChunk chunk) => chunk.Count <= ShortChunk;
+    /// <summary>Sees each sampling chunk's restricted logits before they are sampled (tests compare them
+    /// with full recomputes). On a device pool this copies the logits to the host.</summary>
+    public Action<PlannedChunk, ReadOnlySpan<float>>? ObserveLogits { get; set; }
 
-    /// <summary>A long chunk of one sequence: queries [T, heads * kv] over its gathered live slots
-    /// [L], causal (token i sees the context and the new tokens up to itself); returns [T, heads * kv].</summary>
-    private Tensor AttendLong(int layer, Tensor q, PlannedChunk chunk, Tensor mask, Device device)
+    /// <summary>Serves <paramref name="next"/> from now on (a swap: the scheduler dropped every cache first);
+    /// returns the weights replaced, for the caller to dispose.</summary>
+    public ServingModel Use(ServingModel next)
     {
-        long t = chunk.Count, length = chunk.KeySlots.Length;
-        var keyRows = new float[length * attentionWidth];
-        var valueRows = new float[length * attentionWidth];
-        pool.Gather(layer, chunk.KeySlots, keyRows, valueRows);
-        var k = Tensor.From<float>(keyRows, [length, heads, kvSize], device).Transpose(0, 1);   // [heads, L, kv]
-        var v = Tensor.From<float>(valueRows, [length, heads, kvSize], device).Transpose(0, 1);
-        var queries = (q * scale).View(t, heads, kvSize).Transpose(0, 1);                        // [heads, T, kv]
-        var weights = Functional.Softmax(queries.MatMul(k.Transpose(1, 2)) + mask, -1);          // [heads, T, L]
-        return weights.MatMul(v).Transpose(0, 1).Reshape(t, attentionWidth);
+        var previous = weights;
+        weights = next;
+        return previous;
     }
 
-    /// <summary>Additive mask [1, T, L]: 0 where token i may see key j (j &lt;= ContextBefore + i), -inf after.</summary>
-    private static Tensor CausalMask(PlannedChunk chunk, Device device)
+    /// <summary>Runs the plan; returns the sampled token of each sampling chunk, in plan order (valid until
+    /// the next call). Call inside a <see cref="NoGradScope"/>; intermediates die with the caller's dispose scope.</summary>
+    public ReadOnlySpan<long> Run(BatchPlan plan)
     {
-        long length = chunk.KeySlots.Length, count = chunk.Count, context = chunk.ContextBefore;
-        var mask = new float[count * length];
-        for (var i = 0; i < count; i++)
-            for (var j = context + i + 1; j < length; j++) mask[i * length + j] = float.NegativeInfinity;
-        return Tensor.From<float>(mask, [1, count, length], device);
+        var model = weights.Model;
+        var device = weights.Device;
+        var x = Embed(plan, model); // [N, width]
+        attention.Begin(plan);
+        using (model.Autocast())
+            for (var l = 0; l < model.Blocks.Count; l++) x = model.Blocks[l].Forward(x, attention, l);
+        return Sample(plan, x, model, device);
     }
 
-    /// <summary>FinalNorm and the tied projection on each sampling chunk's last token, restricted to
-    /// its action range; rows that share a range share one product.</summary>
-    private List<float[]> SampledLogits(List<PlannedChunk> runOrder, BatchPlan plan, Tensor hidden, Device device)
+    private Tensor Embed(BatchPlan plan, GatoModel model)
     {
-        var lastRow = new Dictionary<PlannedChunk, long>();
-        long row = 0;
-        foreach (var chunk in runOrder)
-        {
-            row += chunk.Count;
-            lastRow[chunk] = row - 1;
-        }
-        var sampling = plan.Chunks.Where(c => c.SampleAction >= 0).ToList();
-        var result = new float[sampling.Count][];
-        foreach (var group in sampling.Select((c, i) => (Chunk: c, Index: i)).GroupBy(e => e.Chunk.SampleRange))
-        {
-            var members = group.ToList();
-            using var rows = Tensor.From<long>([.. members.Select(m => lastRow[m.Chunk])], device);
-            var h = hidden.IndexSelect(0, rows);
-            var logits = model.Logits(h, (int)group.Key.Lo, (int)group.Key.Hi).To(Device.Cpu).ToArray<float>(); // [m, hi - lo]
-            var width = (int)group.Key.Count;
-            for (var i = 0; i < members.Count; i++) result[members[i].Index] = logits.AsSpan(i * width, width).ToArray();
-        }
-        return [.. result];
-    }
-
-    private static TokenBatchInputs Gather(List<PlannedChunk> chunks)
-    {
-        var ids = new List<long>();
-        var positions = new List<long>();
-        var patches = new List<float>();
-        var rows = new List<long>();
-        var cols = new List<long>();
-        foreach (var chunk in chunks)
+        int n = plan.Tokens, p = 0, t = 0;
+        foreach (var chunk in plan.Chunks)
+            foreach (var (segment, offset, count) in chunk.Pieces)
+                for (var i = offset; i < offset + count; i++)
+                    if (segment.Tokens.Ids[i] < 0) p++;
+        Grow(ref ids, n);
+        Grow(ref positions, n);
+        Grow(ref patchRows, p);
+        Grow(ref patchCols, p);
+        Grow(ref pixels, p * TokenBatchInputs.PatchPixels);
+        p = 0;
+        foreach (var chunk in plan.Chunks)
             foreach (var (segment, offset, count) in chunk.Pieces)
             {
                 var tokens = segment.Tokens;
                 var patch = segment.PatchIndexAt(offset);
-                for (var i = offset; i < offset + count; i++)
+                for (var i = offset; i < offset + count; i++, t++)
                 {
-                    ids.Add(tokens.Ids[i]);
-                    positions.Add(tokens.LocalPositions[i]);
+                    ids[t] = tokens.Ids[i];
+                    positions[t] = tokens.LocalPositions[i];
                     if (tokens.Ids[i] >= 0) continue;
-                    patches.AddRange(tokens.Patches.AsSpan(patch * TokenBatchInputs.PatchPixels, TokenBatchInputs.PatchPixels));
-                    rows.Add(tokens.PatchRows[patch]);
-                    cols.Add(tokens.PatchCols[patch]);
-                    patch++;
+                    tokens.Patches.AsSpan(patch * TokenBatchInputs.PatchPixels, TokenBatchInputs.PatchPixels)
+                        .CopyTo(pixels.AsSpan(p * TokenBatchInputs.PatchPixels));
+                    patchRows[p] = tokens.PatchRows[patch];
+                    patchCols[p++] = tokens.PatchCols[patch++];
                 }
             }
-        return new TokenBatchInputs([.. ids], [.. positions], [.. patches], [.. rows], [.. cols]);
+        return model.Embed.Forward(ids.AsSpan(0, n), positions.AsSpan(0, n), pixels.AsSpan(0, p * TokenBatchInputs.PatchPixels),
+            patchRows.AsSpan(0, p), patchCols.AsSpan(0, p));
+    }
+
+    /// <summary>FinalNorm and the tied projection on each sampling chunk's last token, restricted to its
+    /// action range (rows sharing a range share one product), then one action token per chunk.</summary>
+    private ReadOnlySpan<long> Sample(BatchPlan plan, Tensor hidden, GatoModel model, Device device)
+    {
+        var chunks = plan.Chunks;
+        Grow(ref sampled, plan.SamplingChunks);
+        Grow(ref lastRow, chunks.Count);
+        Grow(ref samplingIndex, chunks.Count);
+        foreach (var (_, members) in groups) members.Clear();
+        for (int c = 0, row = 0, k = 0; c < chunks.Count; c++)
+        {
+            row += chunks[c].Count;
+            lastRow[c] = row - 1;
+            if (chunks[c].SampleAction < 0) continue;
+            samplingIndex[c] = k++;
+            var group = groups.FindIndex(g => g.Range == chunks[c].SampleRange);
+            if (group < 0)
+            {
+                groups.Add((chunks[c].SampleRange, []));
+                group = groups.Count - 1;
+            }
+            groups[group].Chunks.Add(c);
+        }
+        Grow(ref sampleRows, chunks.Count);
+        deviceSampler?.Begin();
+        foreach (var (range, members) in groups)
+        {
+            if (members.Count == 0) continue;
+            for (var i = 0; i < members.Count; i++) sampleRows[i] = lastRow[members[i]];
+            var rows = Tensor.From<long>(sampleRows.AsSpan(0, members.Count), [members.Count], device);
+            var restricted = model.Logits(hidden.IndexSelect(0, rows), (int)range.Lo, (int)range.Hi); // [m, hi - lo]
+            var width = (int)range.Count;
+            if (deviceSampler is null || ObserveLogits is not null)
+            {
+                Grow(ref logits, members.Count * width);
+                restricted.CopyAs<float>(logits);
+                for (var i = 0; i < members.Count; i++)
+                    ObserveLogits?.Invoke(chunks[members[i]], logits.AsSpan(i * width, width));
+            }
+            if (deviceSampler is not null)
+            {
+                deviceSampler.Add(restricted, range, members, chunks, samplingIndex);
+                continue;
+            }
+            foreach (var (c, i) in members.Select((c, i) => (c, i)))
+            {
+                var request = chunks[c].Sequence.InFlight!.Request;
+                sampled[samplingIndex[c]] = ActionSampler.Sample(logits.AsSpan(i * width, width), range, request.Sampling,
+                    request.Timestep, chunks[c].SampleAction);
+            }
+        }
+        deviceSampler?.Finish(sampled);
+        return sampled.AsSpan(0, plan.SamplingChunks);
+    }
+
+    private static void Grow<T>(ref T[] buffer, int length)
+    {
+        if (buffer.Length < length) buffer = new T[Math.Max(length, 2 * buffer.Length)];
+    }
+
+    public void Dispose()
+    {
+        attention.Dispose();
+        deviceSampler?.Dispose();
+        weights.Dispose();
     }
 }

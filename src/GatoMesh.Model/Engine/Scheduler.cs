@@ -17,6 +17,10 @@ internal sealed class Scheduler
     private readonly int window;
     private readonly EngineCounters counters;
     private readonly Dictionary<string, EngineSequence> sequences = [];
+    /// <summary>Sequences with work, in <see cref="EngineSequence.ReadySince"/> order (first come, first planned).</summary>
+    private readonly LinkedList<EngineSequence> ready = new();
+    private readonly List<EngineSequence> snapshot = [];
+    private readonly BatchPlan plan = new();
     private long iteration;
     private long readyClock;
     private long admissionClock;
@@ -36,7 +40,7 @@ internal sealed class Scheduler
     /// <summary>Which weights answer: 0 for the engine's first model, +1 per swap. Every answer carries it.</summary>
     public long ModelGeneration { get; set; }
     public int Window => window;
-    public bool HasWork => sequences.Values.Any(s => s.Segments.Count > 0);
+    public bool HasWork => ready.Count > 0;
     public IReadOnlyDictionary<string, EngineSequence> Sequences => sequences;
 
     /// <summary>Local position every action token takes (TOKENS.md: the table's last entry, 511).</summary>
@@ -100,33 +104,46 @@ internal sealed class Scheduler
         sequence.InFlight = act;
         sequence.AdmittedAt = ++admissionClock;
         sequence.LastUsed = iteration;
-        if (sequence.Segments.Count == 1 || request.Context is not null) sequence.ReadySince = ++readyClock;
+        if (sequence.Segments.Count == 1 || request.Context is not null) MarkReady(sequence);
         counters.Sequences = sequences.Count;
     }
 
-    /// <summary>Plans the next iteration; empty when no sequence has work that fits.</summary>
-    public BatchPlan Schedule()
+    /// <summary>
+    /// Plans the next iteration; empty when no sequence has work that fits. Every decode token first (one
+    /// token each, so a decode never waits behind prefill), then prefill chunks in arrival order while the
+    /// plan holds fewer than <paramref name="tokenBudget"/> tokens (at most <see cref="EngineOptions.TokenBudget"/>).
+    /// The plan and its chunks are reused: valid until the next call.
+    /// </summary>
+    public BatchPlan Schedule(int? tokenBudget = null)
     {
         iteration++;
-        var plan = new BatchPlan();
-        var inPlan = new HashSet<EngineSequence>();
-        var budget = options.TokenBudget;
-        var ready = sequences.Values.Where(s => s.Segments.Count > 0)
-            .OrderBy(s => s.Segments.First!.Value.IsDecode ? 0 : 1).ThenBy(s => s.ReadySince).ToList();
-        foreach (var sequence in ready)
+        plan.Clear();
+        var budget = Math.Min(tokenBudget ?? options.TokenBudget, options.TokenBudget);
+        // The ready list is in ReadySince order; a snapshot, because planning may evict sequences.
+        snapshot.Clear();
+        snapshot.AddRange(ready);
+        for (var pass = 0; pass < 2; pass++)
         {
-            if (budget == 0 || plan.Chunks.Count == options.MaxSequences) break;
-            if (!sequences.ContainsKey(sequence.Id)) continue; // evicted for an earlier chunk of this plan
-            inPlan.Add(sequence);
-            var chunk = PlanChunk(sequence, budget, inPlan);
-            if (chunk is null)
+            foreach (var sequence in snapshot)
             {
-                inPlan.Remove(sequence);
-                continue;
+                if (plan.Chunks.Count == options.MaxSequences) break;
+                if (sequence.Removed || sequence.PlannedIn == iteration || sequence.Segments.First is not { } first) continue;
+                var decode = first.Value.IsDecode;
+                if (decode != (pass == 0)) continue;
+                var room = options.TokenBudget - plan.Tokens;
+                var take = decode ? Math.Max(1, budget - plan.Tokens) : budget - plan.Tokens;
+                if (take <= 0 || room <= 0) { if (decode) continue; break; }
+                sequence.PlannedIn = iteration;
+                var chunk = PlanChunk(sequence, Math.Min(take, room));
+                if (chunk is null)
+                {
+                    sequence.PlannedIn = 0;
+                    continue;
+                }
+                sequence.LastUsed = iteration;
+                plan.Add(chunk);
+                if (sequence.Segments.Count == 0) Unready(sequence);
             }
-            budget -= chunk.Count;
-            sequence.LastUsed = iteration;
-            plan.Chunks.Add(chunk);
         }
         counters.UsedBlocks = Allocator.UsedBlocks;
         counters.Sequences = sequences.Count;
@@ -135,15 +152,16 @@ internal sealed class Scheduler
             // Every other sequence was evictable for the oldest request (none is in the batch, the
             // rest are idle or younger), yet it does not fit: it never will.
             // (Sequences answered WindowSlid in this plan are gone and not stuck.)
-            if (ready.Where(s => sequences.ContainsKey(s.Id)).OrderBy(s => s.InFlight is null ? 1 : 0).ThenBy(s => s.AdmittedAt).FirstOrDefault() is { } stuck)
+            if (ready.OrderBy(s => s.InFlight is null ? 1 : 0).ThenBy(s => s.AdmittedAt).FirstOrDefault() is { } stuck)
                 Fail(stuck, new InvalidOperationException($"sequence '{stuck.Id}' does not fit in the KV pool of {Allocator.TotalBlocks} blocks"));
         }
         return plan;
     }
 
-    private PlannedChunk? PlanChunk(EngineSequence sequence, int budget, HashSet<EngineSequence> inPlan)
+    private PlannedChunk? PlanChunk(EngineSequence sequence, int budget)
     {
-        var chunk = new PlannedChunk(sequence) { IsDecode = sequence.Segments.First!.Value.IsDecode };
+        var chunk = plan.Rent(sequence);
+        chunk.IsDecode = sequence.Segments.First!.Value.IsDecode;
         while (budget > 0 && sequence.Segments.First is { } node)
         {
             var segment = node.Value;
@@ -156,6 +174,7 @@ internal sealed class Scheduler
                 if (options.ExactSlidingWindow && sequence.Cache.TimestepLengths.Count > 0)
                 {
                     // Recompute instead: the caller resends its context, trimmed to the window at admission.
+                    plan.Return(chunk);
                     Remove(sequence, CacheMissReason.WindowSlid);
                     return null;
                 }
@@ -166,7 +185,7 @@ internal sealed class Scheduler
                 }
             }
             var take = Math.Min(segment.Remaining, budget);
-            if (!Reserve(sequence, segment.IsPrompt, take, chunk.NewSlots, inPlan)) break;
+            if (!Reserve(sequence, segment.IsPrompt, take, chunk.NewSlots)) break;
             chunk.Pieces.Add((segment, segment.Offset, take));
             segment.Offset += take;
             budget -= take;
@@ -180,10 +199,15 @@ internal sealed class Scheduler
                 break; // what follows depends on the sampled token
             }
         }
-        if (chunk.Count == 0) return null;
-        var live = new List<long>(sequence.Cache.Tokens);
-        sequence.Cache.LiveSlots(live);
-        chunk.KeySlots = [.. live];
+        if (chunk.Count == 0)
+        {
+            plan.Return(chunk);
+            return null;
+        }
+        chunk.Keys = sequence.Cache.Tokens;
+        chunk.RunStart = plan.KeyRuns.Count / 2;
+        sequence.Cache.LiveRuns(plan.KeyRuns);
+        chunk.RunCount = plan.KeyRuns.Count / 2 - chunk.RunStart;
         return chunk;
     }
 
@@ -192,12 +216,12 @@ internal sealed class Scheduler
     /// one, youngest first (vLLM's preemption order). An older request is never evicted for a younger
     /// one, so sequences cannot keep evicting each other: the oldest request always fits eventually
     /// (one window always fits the pool), and a younger one waits. False when nothing more can be evicted.</summary>
-    private bool Reserve(EngineSequence sequence, bool prompt, int tokens, List<long> slots, HashSet<EngineSequence> inPlan)
+    private bool Reserve(EngineSequence sequence, bool prompt, int tokens, List<long> slots)
     {
         while (!(prompt ? sequence.Cache.TryAppendPrompt(tokens, slots) : sequence.Cache.TryAppend(tokens, slots)))
         {
             var victim = sequences.Values
-                .Where(s => !inPlan.Contains(s) && s.Cache.Blocks > 0 && (s.InFlight is null || s.AdmittedAt > sequence.AdmittedAt))
+                .Where(s => s.PlannedIn != iteration && s.Cache.Blocks > 0 && (s.InFlight is null || s.AdmittedAt > sequence.AdmittedAt))
                 .OrderBy(s => s.InFlight is null ? 0 : 1).ThenBy(s => s.InFlight is null ? s.LastUsed : -s.AdmittedAt).FirstOrDefault();
             if (victim is null) return false;
             counters.Evictions++;
@@ -206,9 +230,9 @@ internal sealed class Scheduler
         return true;
     }
 
-    /// <summary>Applies the sampled logits of the plan's sampling chunks (in plan order): feeds each
-    /// token back, or finishes the action.</summary>
-    public void ApplySamples(BatchPlan plan, IReadOnlyList<float[]> logits)
+    /// <summary>Applies the sampled tokens of the plan's sampling chunks (<paramref name="tokens"/>, in plan
+    /// order): feeds each token back, or finishes the action.</summary>
+    public void ApplySamples(BatchPlan plan, ReadOnlySpan<long> tokens)
     {
         var k = 0;
         foreach (var chunk in plan.Chunks)
@@ -216,11 +240,10 @@ internal sealed class Scheduler
             if (chunk.IsDecode) counters.DecodeTokens += chunk.Count;
             else counters.PrefillTokens += chunk.Count;
             if (chunk.SampleAction < 0) continue;
-            var row = logits[k++];
+            var token = tokens[k++];
             var sequence = chunk.Sequence;
             var act = sequence.InFlight!;
             var index = chunk.SampleAction;
-            var token = ActionSampler.Sample(row, chunk.SampleRange, act.Request.Sampling, act.Request.Timestep, index);
             act.Actions[index] = token;
             var last = index == act.Actions.Length - 1;
             // The last action token's keys are written in a later iteration, after the answer is
@@ -231,7 +254,7 @@ internal sealed class Scheduler
                 SampleAction = last ? -1 : index + 1,
                 ClosesTimestep = last,
             });
-            sequence.ReadySince = ++readyClock;
+            MarkReady(sequence);
             if (!last) continue;
             sequence.InFlight = null;
             sequence.NextTimestep = act.Request.Timestep + 1;
@@ -244,6 +267,19 @@ internal sealed class Scheduler
         counters.LastBatchSequences = plan.Chunks.Count;
         counters.BatchedSequences += plan.Chunks.Count;
         counters.UsedBlocks = Allocator.UsedBlocks;
+    }
+
+    /// <summary>Puts the sequence at the end of the ready list (it has new work, or its work changed kind).</summary>
+    private void MarkReady(EngineSequence sequence)
+    {
+        sequence.ReadySince = ++readyClock;
+        if (sequence.ReadyNode.List is not null) ready.Remove(sequence.ReadyNode);
+        ready.AddLast(sequence.ReadyNode);
+    }
+
+    private void Unready(EngineSequence sequence)
+    {
+        if (sequence.ReadyNode.List is not null) ready.Remove(sequence.ReadyNode);
     }
 
     /// <summary>Drops the sequence and its blocks; its request in progress (if any) gets a cache miss.</summary>
@@ -313,6 +349,8 @@ internal sealed class Scheduler
     {
         sequence.Cache.Release();
         sequences.Remove(sequence.Id);
+        sequence.Removed = true;
+        Unready(sequence);
         counters.Sequences = sequences.Count;
         counters.UsedBlocks = Allocator.UsedBlocks;
         if (sequence.InFlight is { } act && missReason is { } reason)

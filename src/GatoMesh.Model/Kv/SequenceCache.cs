@@ -85,11 +85,24 @@ internal sealed class SequenceCache
         return dropped;
     }
 
-    /// <summary>Physical slots of every live token in logical order: prompt, then the window.</summary>
-    public void LiveSlots(List<long> slots)
+    /// <summary>Every live token's physical slot in logical order (prompt, then the window), as runs of
+    /// consecutive slots inside one block: appends (first slot, length) pairs to <paramref name="runs"/>, at most
+    /// one per block. Attention streams a block's keys and values as one contiguous run.</summary>
+    public void LiveRuns(List<int> runs)
     {
-        for (var i = 0; i < PromptTokens; i++) slots.Add(Slot(promptBlocks, i));
-        for (var i = firstLiveSlot; i < stepSlots; i++) slots.Add(StepSlot(i));
+        var size = allocator.BlockSize;
+        for (var i = 0; i < PromptTokens; i += size)
+        {
+            runs.Add((int)Slot(promptBlocks, i));
+            runs.Add(Math.Min(size, PromptTokens - i));
+        }
+        for (var i = firstLiveSlot; i < stepSlots;)
+        {
+            var length = Math.Min(size - i % size, stepSlots - i);
+            runs.Add((int)StepSlot(i));
+            runs.Add(length);
+            i += length;
+        }
     }
 
     /// <summary>Returns every block to the pool (eviction, or the sequence ended).</summary>

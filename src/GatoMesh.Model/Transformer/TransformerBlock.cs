@@ -5,8 +5,8 @@ namespace GatoMesh.Model;
 
 /// <summary>
 /// One pre-LN decoder block (docs/MODEL.md): h = x + Dropout(Attn(LN1 x)); y = h + Dropout(MLP(LN2 h)).
-/// The engine runs its own paged attention between <see cref="Ln1"/>/<see cref="Qkv"/> and
-/// <see cref="Out"/>, then <see cref="FeedForwardResidual"/>.
+/// The one forward pass of training, the reference and the inference engine: only the attention backend
+/// differs (<see cref="IAttentionBackend"/>).
 /// </summary>
 public sealed class TransformerBlock : Module
 {
@@ -25,23 +25,16 @@ public sealed class TransformerBlock : Module
     public CausalSelfAttention Attention { get; }
     public LayerNorm Ln2 { get; }
     public FeedForward Mlp { get; }
-    public Linear Qkv => Attention.Qkv;
-    public Linear Out => Attention.Out;
-    public Linear Fc1 => Mlp.Fc1;
-    public Linear Fc2 => Mlp.Fc2;
 
-    /// <summary>x [B, T, width], blocked [B, 1, T, T] -> [B, T, width].</summary>
-    public Tensor Forward(Tensor x, Tensor blocked)
+    /// <summary>The block's matrix products: what a serving copy holds in the compute precision.</summary>
+    public IEnumerable<Linear> Linears => [Attention.Qkv, Attention.Out, Mlp.Fc1, Mlp.Fc2];
+
+    /// <summary>x [..., width] (the new tokens; [B, T, width] for <see cref="DenseAttention"/>, [N, width] for
+    /// the engine's paged backends) -> [..., width].</summary>
+    internal Tensor Forward(Tensor x, IAttentionBackend attention, int layer)
     {
         using var scope = DisposeScope.Begin();
-        var h = x + dropout.Forward(Attention.Forward(Ln1.Forward(x), blocked));
-        return FeedForwardResidual(h).MoveToOuterScope();
-    }
-
-    /// <summary>h + Dropout(MLP(LN2 h)), the second half of the block, for any leading shape.</summary>
-    public Tensor FeedForwardResidual(Tensor h)
-    {
-        using var scope = DisposeScope.Begin();
+        var h = x + dropout.Forward(Attention.Forward(Ln1.Forward(x), attention, layer));
         return (h + dropout.Forward(Mlp.Forward(Ln2.Forward(h)))).MoveToOuterScope();
     }
 }

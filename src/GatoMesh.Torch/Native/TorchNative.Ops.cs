@@ -55,6 +55,7 @@ internal static unsafe partial class TorchNative
     [LibraryImport(Library)] internal static partial TensorHandle gm_mean_dim(TensorHandle a, long dim, int keepdim);
     [LibraryImport(Library)] internal static partial TensorHandle gm_max(TensorHandle a);
     [LibraryImport(Library)] internal static partial int gm_max_dim(TensorHandle a, long dim, int keepdim, out TensorHandle values, out TensorHandle indices);
+    [LibraryImport(Library)] internal static partial TensorHandle gm_cumsum(TensorHandle a, long dim);
     [LibraryImport(Library)] internal static partial TensorHandle gm_argmax(TensorHandle a, long dim, int hasDim, int keepdim);
 
     [LibraryImport(Library)] internal static partial TensorHandle gm_view(TensorHandle a, long* dims, int ndim);

@@ -36,7 +36,9 @@ internal static unsafe partial class TorchNative
     [LibraryImport(Library)] internal static partial TensorHandle gm_tensor_detach(TensorHandle t);
     [LibraryImport(Library)] internal static partial int gm_grad_enabled();
     [LibraryImport(Library)] internal static partial void gm_set_grad_enabled(int enabled);
-    [LibraryImport(Library)] internal static partial int gm_autocast_cpu_enter(sbyte dtype, out int previousEnabled, out sbyte previousDType);
-    [LibraryImport(Library)] internal static partial int gm_autocast_cpu_exit(int previousEnabled, sbyte previousDType);
-    [LibraryImport(Library)] internal static partial int gm_autocast_cpu_enabled();
+    [LibraryImport(Library)] internal static partial int gm_autocast_enter(sbyte deviceType, sbyte dtype, out int previousEnabled, out sbyte previousDType);
+    [LibraryImport(Library)] internal static partial int gm_autocast_exit(sbyte deviceType, int previousEnabled, sbyte previousDType);
+    [LibraryImport(Library)] internal static partial int gm_autocast_enabled(sbyte deviceType);
+    [LibraryImport(Library)] internal static partial int gm_tensor_copy_to_as(TensorHandle t, sbyte dtype, void* destination, long bytes);
+    [LibraryImport(Library)] internal static partial int gm_tensor_set_data(TensorHandle t, TensorHandle source);
 }

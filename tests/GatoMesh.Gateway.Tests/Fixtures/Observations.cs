@@ -1,4 +1,8 @@
-using GatoMesh.Grains;
+using GatoMesh.Client;
+using GatoMesh.Data;
+using GatoMesh.Protos.V1;
+using GatoMesh.Tokens;
+using Google.Protobuf.Collections;
 
 namespace GatoMesh.Gateway.Tests.Fixtures;
 
@@ -20,18 +24,26 @@ internal static class Observations
         }
         """;
 
+    public static EmbodimentSpec Spec { get; } = SpecJsonReader.Parse(SpecJson);
+
     /// <summary>Observation <paramref name="step"/> of agent <paramref name="agent"/>: the same
     /// arguments always give the same values.</summary>
-    public static Dictionary<string, FieldValue> For(int agent, int step)
+    public static FieldValues For(int agent, int step)
     {
         var random = new Random(agent * 7919 + step);
         var pixels = new byte[16 * 16 * 3];
         random.NextBytes(pixels);
-        return new Dictionary<string, FieldValue>
-        {
-            ["camera"] = FieldValue.OfImage(pixels, 16, 16, 3),
-            ["joints"] = FieldValue.OfContinuous([.. Enumerable.Range(0, 4).Select(_ => (float)(random.NextDouble() * 2 - 1))]),
-            ["buttons"] = FieldValue.OfDiscrete(random.Next(8), random.Next(8)),
-        };
+        return new FieldValues()
+            .SetImage("camera", pixels)
+            .SetContinuous("joints", [.. Enumerable.Range(0, 4).Select(_ => (float)(random.NextDouble() * 2 - 1))])
+            .SetDiscrete("buttons", [random.Next(8), random.Next(8)]);
+    }
+
+    /// <summary>The same observation as the wire carries it (what a raw socket sends).</summary>
+    public static MapField<string, Field> Wire(int agent, int step)
+    {
+        var wire = new MapField<string, Field>();
+        WireValues.ToWire(Spec, For(agent, step), wire);
+        return wire;
     }
 }

@@ -14,14 +14,20 @@ internal sealed class EngineHarness : IDisposable
 
     public EngineHarness(GatoModel model, EngineOptions options)
     {
+        options = options with { AttentionParallelWork = 0 }; // every iteration's attention split over the two threads
         options.Validate(model.Config);
         scheduler = new Scheduler(model.Config, options, Counters);
-        runner = new ModelRunner(model, scheduler.Allocator.TotalBlocks * options.BlockSize, workers);
+        var device = options.Device ?? model.Embed.Tokens.Weight.Device;
+        runner = new ModelRunner(ServingModel.For(model, device, options.Precision), options, scheduler.Allocator.TotalBlocks, workers)
+        {
+            ObserveLogits = (chunk, logits) =>
+                Logits[(chunk.Sequence.Id, chunk.Sequence.InFlight!.Request.Timestep, chunk.SampleAction)] = logits.ToArray(),
+        };
     }
 
     public EngineCounters Counters { get; } = new();
 
-    /// <summary>Two attention threads, so the row split is exercised whatever the machine.</summary>
+    /// <summary>Two attention threads, so the split of the work is exercised whatever the machine.</summary>
     private readonly AttentionWorkers workers = new(2);
     internal Scheduler Scheduler => scheduler;
 
@@ -46,14 +52,9 @@ internal sealed class EngineHarness : IDisposable
             var plan = scheduler.Schedule();
             if (plan.IsEmpty) return;
             MaxBatchSequences = Math.Max(MaxBatchSequences, plan.Chunks.Count);
-            List<float[]> logits;
             using (DisposeScope.Begin())
             using (new NoGradScope())
-                logits = runner.Run(plan);
-            var k = 0;
-            foreach (var chunk in plan.Chunks.Where(c => c.SampleAction >= 0))
-                Logits[(chunk.Sequence.Id, chunk.Sequence.InFlight!.Request.Timestep, chunk.SampleAction)] = logits[k++];
-            scheduler.ApplySamples(plan, logits);
+                scheduler.ApplySamples(plan, runner.Run(plan));
         }
     }
 
@@ -66,5 +67,9 @@ internal sealed class EngineHarness : IDisposable
         return result.Result;
     }
 
-    public void Dispose() => workers.Dispose();
+    public void Dispose()
+    {
+        runner.Dispose();
+        workers.Dispose();
+    }
 }

@@ -33,7 +33,7 @@ public class SchedulerTests
 
     /// <summary>Every sampling chunk picks id 2.</summary>
     private static void Sample(Scheduler scheduler, BatchPlan plan) =>
-        scheduler.ApplySamples(plan, [.. plan.Chunks.Where(c => c.SampleAction >= 0).Select(_ => new float[] { 0, 0, 1, 0 })]);
+        scheduler.ApplySamples(plan, [.. plan.Chunks.Where(c => c.SampleAction >= 0).Select(_ => 2L)]);
 
     [Fact]
     public void Decode_tokens_go_first_and_prefill_fills_the_token_budget_in_arrival_order()
@@ -51,7 +51,7 @@ public class SchedulerTests
         Assert.Equal([1, 19], second.Chunks.Select(c => c.Count));
         Assert.True(second.Chunks[0].IsDecode);
         Assert.Equal(-1, second.Chunks[1].SampleAction); // "b" is mid-prompt: nothing to sample yet
-        Assert.Equal(6, second.Chunks[0].KeySlots.Length); // prompt, observation and the fed-back token
+        Assert.Equal(6, second.Chunks[0].Keys); // prompt, observation and the fed-back token
         Assert.Equal(5, second.Chunks[0].ContextBefore);
     }
 

@@ -4,6 +4,23 @@ namespace GatoMesh.Model.Tests.Kv;
 
 public class SequenceCacheTests
 {
+    private static List<int> Runs(SequenceCache seq)
+    {
+        var runs = new List<int>();
+        seq.LiveRuns(runs);
+        return runs;
+    }
+
+    /// <summary>The live slots, one by one, from the runs.</summary>
+    private static List<long> Live(SequenceCache seq)
+    {
+        var runs = Runs(seq);
+        var live = new List<long>();
+        for (var r = 0; r < runs.Count; r += 2)
+            for (var i = 0; i < runs[r + 1]; i++) live.Add(runs[r] + i);
+        return live;
+    }
+
     [Fact]
     public void Prompt_and_timesteps_take_separate_blocks_in_logical_order()
     {
@@ -15,9 +32,8 @@ public class SequenceCacheTests
         seq.EndTimestep();
         Assert.Equal([0L, 1, 2, 3, 4, 8, 9, 10], slots);
         Assert.Equal(3, pool.UsedBlocks);
-        var live = new List<long>();
-        seq.LiveSlots(live);
-        Assert.Equal(slots, live);
+        Assert.Equal(slots, Live(seq));
+        Assert.Equal([0, 4, 4, 1, 8, 3], Runs(seq)); // one run per block
         Assert.Equal(8, seq.Tokens);
     }
 
@@ -36,10 +52,9 @@ public class SequenceCacheTests
         Assert.Equal(3, seq.DropOldestTimestep());         // slots 0..5 dead: block 1 (0..3) freed
         Assert.Equal(3, pool.UsedBlocks);
 
-        var live = new List<long>();
-        seq.LiveSlots(live);
         // prompt slots 0,1; then step slots 6,7 (block 2: 10,11) and 8 (block 3: 12)
-        Assert.Equal([0L, 1, 10, 11, 12], live);
+        Assert.Equal([0L, 1, 10, 11, 12], Live(seq));
+        Assert.Equal([0, 2, 10, 2, 12, 1], Runs(seq));
         Assert.Equal(2, seq.PromptTokens);
         Assert.Equal(3, seq.WindowTokens);
 

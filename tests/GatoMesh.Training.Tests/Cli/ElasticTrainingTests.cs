@@ -33,7 +33,7 @@ public sealed class ElasticTrainingTests(TrainingDataset data) : IDisposable
             run.WaitUntil(() => File.Exists(Path.Combine(killed, Trainer.LatestFile)), Deadline, "first checkpoint");
             var pid = run.WorkerPid("w1");
             System.Diagnostics.Process.GetProcessById(pid).Kill();  // SIGKILL: no chance to clean up
-            Assert.Equal(0, run.WaitForExit(Deadline));
+            run.ExitsWith(0, Deadline);
             report = JsonDocument.Parse(run.Stdout).RootElement;
             Assert.Contains("restarting from", run.Stderr);
         }
@@ -47,7 +47,7 @@ public sealed class ElasticTrainingTests(TrainingDataset data) : IDisposable
 
         var straight = Path.Combine(root, "straight");
         using (var run = new TrainProcess(Args(straight, workers: 1, zero: 0)))
-            Assert.Equal(0, run.WaitForExit(Deadline));
+            run.ExitsWith(0, Deadline);
         var expected = Losses(Trainer.LatestCheckpoint(straight)!);
         var actual = Losses(final);
         Assert.Equal(40, actual.Length);
@@ -74,7 +74,7 @@ public sealed class ElasticTrainingTests(TrainingDataset data) : IDisposable
     public void Bad_distributed_options_fail_before_any_worker_starts_naming_the_option()
     {
         using var run = new TrainProcess(["--data", data.Directory, "--out", Path.Combine(root, "bad"), "--steps", "4", "--batch-size", "4", "--workers", "3"]);
-        Assert.Equal(1, run.WaitForExit(Deadline));
+        run.ExitsWith(1, Deadline);
         Assert.Contains("--micro-batches = 3", run.Stderr);
         Assert.DoesNotContain("worker w0 pid", run.Stderr);
     }

@@ -1,20 +1,21 @@
 using System.Diagnostics;
 using System.Text.Json;
-using GatoMesh.Grains;
-using GatoMesh.Grains.Serving;
-using GatoMesh.Silo;
+using GatoMesh.Client;
+using GatoMesh.Data;
 
 namespace GatoMesh.Training.Tests;
 
 /// <summary>
-/// Deployment (issue 8, "Tests"): `gatomesh train --workers 2 --cluster GATEWAY --promote GATEWAY` runs
-/// its coordinator in a running serving silo and deploys its final checkpoint there while an agent keeps
-/// stepping; the agent's steps switch to the new version and none of them fails.
+/// Deployment (docs/DISTRIBUTED.md, "Deployment"): `gatomesh train --workers 2 --cluster CLUSTER --promote
+/// CLUSTER` runs its job's silos inside a running serving cluster (`gatomesh cluster up`: Redis, TLS) and
+/// deploys its final checkpoint there while a robot keeps stepping through the gateway; the robot's steps
+/// switch to the new version and none of them fails.
 /// </summary>
 [Collection(TrainingCollection.Name)]
 public sealed class PromotionTests(TrainingDataset data) : IDisposable
 {
     static readonly TimeSpan Deadline = TimeSpan.FromMinutes(3);
+    const string FleetKey = "promotion-test-key-0123456789abcdef";
     readonly string root = Path.Combine(Path.GetTempPath(), "gatomesh-promote-" + Guid.NewGuid().ToString("N"));
 
     const string Spec = """
@@ -28,55 +29,68 @@ public sealed class PromotionTests(TrainingDataset data) : IDisposable
     [Fact]
     public async Task A_promoted_checkpoint_is_served_by_a_running_cluster_without_a_failed_step()
     {
-        await using var silo = await ServingSilo.StartAsync(new ServingSiloOptions
+        var state = Path.Combine(root, "cluster");
+        var environment = new Dictionary<string, string> { ["GATOMESH_STATE_DIR"] = state };
+        try
         {
-            Serving = new ServingOptions { RegistryPollPeriod = TimeSpan.FromMilliseconds(100) },
-        });
-        var session = silo.GrainFactory.GetGrain<IEpisodeSessionGrain>(SessionKeys.Of("fleet", "robot"));
-        Assert.Null((await session.Open(new OpenSessionRequest { Fleet = "fleet", SpecJson = Spec })).Error);
-
-        var versions = new List<string>();
-        var failures = new List<string>();
-        using var stop = new CancellationTokenSource();
-        var stepping = Task.Run(async () =>
-        {
-            for (long sequence = 1; !stop.IsCancellationRequested; sequence++)
+            JsonElement up;
+            using (var start = new TrainProcess(["cluster", "up", "--silos", "1", "--base-port", LoopbackPorts.FreeBlock(3).ToString(), "--json",
+                       "--", "--fleet-key", $"fleet={FleetKey}", "--no-dashboard"], environment))
             {
-                var observation = new Dictionary<string, FieldValue> { ["joints"] = FieldValue.OfContinuous([0.1f * (sequence % 7), -0.2f, 0.3f]) };
-                var reply = await session.Step(new StepRequest { Fleet = "fleet", Sequence = sequence, Observation = observation });
-                lock (versions)
-                {
-                    if (reply.Error is not null) failures.Add($"step {sequence}: {reply.Error}");
-                    else versions.Add(reply.ModelVersion);
-                }
+                start.ExitsWith(0, Deadline);
+                up = JsonDocument.Parse(start.Stdout).RootElement;
             }
-        });
+            var http = up.GetProperty("silos")[0].GetProperty("http").GetString();
+            await using var client = await GatoMeshClient.ConnectAsync(new GatoMeshClientOptions { Endpoint = new Uri($"ws://{http}/v1/sessions"), ApiKey = FleetKey });
+            var session = await client.OpenSessionAsync("robot", Spec);
 
-        // The job's coordinator lives in the serving silo too (--cluster): one running cluster trains and serves.
-        var gateway = $"127.0.0.1:{silo.Host.GatewayPort}";
-        string deployed;
-        using (var run = new TrainProcess(
-            "--data", data.Directory, "--out", Path.Combine(root, "run"), "--steps", "4", "--batch-size", "4", "--sequence-length", "160",
-            "--checkpoint-every", "2", "--workers", "2", "--cluster", gateway, "--promote", gateway, "--json"))
-        {
-            Assert.Equal(0, run.WaitForExit(Deadline));
-            deployed = JsonDocument.Parse(run.Stdout).RootElement.GetProperty("deployed").GetProperty("id").GetString()!;
-        }
-        var clock = Stopwatch.StartNew();
-        while (true)
-        {
-            lock (versions)
-                if (versions.Count > 0 && versions[^1] == deployed) break;
-            Assert.True(clock.Elapsed < Deadline, $"the session never answered with {deployed}");
-            Assert.False(stepping.IsCompleted, $"stepping stopped: {stepping.Exception}");
-            await Task.Delay(50);
-        }
-        stop.Cancel();
-        await stepping.WaitAsync(Deadline);
+            var versions = new List<string>();
+            var failures = new List<string>();
+            using var stop = new CancellationTokenSource();
+            var stepping = Task.Run(async () =>
+            {
+                for (long sequence = 1; !stop.IsCancellationRequested; sequence++)
+                {
+                    try
+                    {
+                        var reply = await session.StepAsync(new FieldValues().SetContinuous("joints", [0.1f * (sequence % 7), -0.2f, 0.3f]));
+                        lock (versions) versions.Add(reply.ModelVersion);
+                    }
+                    catch (GatoMeshException e)
+                    {
+                        lock (versions) failures.Add($"step {sequence}: {e.Message}");
+                    }
+                }
+            });
 
-        Assert.Empty(failures);
-        Assert.Equal(silo.ServedVersion.Id, deployed);
-        Assert.NotEqual(deployed, versions[0]);
+            string deployed;
+            using (var run = new TrainProcess(
+                "--data", data.Directory, "--out", Path.Combine(root, "run"), "--steps", "4", "--batch-size", "4", "--sequence-length", "160",
+                "--checkpoint-every", "2", "--workers", "2", "--cluster", state, "--promote", state, "--json"))
+            {
+                run.ExitsWith(0, Deadline);
+                deployed = JsonDocument.Parse(run.Stdout).RootElement.GetProperty("deployed").GetProperty("id").GetString()!;
+            }
+            var clock = Stopwatch.StartNew();
+            while (true)
+            {
+                lock (versions)
+                    if (versions.Count > 0 && versions[^1] == deployed) break;
+                Assert.True(clock.Elapsed < Deadline, $"the session never answered with {deployed}");
+                Assert.False(stepping.IsCompleted, $"stepping stopped: {stepping.Exception}");
+                await Task.Delay(50);
+            }
+            stop.Cancel();
+            await stepping.WaitAsync(Deadline);
+
+            Assert.Empty(failures);
+            Assert.NotEqual(deployed, versions[0]);
+        }
+        finally
+        {
+            using var down = new TrainProcess(["cluster", "down", "--json"], environment);
+            down.WaitForExit(Deadline);
+        }
     }
 
     public void Dispose()

@@ -5,9 +5,9 @@ using System.Text;
 namespace GatoMesh.Training.Tests;
 
 /// <summary>
-/// <c>dotnet gatomesh.dll train ...</c> as a child process (the built CLI, as a user runs it), with its
-/// stderr collected as it arrives so a test can act on a line (a worker's pid) while the job runs.
-/// Every wait has a deadline; disposing kills the whole process tree if it still runs.
+/// <c>dotnet gatomesh.dll train ...</c> (or another command) as a child process (the built CLI, as a user
+/// runs it), with its stderr collected as it arrives so a test can act on a line (a worker's pid) while
+/// the job runs. Every wait has a deadline; disposing kills the whole process tree if it still runs.
 /// </summary>
 internal sealed class TrainProcess : IDisposable
 {
@@ -15,12 +15,18 @@ internal sealed class TrainProcess : IDisposable
     readonly StringBuilder stdout = new();
     readonly StringBuilder stderr = new();
 
-    public TrainProcess(params string[] args)
+    public TrainProcess(params string[] args) : this(["train", .. args], null)
+    {
+    }
+
+    /// <param name="command">The whole command line after gatomesh.dll.</param>
+    /// <param name="environment">Variables set for the child.</param>
+    public TrainProcess(IEnumerable<string> command, IReadOnlyDictionary<string, string>? environment)
     {
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         start.ArgumentList.Add(Dll);
-        start.ArgumentList.Add("train");
-        foreach (var arg in args) start.ArgumentList.Add(arg);
+        foreach (var arg in command) start.ArgumentList.Add(arg);
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>()) start.Environment[name] = value;
         process = new Process { StartInfo = start };
         process.OutputDataReceived += (_, e) => { if (e.Data is not null) lock (stdout) stdout.AppendLine(e.Data); };
         process.ErrorDataReceived += (_, e) => { if (e.Data is not null) lock (stderr) stderr.AppendLine(e.Data); };
@@ -58,6 +64,13 @@ internal sealed class TrainProcess : IDisposable
             Assert.Fail($"gatomesh train still ran after {deadline.TotalSeconds:F0} s\nstderr:\n{Stderr}");
         process.WaitForExit();
         return process.ExitCode;
+    }
+
+    /// <summary>Waits for the exit and fails with the child's stderr unless it exited with <paramref name="code"/>.</summary>
+    public void ExitsWith(int code, TimeSpan deadline)
+    {
+        var exit = WaitForExit(deadline);
+        Assert.True(exit == code, $"gatomesh exited with {exit}, expected {code}\nstderr:\n{Stderr}");
     }
 
     public void Dispose()

@@ -1,33 +1,49 @@
-using System.Runtime.CompilerServices;
 using GatoMesh.Grains;
-using GatoMesh.Runtime.Hosting;
+using GatoMesh.Silo.Hosting;
+using GatoMesh.Silo.Security;
+using Orleans.TestingHost;
 
 namespace GatoMesh.Training.Tests;
 
 /// <summary>
-/// The coordinator's protocol (docs/DISTRIBUTED.md, "Training"), on a real embedded silo: a
+/// The coordinator's protocol (docs/DISTRIBUTED.md, "Training"), on a real Orleans test cluster of two
+/// silos (Orleans.TestingHost), called as a worker calls it, with the admin credential: a
 /// generation forms only once the job's workers have all joined; ranks follow the worker ids; a worker
 /// that leaves ends the generation and the survivors form the next one without it; a report from an
 /// ended generation is told to restart; a fatal failure ends the job for everyone.
 /// </summary>
 public sealed class TrainerCoordinatorGrainTests : IAsyncLifetime
 {
-    SiloHost silo = null!;
+    static readonly string AdminKey = Silo.Security.AdminKey.Generate();
+
+    TestCluster cluster = null!;
+    // Presented here, synchronously, so it flows into every test method (an async InitializeAsync's would not).
+    readonly IDisposable admin = AdminCredential.Present(AdminKey);
+
+    sealed class Configurator : ISiloConfigurator
+    {
+        public void Configure(ISiloBuilder silo) => silo.AddAdminCredential(AdminKey);
+    }
 
     public async Task InitializeAsync()
     {
-        RuntimeHelpers.RunModuleConstructor(typeof(TrainerCoordinatorGrain).Module.ModuleHandle);
-        silo = await SiloHost.StartAsync(new SiloOptions());
+        cluster = new TestClusterBuilder(2).AddSiloBuilderConfigurator<Configurator>().Build();
+        await cluster.DeployAsync();
     }
 
-    public async Task DisposeAsync() => await silo.DisposeAsync();
+    public async Task DisposeAsync()
+    {
+        admin.Dispose();
+        await cluster.StopAllSilosAsync();
+        await cluster.DisposeAsync();
+    }
 
     static TrainingJob Job(int workers) => new()
     {
         ConfigJson = "{}", DataDirectory = "/data", OutputDirectory = "/out", Steps = 10, Workers = workers, MicroBatches = 2,
     };
 
-    ITrainerCoordinatorGrain Coordinator(string key) => silo.GrainFactory.GetGrain<ITrainerCoordinatorGrain>(key);
+    ITrainerCoordinatorGrain Coordinator(string key) => cluster.GrainFactory.GetGrain<ITrainerCoordinatorGrain>(key);
 
     static WorkerReport Report(string worker, WorkerAssignment a, long step, bool finished = false) =>
         new(worker, a.Generation, a.Rank, step, 1.0 / step, 1e-3, null, finished, 100, 1000, null, null);

@@ -1,11 +1,12 @@
 using System.Diagnostics;
-using GatoMesh.Runtime;
-using GatoMesh.Runtime.Client;
-using GatoMesh.Runtime.TestGrains;
+using System.Net;
+using System.Net.Sockets;
 
 namespace GatoMesh.Cli.Commands.Bench;
 
-/// <summary>The phases of <c>gatomesh bench runtime</c>; progress goes to stderr.</summary>
+/// <summary>The phases of <c>gatomesh bench runtime</c> (docs/RUNTIME.md, "Benchmark"): a cluster of N
+/// `gatomesh silo` processes over a real redis-server with TLS links, as `cluster up` starts it (in a
+/// temporary state folder), measured through an Orleans cluster client; progress goes to stderr.</summary>
 internal static class RuntimeBench
 {
     private const int CallersPerSilo = 2;
@@ -14,12 +15,43 @@ internal static class RuntimeBench
     public static async Task<RuntimeBenchResult> RunAsync(RuntimeBenchSettings settings, CancellationToken cancellation)
     {
         double load = LoadAverage();
-        await using var cluster = await BenchCluster.StartAsync(settings.Silos, cancellation);
-        await using var client = new ClusterClient(new ClientOptions { Gateways = cluster.Gateways });
+        var state = Directory.CreateTempSubdirectory("gatomesh-bench-runtime-").FullName;
+        try
+        {
+            Progress($"starting redis-server and {settings.Silos} silo processes");
+            var cluster = await LocalClusterLauncher.UpAsync(new LocalClusterOptions
+            {
+                Silos = settings.Silos,
+                StateDirectory = state,
+                BasePort = FreeBlock(3 * settings.Silos),
+                ClusterId = $"bench{Environment.ProcessId}",
+                // The grains under test only: no dashboard (its profiling filter sits on every call).
+                SiloArguments = ["--no-dashboard"],
+            }, Progress, cancellation);
+            try
+            {
+                return await MeasureAsync(settings, cluster, load, cancellation);
+            }
+            finally
+            {
+                await LocalClusterLauncher.DownAsync(state, TimeSpan.FromSeconds(10));
+            }
+        }
+        finally
+        {
+            Directory.Delete(state, recursive: true);
+        }
+    }
+
+    private static async Task<RuntimeBenchResult> MeasureAsync(RuntimeBenchSettings settings, LocalCluster cluster, double load, CancellationToken cancellation)
+    {
+        await using var clients = await ClusterClients.ConnectAsync(cluster, cancellation);
+        var client = clients.Grains;
         var keys = Enumerable.Range(0, settings.Grains).Select(i => $"bench-{i}").ToArray();
 
-        Progress($"activating {keys.Length} grains until every silo's view agrees");
-        int duplicatesBefore = await ActivateUntilPlacedAsync(client, cluster.Gateways, keys, cancellation);
+        Progress($"activating {keys.Length} grains");
+        await EveryGrainAnswersAsync(client, keys, cancellation);
+        int duplicatesBefore = await DuplicatesAsync(client, keys.Length, cancellation);
 
         Progress("local grain-to-grain calls");
         double local = await ThroughputAsync(client, settings, remote: false);
@@ -29,12 +61,11 @@ internal static class RuntimeBench
         double p99 = await P99Async(client, settings.Seconds);
 
         Progress("kill -9 of one silo");
-        cluster.KillOne();
+        cluster.Silos[^1].Process.Kill();
         var clock = Stopwatch.StartNew();
-        await using var survivorsClient = new ClusterClient(new ClientOptions { Gateways = cluster.Gateways });
-        await EveryGrainAnswersAsync(survivorsClient, keys, cancellation);
+        await EveryGrainAnswersAsync(client, keys, cancellation);
         double recovery = clock.Elapsed.TotalSeconds;
-        int duplicatesAfter = await DuplicatesAsync(survivorsClient, cluster.Gateways);
+        int duplicatesAfter = await DuplicatesAsync(client, keys.Length, cancellation);
 
         return new RuntimeBenchResult
         {
@@ -50,31 +81,24 @@ internal static class RuntimeBench
         };
     }
 
-    /// <summary>Activates every grain, waits until the silos' listings account for each grain, and
-    /// returns the number of grains listed by more than one silo.</summary>
-    private static async Task<int> ActivateUntilPlacedAsync(ClusterClient client, IReadOnlyList<string> gateways, string[] keys, CancellationToken cancellation)
+    /// <summary>Grains with an activation on more than one silo, once every grain of <paramref name="grains"/>
+    /// is listed (the silos' activation listings, through the management grain).</summary>
+    private static async Task<int> DuplicatesAsync(IClusterClient client, int grains, CancellationToken cancellation)
     {
+        var management = client.GetGrain<IManagementGrain>(0);
         var until = DateTime.UtcNow.AddSeconds(60);
         while (true)
         {
-            await EveryGrainAnswersAsync(client, keys, cancellation);
-            var lists = await Task.WhenAll(gateways.Select(client.ListActivationsAsync));
-            var counters = lists.SelectMany(l => l.Where(g => g.Type == typeof(ICounterGrain).FullName)).ToList();
-            if (counters.Count == keys.Length || DateTime.UtcNow > until)
-                return counters.Count - counters.Distinct().Count();
+            var listed = (await management.GetDetailedGrainStatistics([typeof(BenchCounterGrain).FullName!]))
+                .Select(s => s.GrainId).ToList();
+            if (listed.Count >= grains || DateTime.UtcNow > until)
+                return listed.Count - listed.Distinct().Count();
             await Task.Delay(200, cancellation);
         }
     }
 
-    private static async Task<int> DuplicatesAsync(ClusterClient client, IReadOnlyList<string> gateways)
-    {
-        var lists = await Task.WhenAll(gateways.Select(client.ListActivationsAsync));
-        var counters = lists.SelectMany(l => l.Where(g => g.Type == typeof(ICounterGrain).FullName)).ToList();
-        return counters.Count - counters.Distinct().Count();
-    }
-
     /// <summary>Calls Get on every grain, retrying each through typed runtime errors, until all answered.</summary>
-    private static async Task EveryGrainAnswersAsync(ClusterClient client, string[] keys, CancellationToken cancellation)
+    private static async Task EveryGrainAnswersAsync(IClusterClient client, string[] keys, CancellationToken cancellation)
     {
         foreach (var chunk in keys.Chunk(1000))
         {
@@ -85,10 +109,10 @@ internal static class RuntimeBench
                 {
                     try
                     {
-                        await client.GetGrain<ICounterGrain>(k).Add(0);
+                        await client.GetGrain<IBenchCounterGrain>(k).Add(0);
                         return;
                     }
-                    catch (GrainRuntimeException) when (DateTime.UtcNow < until)
+                    catch (Exception e) when (e is SiloUnavailableException or OrleansMessageRejectionException or TimeoutException && DateTime.UtcNow < until)
                     {
                         await Task.Delay(20, cancellation);
                     }
@@ -99,10 +123,10 @@ internal static class RuntimeBench
 
     /// <summary>Calls/s of caller grains hammering echo grains on their own silo (or on others): a warm-up
     /// round sizes the measured round to about <see cref="RuntimeBenchSettings.Seconds"/>.</summary>
-    private static async Task<double> ThroughputAsync(ClusterClient client, RuntimeBenchSettings settings, bool remote)
+    private static async Task<double> ThroughputAsync(IClusterClient client, RuntimeBenchSettings settings, bool remote)
     {
         var callers = Enumerable.Range(0, settings.Silos * CallersPerSilo)
-            .Select(i => client.GetGrain<ICallerGrain>($"bench-caller-{(remote ? "r" : "l")}-{i}")).ToArray();
+            .Select(i => client.GetGrain<IBenchCallerGrain>($"bench-caller-{(remote ? "r" : "l")}-{i}")).ToArray();
         var warm = Stopwatch.StartNew();
         int warmCalls = (await Task.WhenAll(callers.Select(c => c.Hammer(remote, 5_000, InFlightPerCaller)))).Sum();
         double estimate = warmCalls / Math.Max(warm.Elapsed.TotalSeconds, 1e-3);
@@ -113,7 +137,7 @@ internal static class RuntimeBench
     }
 
     /// <summary>99th percentile of single client calls (32 concurrent callers) through the gateways.</summary>
-    private static async Task<double> P99Async(ClusterClient client, double seconds)
+    private static async Task<double> P99Async(IClusterClient client, double seconds)
     {
         var latencies = new List<double>[32];
         var until = Stopwatch.StartNew();
@@ -123,7 +147,7 @@ internal static class RuntimeBench
             int i = 0;
             while (until.Elapsed.TotalSeconds < seconds)
             {
-                var echo = client.GetGrain<IEchoGrain>($"latency-{w}-{i++ % 50}");
+                var echo = client.GetGrain<IBenchEchoGrain>($"latency-{w}-{i++ % 50}");
                 long start = Stopwatch.GetTimestamp();
                 await echo.Next(i);
                 mine.Add(Stopwatch.GetElapsedTime(start).TotalMilliseconds);
@@ -155,6 +179,34 @@ internal static class RuntimeBench
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException)
         {
             return -1;
+        }
+    }
+
+    /// <summary>The first of <paramref name="count"/> consecutive free loopback ports (a cluster's silo, gateway and HTTP ports).</summary>
+    private static int FreeBlock(int count)
+    {
+        for (var attempt = 0; attempt < 100; attempt++)
+        {
+            using var probe = new TcpListener(IPAddress.Loopback, 0);
+            probe.Start();
+            var first = ((IPEndPoint)probe.LocalEndpoint).Port;
+            probe.Stop();
+            if (first + count < 65535 && Enumerable.Range(first, count).All(IsFree)) return first;
+        }
+        throw new InvalidOperationException($"no {count} consecutive free ports on 127.0.0.1");
+    }
+
+    private static bool IsFree(int port)
+    {
+        try
+        {
+            using var listener = new TcpListener(IPAddress.Loopback, port);
+            listener.Start();
+            return true;
+        }
+        catch (SocketException)
+        {
+            return false;
         }
     }
 

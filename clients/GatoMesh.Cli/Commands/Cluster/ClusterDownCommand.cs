@@ -1,6 +1,5 @@
 using System.CommandLine;
 using System.Text.Json.Nodes;
-using GatoMesh.Runtime.Membership;
 
 namespace GatoMesh.Cli;
 

@@ -80,13 +80,13 @@ internal static class DemoCommand
             };
             Console.Error.WriteLine($"serving {checkpoint.Config.Preset} to {options.Episodes * tasks.Count} agents across {tasks.Count} tasks");
             EvaluationReport report;
-            await using (var silo = await EvaluationSilo.StartAsync(checkpoint, fleet, cancellation: cancellation))
+            await using (var silo = await EvaluationSilo.StartAsync(checkpoint, fleet, "demo", cancellation: cancellation))
+            await using (var agents = await SessionAgents.ConnectAsync(silo.SessionsEndpoint, silo.ApiKey, cancellation: cancellation))
             {
                 var progress = new EvaluationProgressLine();
                 try
                 {
-                    var sessions = new SessionAgents(silo.GrainFactory, "demo");
-                    report = await Evaluator.RunAsync(options, sessions, references, progress, cancellation) with { Decoding = sessions.Decoding };
+                    report = await Evaluator.RunAsync(options, agents, references, progress, cancellation) with { Decoding = agents.Decoding };
                 }
                 finally
                 {

@@ -1,15 +1,14 @@
 using System.CommandLine;
 using GatoMesh.Envs;
 using GatoMesh.Eval;
-using GatoMesh.Runtime;
-using GatoMesh.Runtime.Client;
+using GatoMesh.Fleet;
 
 namespace GatoMesh.Cli;
 
-/// <summary><c>gatomesh eval --checkpoint DIR --tasks a,b --episodes 50 [--concurrency N] [--silo ADDRESS] [--json]</c>:
-/// every episode runs as an episode session through the serving path, an embedded silo serving the
-/// checkpoint or a running cluster's gateway, and the tasks are scored by the paper's normalization
-/// (docs/EVAL.md).</summary>
+/// <summary><c>gatomesh eval --checkpoint DIR --tasks a,b --episodes 50 [--concurrency N] [--silo ADDRESS --api-key K] [--json]</c>:
+/// every episode runs as an episode session through the user's path (the client SDK, a gateway, the
+/// session grains), of an embedded silo serving the checkpoint or of a running cluster, and the tasks are
+/// scored by the paper's normalization (docs/EVAL.md).</summary>
 internal static class EvalCommand
 {
     public static Command Create()
@@ -18,7 +17,8 @@ internal static class EvalCommand
         var tasks = new Option<string>("--tasks") { Description = "tasks to evaluate, comma-separated", DefaultValueFactory = _ => string.Join(",", TaskCatalog.All.Select(t => t.Name)) };
         var episodes = new Option<int>("--episodes") { Description = "episodes per task", DefaultValueFactory = _ => 50 };
         var concurrency = new Option<int>("--concurrency") { Description = "episodes (sessions) in flight at once", DefaultValueFactory = _ => 256 };
-        var silo = new Option<string?>("--silo") { Description = "gateway host:port of a running cluster to evaluate what it serves, instead of an embedded silo" };
+        var silo = new Option<string?>("--silo") { Description = "a running cluster's gateway (ws://host:port[/path] or host:port) to evaluate what it serves, instead of an embedded silo" };
+        var apiKey = new Option<string?>("--api-key") { Description = $"with --silo: the fleet's API key (default: ${FleetCommand.ApiKeyVariable})" };
         var data = new Option<DirectoryInfo?>("--data") { Description = "take expert and random returns from this data folder's manifest (default: measure them)" };
         var seed = new Option<ulong>("--seed") { Description = "seed of the first evaluated episode", DefaultValueFactory = _ => EvaluationOptions.DefaultFirstSeed };
         var temperature = new Option<float>("--temperature") { Description = "temperature of discrete action tokens, 0 = greedy (docs/EVAL.md)", DefaultValueFactory = _ => SessionAgents.DefaultTemperature };
@@ -28,7 +28,7 @@ internal static class EvalCommand
         var json = new Option<bool>("--json") { Description = "print one JSON object" };
         var command = new Command("eval", "run episodes of the tasks as sessions through the serving path and print normalized scores and step latency")
         {
-            checkpoint, tasks, episodes, concurrency, silo, data, seed, temperature, continuousAsTokens, prompt, report, json,
+            checkpoint, tasks, episodes, concurrency, silo, apiKey, data, seed, temperature, continuousAsTokens, prompt, report, json,
         };
         command.SetAction(async (parse, cancellation) =>
         {
@@ -46,14 +46,14 @@ internal static class EvalCommand
             if (gateway is not null && served is not null)
                 throw new InvalidEvaluationOptionException("--checkpoint", served.FullName, "evaluates an embedded silo; with --silo the cluster's deployed model is evaluated (deploy it first)");
             var references = References(parse.GetValue(data), options.Tasks);
-            SessionAgents agents(IGrainFactory grains) => new(grains, SessionAgents.DefaultFleet, t, parse.GetValue(continuousAsTokens));
             EvaluationReport result;
             ServedCheckpoint? target = null;
             if (gateway is not null)
             {
                 if (parse.GetValue(prompt)) throw new InvalidEvaluationOptionException("--prompt", true, "needs the served window; evaluate a --checkpoint");
-                await using var client = new ClusterClient(new ClientOptions { Gateways = [gateway], CallTimeout = TimeSpan.FromMinutes(5) });
-                result = await Run(options, agents(client), references, cancellation);
+                var key = FleetCommand.ApiKey(parse.GetValue(apiKey));
+                await using var agents = await SessionAgents.ConnectAsync(GatewayAddress.Parse(gateway).Sessions, key, t, parse.GetValue(continuousAsTokens), cancellation);
+                result = await Run(options, agents, references, cancellation);
             }
             else
             {
@@ -62,7 +62,8 @@ internal static class EvalCommand
                 if (parse.GetValue(prompt)) options = options with { PromptTokens = target.Window / 4 };
                 Console.Error.WriteLine($"serving {target.Config.Preset} from {target.Directory} (window {target.Window} tokens{(target.History is { } k ? $", {k} timesteps" : "")}) in an embedded silo");
                 await using var host = await EvaluationSilo.StartAsync(target, options.Concurrency, cancellation: cancellation);
-                result = await Run(options, agents(host.GrainFactory), references, cancellation);
+                await using var agents = await SessionAgents.ConnectAsync(host.SessionsEndpoint, host.ApiKey, t, parse.GetValue(continuousAsTokens), cancellation);
+                result = await Run(options, agents, references, cancellation);
             }
             var path = parse.GetValue(report)?.FullName ?? DefaultReportPath(served?.FullName);
             var facts = target is null ? [("cluster", gateway!)] : TrainingOutputs.Facts(target.Directory, null);

@@ -16,6 +16,14 @@ internal static class FleetCommand
 {
     public const string ApiKeyVariable = "GATOMESH_API_KEY";
 
+    /// <summary>The fleet the embedded silo's gateway admits.</summary>
+    const string EmbeddedFleet = "embedded";
+
+    /// <summary>The fleet's key for a cluster given by --silo: --api-key, else $GATOMESH_API_KEY.</summary>
+    internal static string ApiKey(string? option) =>
+        new[] { option, Environment.GetEnvironmentVariable(ApiKeyVariable) }.FirstOrDefault(k => !string.IsNullOrEmpty(k))
+        ?? throw new InvalidFleetOptionException("--api-key", "(none)", $"a cluster needs the fleet's key: pass --api-key or set {ApiKeyVariable}");
+
     public static Command Create()
     {
         var agents = new Option<int>("--agents") { Description = "concurrent simulated agents", DefaultValueFactory = _ => 10 };
@@ -53,8 +61,7 @@ internal static class FleetCommand
                 if (parse.GetValue(preset) is not null || parse.GetValue(checkpoint) is not null)
                     throw new InvalidFleetOptionException(parse.GetValue(preset) is null ? "--checkpoint" : "--preset", "given",
                         "chooses the embedded silo's model; a cluster given by --silo serves its own");
-                var key = new[] { parse.GetValue(apiKey), Environment.GetEnvironmentVariable(ApiKeyVariable) }.FirstOrDefault(k => !string.IsNullOrEmpty(k))
-                    ?? throw new InvalidFleetOptionException("--api-key", "(none)", $"a cluster needs the fleet's key: pass --api-key or set {ApiKeyVariable}");
+                var key = ApiKey(parse.GetValue(apiKey));
                 await using var target = await GatewayTarget.ConnectAsync(GatewayAddress.Parse(address), key, parse.GetValue(connections), ct: ct);
                 report = await Run(target, options, parse.GetValue(json), ct);
             }
@@ -66,9 +73,9 @@ internal static class FleetCommand
                         : throw new InvalidFleetOptionException("--checkpoint", directory.FullName, "give --preset or --checkpoint, not both")
                     : ModelSource.FromPreset(parse.GetValue(preset) ?? Presets.Tiny.Preset, parse.GetValue(modelSeed));
                 Console.Error.WriteLine($"fleet: starting an embedded silo serving {model}");
-                await using var serving = await EmbeddedServing.StartAsync(new ServingSiloOptions { Model = model }, ct);
-                await using var target = await GatewayTarget.ConnectAsync(serving.Address, serving.ApiKey, parse.GetValue(connections),
-                    _ => Task.FromResult<EngineTotals?>(serving.EngineTotals()), ct);
+                await using var serving = await EmbeddedSilo.StartAsync(new ServingSiloOptions { Model = model }, EmbeddedFleet, cancellation: ct);
+                await using var target = await GatewayTarget.ConnectAsync(GatewayAddress.Parse(serving.SessionsEndpoint.ToString()), serving.ApiKey,
+                    parse.GetValue(connections), _ => Task.FromResult<EngineTotals?>(Totals(serving.Silo.EngineMetrics)), ct);
                 report = await Run(target, options, parse.GetValue(json), ct);
             }
             Print(report, parse.GetValue(json));
@@ -76,6 +83,8 @@ internal static class FleetCommand
         });
         return command;
     }
+
+    static EngineTotals Totals(GatoMesh.Model.Engine.EngineMetrics m) => new(m.Iterations, m.DecodeTokens, m.PrefillTokens, m.BatchedSequences);
 
     /// <summary>Runs the fleet; the live display only without --json (stderr stays quiet for scripts).</summary>
     static async Task<FleetReport> Run(IFleetTarget target, FleetOptions options, bool json, CancellationToken ct)

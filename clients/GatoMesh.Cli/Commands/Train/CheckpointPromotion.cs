@@ -1,16 +1,17 @@
 using GatoMesh.Grains;
-using GatoMesh.Runtime.Client;
 
 namespace GatoMesh.Cli;
 
-/// <summary>Deploys a checkpoint to a running serving cluster through one of its gateways (issue 8,
-/// "Deployment"): the registry checks it and every inference grain hot-swaps to it.</summary>
+/// <summary>Deploys a checkpoint to a running serving cluster (docs/DISTRIBUTED.md, "Deployment"), as its
+/// operator: through a cluster client, with the cluster's admin credential. The registry checks it and
+/// every inference grain hot-swaps to it.</summary>
 internal static class CheckpointPromotion
 {
-    public static async Task<ModelVersion> DeployAsync(string gateway, string checkpoint)
+    public static async Task<ModelVersion> DeployAsync(LocalCluster cluster, string checkpoint)
     {
-        await using var client = new ClusterClient(new ClientOptions { Gateways = [gateway] });
-        var reply = await client.GetGrain<IModelRegistryGrain>(IModelRegistryGrain.Key).Deploy(new DeployRequest(Path.GetFullPath(checkpoint)));
-        return reply.Version ?? throw new TrainingJobFailedException($"--promote = {gateway}: the registry refused {checkpoint}: {reply.Error}");
+        await using var clients = await ClusterClients.ConnectAsync(cluster);
+        using var admin = AdminCredential.Present(cluster.AdminKey());
+        var reply = await clients.Grains.GetGrain<IModelRegistryGrain>(IModelRegistryGrain.Key).Deploy(new DeployRequest(Path.GetFullPath(checkpoint)));
+        return reply.Version ?? throw new TrainingJobFailedException($"--promote: cluster {cluster.ClusterId} refused {checkpoint}: {reply.Error}");
     }
 }

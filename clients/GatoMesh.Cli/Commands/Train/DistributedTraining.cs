@@ -1,28 +1,42 @@
 using System.Diagnostics;
-using System.Runtime.CompilerServices;
 using System.Text.Json.Nodes;
 using GatoMesh.Grains;
 using GatoMesh.Model;
-using GatoMesh.Runtime;
-using GatoMesh.Runtime.Client;
-using GatoMesh.Runtime.Hosting;
+using GatoMesh.Silo;
+using GatoMesh.Silo.Hosting;
+using GatoMesh.Silo.Security;
 
 namespace GatoMesh.Cli;
 
 /// <summary>
-/// <c>gatomesh train --workers N</c> (docs/DISTRIBUTED.md, "Training"): this process hosts a silo with
-/// the job's <see cref="ITrainerCoordinatorGrain"/> (or, with <c>--cluster ADDRESS</c>, reaches the
-/// coordinator in a running cluster through that gateway), launches N worker processes
-/// (<c>gatomesh train worker</c>) that find the coordinator through the gateway, tells the coordinator
-/// when one exits, and shows the job's progress from the coordinator's status. Same outputs as the
-/// single-process trainer; the JSON adds the workers, the parallelism and the restarts. With
-/// <c>--promote GATEWAY</c> the final checkpoint is deployed to that serving cluster's model registry
-/// (<see cref="IModelRegistryGrain.Deploy"/>), whose inference grains hot-swap to it.
+/// <c>gatomesh train --workers N</c> (docs/DISTRIBUTED.md, "Training"): this process runs a trainer silo
+/// hosting the job's <see cref="ITrainerCoordinatorGrain"/>, as the primary of the job's own cluster (TLS
+/// with a certificate made for the job), or, with <c>--cluster RECORD</c>, as a member of a running
+/// serving cluster; it launches N worker processes (<c>gatomesh train worker</c>) whose silos join that
+/// cluster, tells the coordinator when one exits, and shows the job's progress from the coordinator's
+/// status. Same outputs as the single-process trainer; the JSON adds the workers, the parallelism and the
+/// restarts. With <c>--promote RECORD</c> the final checkpoint is deployed to that serving cluster's model
+/// registry (<see cref="IModelRegistryGrain.Deploy"/>), whose inference grains hot-swap to it.
 /// </summary>
 internal static class DistributedTraining
 {
     static readonly TimeSpan StatusPoll = TimeSpan.FromMilliseconds(200);
     static readonly TimeSpan ExitGrace = TimeSpan.FromSeconds(30);
+
+    /// <summary>A worker's process ended: a failure shows at once, and the coordinator hears of it (which
+    /// ends its generation, or the job when it was the last worker).</summary>
+    static async void Exited(ITrainerCoordinatorGrain coordinator, string worker, int code)
+    {
+        if (code != 0) Console.Error.WriteLine($"{Environment.NewLine}worker {worker} exited with code {code}");
+        try
+        {
+            await coordinator.Leave(worker, $"its process exited with code {code}");
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            Console.Error.WriteLine($"worker {worker}: telling the coordinator it left failed: {e.Message}");
+        }
+    }
 
     public static async Task<int> RunAsync(DistributedTrainerOptions options, int workers, string? cluster, string? promote, int threads, bool json, CancellationToken cancel)
     {
@@ -57,34 +71,28 @@ internal static class DistributedTraining
         };
         var jobId = $"train-{Guid.NewGuid():N}";
 
-        SiloHost? silo = null;
-        ClusterClient? client = null;
+        var shared = cluster is null ? null : LocalCluster.Read(cluster);
+        using var credentials = shared is null ? JobCredentials.Create(jobId) : JobCredentials.Of(shared);
+        using var admin = AdminCredential.Present(credentials.AdminKey);
+        TrainerSilo? silo = null;
         var processes = new List<WorkerProcess>();
         try
         {
-            IGrainFactory grains;
-            string gateway;
-            if (cluster is null)
-            {
-                RuntimeHelpers.RunModuleConstructor(typeof(TrainerCoordinatorGrain).Module.ModuleHandle);
-                silo = await SiloHost.StartAsync(new SiloOptions { IdleDeactivationAge = TimeSpan.FromDays(30) });
-                grains = silo.GrainFactory;
-                gateway = $"127.0.0.1:{silo.GatewayPort}";
-            }
-            else
-            {
-                client = new ClusterClient(new ClientOptions { Gateways = [cluster] });
-                grains = client;
-                gateway = cluster;
-            }
-            var coordinator = grains.GetGrain<ITrainerCoordinatorGrain>(jobId);
+            var membership = shared is null ? null : new RedisCluster(shared.Redis, shared.ClusterId);
+            silo = await TrainerSilo.StartAsync(membership is null ? new TrainerCluster.OfJob(jobId, null) : new TrainerCluster.Shared(membership),
+                credentials.Certificate, credentials.AdminKey, cancellation: cancel);
+            var coordinator = silo.GrainFactory.GetGrain<ITrainerCoordinatorGrain>(jobId);
             var started = await coordinator.Start(job);
             if (started.Error is not null) throw new TrainingJobFailedException(started.Error);
-            Console.Error.WriteLine($"job {jobId}: {workers} worker(s), {(job.Zero1 ? "ZeRO-1" : "data parallel")}, {options.MicroBatches} micro-batch(es) of {training.BatchSize / options.MicroBatches}, coordinator via {gateway}");
+            string[] joins = membership is null
+                ? ["--primary", $"{silo.Endpoint}"]
+                : ["--redis", membership.Configuration, "--cluster-id", membership.ClusterId];
+            Console.Error.WriteLine($"job {jobId}: {workers} worker(s), {(job.Zero1 ? "ZeRO-1" : "data parallel")}, {options.MicroBatches} micro-batch(es) of {training.BatchSize / options.MicroBatches}, " +
+                (membership is null ? "in the job's own cluster" : $"in cluster {membership.ClusterId}"));
             for (var w = 0; w < workers; w++)
             {
-                var process = WorkerProcess.Start($"w{w}", gateway, jobId, (id, code) =>
-                    _ = coordinator.Leave(id, $"its process exited with code {code}"));
+                var process = WorkerProcess.Start($"w{w}", [.. joins, "--tls-certificate", credentials.CertificatePath], credentials.AdminKey, jobId,
+                    (id, code) => Exited(coordinator, id, code));
                 processes.Add(process);
                 Console.Error.WriteLine($"worker {process.Id} pid {process.Pid}");
             }
@@ -146,7 +154,7 @@ internal static class DistributedTraining
             var finalLoss = status.Losses.Count > 0 ? status.Losses[^1] : double.NaN;
             ModelVersion? deployed = null;
             if (promote is not null && !stoppedEarly && checkpoint is not null)
-                deployed = await CheckpointPromotion.DeployAsync(promote, checkpoint);
+                deployed = await CheckpointPromotion.DeployAsync(LocalCluster.Read(promote), checkpoint);
             if (json)
             {
                 var stats = new JsonArray();
@@ -181,14 +189,13 @@ internal static class DistributedTraining
                 Console.WriteLine($"step {steps}/{training.Steps}  loss {finalLoss:F4}  {tokensPerSecond:F0} tokens/s  {workers} worker(s)  {status.Restarts} restart(s)");
                 Console.WriteLine($"checkpoint {checkpoint}");
                 Console.WriteLine($"loss curve {lossCurve}");
-                if (deployed is not null) Console.WriteLine($"deployed {deployed.Id} (revision {deployed.Revision}) via {promote}");
+                if (deployed is not null) Console.WriteLine($"deployed {deployed.Id} (revision {deployed.Revision}) to cluster {LocalCluster.Read(promote!).ClusterId}");
             }
             return 0;
         }
         finally
         {
             foreach (var p in processes) p.Dispose();
-            if (client is not null) await client.DisposeAsync();
             if (silo is not null) await silo.DisposeAsync();
         }
     }

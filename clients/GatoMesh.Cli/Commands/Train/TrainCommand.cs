@@ -37,9 +37,9 @@ internal static class TrainCommand
         var threads = new Option<int>("--threads") { Description = "libtorch intra-op threads (fp32: 1 is fastest on 2 cores, docs/MACHINE.md; bf16: 2, docs/TRAINING.md)", DefaultValueFactory = _ => 1 };
         var json = new Option<bool>("--json") { Description = "print one JSON summary" };
         var workers = new Option<int?>("--workers") { Description = "data-parallel worker processes on loopback (docs/DISTRIBUTED.md); without it, one process trains" };
-        var cluster = new Option<string?>("--cluster") { Description = "host:port of a running cluster's gateway to host the job's coordinator (with --workers, default 1)" };
+        var cluster = new Option<string?>("--cluster") { Description = "a running cluster's record (the cluster.json of `gatomesh cluster up`, or its folder): the job's silos join it (with --workers, default 1)" };
         var zero = new Option<int>("--zero") { Description = "ZeRO stage: 0 = every worker keeps all optimizer state, 1 = each keeps its slice", DefaultValueFactory = _ => 0 };
-        var promote = new Option<string?>("--promote") { Description = "host:port of a serving cluster's gateway: deploy the final checkpoint there (its ModelRegistry) when the run ends" };
+        var promote = new Option<string?>("--promote") { Description = "a serving cluster's record (cluster.json or its folder): deploy the final checkpoint there (its ModelRegistry) when the run ends" };
         var microBatches = new Option<int?>("--micro-batches") { Description = "micro-batches per global batch, fixed for the run (default: --workers); must divide --batch-size" };
         var command = new Command("train", "train the model on a data directory, resuming from --out if it holds a checkpoint")
         {

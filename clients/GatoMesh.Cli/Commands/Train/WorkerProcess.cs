@@ -20,15 +20,17 @@ internal sealed class WorkerProcess : IDisposable
     public string Id { get; }
     public int Pid => process.Id;
 
-    public static WorkerProcess Start(string id, string gateway, string jobId, Action<string, int> exited)
+    /// <param name="cluster">How the worker's silo joins the job's cluster (train worker's options).</param>
+    /// <param name="adminKey">Passed in the environment, never on the command line (process listings show that).</param>
+    public static WorkerProcess Start(string id, IEnumerable<string> cluster, string adminKey, string jobId, Action<string, int> exited)
     {
-        var self = Environment.ProcessPath ?? throw new InvalidOperationException("the path of this executable is unknown");
-        var info = new ProcessStartInfo(self) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        // Run as `dotnet gatomesh.dll`, the child needs the dll; run as the apphost, it is the executable.
-        if (Path.GetFileNameWithoutExtension(self) == "dotnet")
-            info.ArgumentList.Add(typeof(WorkerProcess).Assembly.Location);
-        foreach (var arg in (string[])["train", "worker", "--gateway", gateway, "--job", jobId, "--worker-id", id])
+        var self = SelfCommand.Arguments();
+        var info = new ProcessStartInfo(self[0]) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var arg in self.Skip(1))
             info.ArgumentList.Add(arg);
+        foreach (var arg in (string[])["train", "worker", .. cluster, "--job", jobId, "--worker-id", id])
+            info.ArgumentList.Add(arg);
+        info.Environment[TrainWorkerCommand.AdminKeyVariable] = adminKey;
         var process = new Process { StartInfo = info, EnableRaisingEvents = true };
         process.OutputDataReceived += (_, e) => Forward(id, e.Data);
         process.ErrorDataReceived += (_, e) => Forward(id, e.Data);
