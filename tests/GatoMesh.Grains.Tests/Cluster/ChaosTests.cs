@@ -15,8 +15,8 @@ namespace GatoMesh.Grains.Tests.Cluster;
 /// -9 mid-episode, after the first window slide. Every session steps on, on another silo, with exactly
 /// the actions of an uninterrupted embedded run; once membership settles no session has two
 /// activations and only the killed silo is dead; the silo restarted on its ports joins as a new
-/// incarnation and serves. The time from the kill until every session stepped again is printed and
-/// recorded in bench/results/chaos.json, never asserted.
+/// incarnation and serves. The time from the kill until every session stepped again is printed, never
+/// asserted; with GATOMESH_RECORD_CHAOS=1 (bench/run.sh chaos) it is recorded in bench/results/chaos.json.
 /// </summary>
 public sealed class ChaosTests(ITestOutputHelper output)
 {
@@ -65,7 +65,7 @@ public sealed class ChaosTests(ITestOutputHelper output)
         var recovery = agents.Max(a => Stopwatch.GetElapsedTime(clock, a.RepliedAt.First(t => t > clock)));
         output.WriteLine($"kill -9 of {victim.Name} ({hosted[victim]} of {Sessions} sessions) to every session stepping again: " +
             $"{recovery.TotalSeconds:0.000} s (1-minute load {load})");
-        Record(recovery, hosted[victim], load);
+        if (Environment.GetEnvironmentVariable("GATOMESH_RECORD_CHAOS") == "1") Record(recovery, hosted[victim], load);
 
         var moved = agents.Count(a => a.Replies.Skip(StepsBefore).Any(r => r.Recomputed && IsAfter(a, r, clock)));
         Assert.True(moved >= hosted[victim], $"{moved} sessions rebuilt their context after the kill; {victim.Name} hosted {hosted[victim]}");
