@@ -27,6 +27,8 @@ internal sealed class GatewayGrpcService(GatewayOptions options, RequestDispatch
             metrics.Error(SessionErrorCode.Unauthorized);
             throw new RpcException(new Status(StatusCode.Unauthenticated, "missing or unknown API key (metadata authorization: Bearer KEY)"));
         }
+        // Headers go out at once: a client learns it was admitted without waiting for a first reply.
+        await context.WriteResponseHeadersAsync(new Metadata());
         metrics.ConnectionOpened();
         var outgoing = Channel.CreateUnbounded<ServerMessage>(new UnboundedChannelOptions { SingleReader = true });
         var writer = WriteAsync(outgoing.Reader, replies);
