@@ -11,6 +11,8 @@ tag="${1:-$(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo dev)}"
 image="gatomesh-silo:$tag"
 work="$root/.gatomesh/image"
 export CONTAINERS_CONF="$root/deploy/podman/containers.conf"
+# Docker's image format: the OCI format has no health check.
+export BUILDAH_FORMAT=docker
 log() { printf 'image: %s\n' "$*" >&2; }
 need() { command -v "$1" >/dev/null || { log "$1 is missing: apt-get install $2"; exit 1; }; }
 need debootstrap debootstrap
@@ -19,8 +21,9 @@ need podman podman
 [ "$(id -u)" = 0 ] || { log "debootstrap and rootful buildah need root"; exit 1; }
 
 # What the silo loads at run time: libtorch (the engine; it brings OpenBLAS) and CA certificates (TLS to
-# an OTLP collector). The silo's .NET runtime is in its own folder (self-contained publish).
-packages=(libtorch1.13 ca-certificates)
+# an OTLP collector). The silo's .NET runtime is in its own folder (self-contained publish). redis-server
+# (2 MB) lets the compose cluster run its Redis from this image too, so nothing comes from a registry.
+packages=(libtorch1.13 ca-certificates redis-server)
 mirror="${GATOMESH_DEBIAN_MIRROR:-$(sed -n 's/^URIs: *\([^ ]*\/debian\)$/\1/p' /etc/apt/sources.list.d/debian.sources 2>/dev/null | head -n 1)}"
 [ -n "$mirror" ] || mirror="$(awk '$1 == "deb" && $2 ~ /\/debian$/ { print $2; exit }' /etc/apt/sources.list 2>/dev/null)"
 [ -n "$mirror" ] || { log "no Debian mirror found in apt's sources; set GATOMESH_DEBIAN_MIRROR"; exit 1; }
@@ -69,7 +72,7 @@ buildah config \
   --cmd '["--host", "0.0.0.0", "--port", "11111", "--http-port", "8080", "--grpc-port", "8081"]' \
   --port 8080 --port 8081 --port 11111 --port 30000 \
   --stop-signal SIGTERM \
-  --healthcheck 'CMD ["/opt/gatomesh/healthcheck.sh"]' --healthcheck-interval 10s --healthcheck-timeout 3s \
+  --healthcheck 'CMD-SHELL /opt/gatomesh/healthcheck.sh' --healthcheck-interval 10s --healthcheck-timeout 3s \
   --healthcheck-retries 3 --healthcheck-start-period 60s \
   --label org.opencontainers.image.title=gatomesh-silo --label "org.opencontainers.image.revision=$tag" \
   "$container"

@@ -12,9 +12,6 @@ public sealed record SiloStats
 
     [Id(1)] public required DateTimeOffset At { get; init; }
 
-    /// <summary>False once the silo is stopping (it takes no new sessions).</summary>
-    [Id(2)] public required bool Serving { get; init; }
-
     [Id(3)] public required string ModelVersion { get; init; }
 
     /// <summary>Active session activations on this silo, by fleet.</summary>

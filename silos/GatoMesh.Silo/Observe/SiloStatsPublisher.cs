@@ -21,6 +21,9 @@ internal sealed class SiloStatsPublisher(string silo, Func<bool> serving, IGrain
 
     public override ExportResult Export(in Batch<Metric> batch)
     {
+        // Only a serving silo reports: before it is active in membership the stats grain cannot be
+        // placed, and a stopping one is about to drop out (the page forgets it after ClusterStatsGrain.Stale).
+        if (!serving()) return ExportResult.Success;
         var stats = Snapshot();
         foreach (var metric in batch)
             if (metric.Name == StepLatency) stats = WithSteps(stats, metric);
@@ -43,7 +46,6 @@ internal sealed class SiloStatsPublisher(string silo, Func<bool> serving, IGrain
         {
             Silo = silo,
             At = DateTimeOffset.UtcNow,
-            Serving = serving(),
             ModelVersion = model.Current.Id,
             SessionsByFleet = sessions.ByFleet(),
             EngineIterations = engine.Iterations,
