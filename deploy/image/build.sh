@@ -67,7 +67,7 @@ trap 'buildah rm "$container" >/dev/null 2>&1 || true' EXIT
 buildah add --chown 0:0 "$container" "$app" /opt/gatomesh >/dev/null
 buildah config \
   --user 10001:10001 --workingdir /var/lib/gatomesh \
-  --env DOTNET_gcServer=0 --env GATOMESH_HTTP_PORT=8080 \
+  --env PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin --env DOTNET_gcServer=0 --env GATOMESH_HTTP_PORT=8080 \
   --entrypoint '["/opt/gatomesh/GatoMesh.Silo"]' \
   --cmd '["--host", "0.0.0.0", "--port", "11111", "--http-port", "8080", "--grpc-port", "8081"]' \
   --port 8080 --port 8081 --port 11111 --port 30000 \
