@@ -76,6 +76,8 @@ internal sealed record SiloCommandLine
         }
         if (preset is not null && checkpoint is not null)
             throw new ArgumentException("give --preset or --checkpoint, not both");
+        if (line.Kubernetes && line.Redis is null)
+            throw new ArgumentException("--kubernetes needs --redis: the pods of a cluster share membership and sessions' state in Redis");
         if (line.Redis is not null && line.Certificate is null)
             throw new ArgumentException("--redis needs --tls-certificate: a cluster's silo-to-silo links are TLS with the cluster certificate");
         try

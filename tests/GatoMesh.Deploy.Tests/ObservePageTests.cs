@@ -84,6 +84,16 @@ public sealed class ObservePageTests(ITestOutputHelper output)
         await Eventually.True(async () => await Figure(browser, "sessions-total") == "0", "the page shows the sessions gone", TimeSpan.FromSeconds(60));
     }
 
-    private static async Task<string> Figure(HeadlessChromium browser, string name) =>
-        (await browser.EvaluateAsync($"document.querySelector('[data-figure=\"{name}\"]').textContent"))?.ToString() ?? "";
+    /// <summary>A figure's text; empty while the page is still loading (no such element, or no document yet).</summary>
+    private static async Task<string> Figure(HeadlessChromium browser, string name)
+    {
+        try
+        {
+            return (await browser.EvaluateAsync($"document.querySelector('[data-figure=\"{name}\"]')?.textContent ?? ''"))?.ToString() ?? "";
+        }
+        catch (InvalidOperationException)
+        {
+            return ""; // evaluated while the navigation replaced the document
+        }
+    }
 }
