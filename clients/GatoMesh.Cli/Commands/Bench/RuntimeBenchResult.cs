@@ -3,7 +3,7 @@ using System.Text.Json.Serialization;
 
 namespace GatoMesh.Cli.Commands.Bench;
 
-/// <summary>The figures of one <c>gatomesh bench runtime</c> run (issue 5's JSON shape, plus context).</summary>
+/// <summary>The figures of one <c>gatomesh bench runtime</c> run (the fields of the old runtime's benchmark, plus context).</summary>
 internal sealed record RuntimeBenchResult
 {
     public static readonly JsonSerializerOptions JsonOptions = new() { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
@@ -20,6 +20,8 @@ internal sealed record RuntimeBenchResult
     public required int DuplicateActivations { get; init; }
     /// <summary>From SIGKILL of one silo to every grain answering again.</summary>
     public required double RecoveryS { get; init; }
+    /// <summary>The counter grains that lived on the killed silo: the ones recovery had to reactivate elsewhere.</summary>
+    public required int GrainsOnKilledSilo { get; init; }
     [JsonPropertyName("machine")]
     public required string Machine { get; init; }
     /// <summary>The 1-minute load average when the run started (/proc/loadavg): the machine is shared, so

@@ -24,7 +24,9 @@ internal sealed class ClusterClients : IAsyncDisposable
 
     public IClusterClient Grains { get; }
 
-    public static async Task<ClusterClients> ConnectAsync(LocalCluster cluster, CancellationToken cancellation = default)
+    /// <param name="responseTimeout">How long a call waits for its answer (null: Orleans' 30 s). A call that was
+    /// in flight to a silo killed without a goodbye gets no answer and waits this long.</param>
+    public static async Task<ClusterClients> ConnectAsync(LocalCluster cluster, TimeSpan? responseTimeout = null, CancellationToken cancellation = default)
     {
         var certificate = ClusterCertificate.Load(cluster.Certificate);
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
@@ -33,6 +35,7 @@ internal sealed class ClusterClients : IAsyncDisposable
             client.Configure<ClusterOptions>(o => (o.ClusterId, o.ServiceId) = (cluster.ClusterId, ServingSilo.ServiceId));
             client.UseRedisClustering(o => o.ConfigurationOptions = ConfigurationOptions.Parse(cluster.Redis));
             client.UseTls(certificate, tls => ClusterCertificate.Configure(tls, certificate));
+            if (responseTimeout is { } timeout) client.Configure<ClientMessagingOptions>(o => o.ResponseTimeout = timeout);
         });
         var host = builder.Build();
         try
