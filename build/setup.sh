@@ -18,13 +18,9 @@ run_logged() { # run a noisy step; show its output only if it fails
   fi
 }
 
-# 1. Debian packages (docs/ARCHITECTURE.md, "Dependencies and why").
+# 1. Debian packages (ARCHITECTURE.md, "Dependencies").
 packages=(cmake g++ libtorch-dev libgloo-dev libopenblas-dev sentencepiece
-          libmujoco-dev redis-server python3-torch python3-numpy python3-matplotlib python3-websockets
-          python3-protobuf python3-grpcio protobuf-compiler
-          podman buildah runc debootstrap openssl gettext-base curl python3-yaml python3-kubernetes chromium)
-# kubectl: Debian's kubernetes-client, unless a kubectl is already installed (another package's would clash).
-command -v kubectl >/dev/null || packages+=(kubernetes-client)
+          libmujoco-dev redis-server python3-torch python3-numpy python3-matplotlib python3-websockets chromium)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")

@@ -26,9 +26,7 @@ from gatomesh_client import GatoMeshClient, GatoMeshError
 
 def parse_args(argv):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--endpoint", required=True, help="ws://HOST:PORT/v1/sessions, or grpc://HOST:PORT for the gRPC service")
-    parser.add_argument("--encoding", choices=["protobuf", "json"], default="protobuf",
-                        help="WebSocket frames: protobuf (binary, the default) or its JSON mapping (text)")
+    parser.add_argument("--endpoint", required=True, help="ws://HOST:PORT/v1/sessions")
     parser.add_argument("--key", required=True, help="the fleet's API key")
     parser.add_argument("--session", required=True, help="session id (in the key's fleet)")
     parser.add_argument("--spec", required=True, help="file holding the embodiment spec JSON")
@@ -58,7 +56,7 @@ async def run(args) -> int:
             print(f"drill: dropping the connection after sending step {step['sequence']}", file=sys.stderr)
             await client.abort()
 
-    client = await GatoMeshClient.connect(args.endpoint, args.key, encoding=args.encoding,
+    client = await GatoMeshClient.connect(args.endpoint, args.key,
                                           on_sent=drill if args.drop_after_send > 0 else None)
     async with client:
         session = await client.open_session(args.session, spec_json)

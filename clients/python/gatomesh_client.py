@@ -1,18 +1,14 @@
-"""GatoMesh robot client for Python (asyncio; Debian's python3-websockets 10.x, python3-protobuf 3.21 and
-python3-grpcio 1.51).
+"""GatoMesh robot client for Python (asyncio, Debian's python3-websockets 10.x).
 
-Speaks the gateway protocol of docs/GATEWAY.md (gatomesh.v1 ClientMessage / ServerMessage) three ways:
-- over WebSocket in protobuf (binary frames, encoding="protobuf", the default),
-- over WebSocket in protobuf's JSON mapping (text frames, encoding="json": readable, needs no protobuf),
-- over gRPC, the gateway's Sessions stream (an endpoint "grpc://HOST:PORT").
-The same operations as the .NET SDK: open, step, reset, close, describe; one connection carries every
-session of a client, requests run concurrently and find their replies by request id. On a lost
-connection, a timeout or an UNAVAILABLE answer the client reconnects (backing off) and sends the same
-request again: a step keeps its sequence number, so the session applies it once and answers the retry
-with the same action.
+Speaks the gateway protocol of docs/GATEWAY.md in its JSON variant (text frames: protobuf's JSON
+mapping of gatomesh.v1 ClientMessage / ServerMessage), because Debian packages no protobuf runtime
+for Python. The same operations as the .NET SDK: open, step, reset, close, describe; one WebSocket
+carries every session of a client, requests run concurrently and find their replies by request id.
+On a lost connection, a timeout or an UNAVAILABLE answer the client reconnects (backing off) and
+sends the same request again: a step keeps its sequence number, so the session applies it once and
+answers the retry with the same action.
 
     client = await GatoMeshClient.connect("ws://127.0.0.1:8080/v1/sessions", "fleet-key")
-    client = await GatoMeshClient.connect("grpc://127.0.0.1:8081", "fleet-key")
     session = await client.open_session("robot-7", spec_json)
     reply = await session.step({"joints": continuous([0.1, -0.2]), "camera": image(pixels, 64, 64, 3)})
     reply.action["torque"]   # {"continuous": [...]}
@@ -29,16 +25,6 @@ from typing import Any, Awaitable, Callable, Dict, List, Optional
 import websockets
 import websockets.exceptions
 
-# Generated from protos/gatomesh/v1/gateway.proto by Debian's protoc 3.21 (see README.md); imported only
-# for the protobuf encodings, so the JSON one runs without python3-protobuf.
-try:
-    import grpc
-    import grpc.aio
-    from google.protobuf import json_format
-    import gateway_pb2
-except ImportError:  # pragma: no cover - JSON over WebSocket needs neither
-    grpc = None
-
 __all__ = [
     "GatoMeshClient", "EpisodeSession", "StepResult", "GatoMeshError",
     "text", "image", "continuous", "discrete",
@@ -47,9 +33,6 @@ __all__ = [
 # Error codes (gateway.proto ErrorCode) that a retry cannot cure are raised at once; this one is retried.
 RETRYABLE = "UNAVAILABLE"
 MAX_BACKOFF_S = 5.0
-ENCODINGS = ("protobuf", "json")
-GRPC_SCHEME = "grpc://"
-SESSIONS_METHOD = "/gatomesh.v1.Gateway/Sessions"
 
 
 # ---- fields (gateway.proto Field), as the JSON mapping writes them ----
@@ -109,132 +92,16 @@ class _ConnectionLost(Exception):
     pass
 
 
-# Connection failures that a new connection may cure.
-_CONNECT_FAILURES = (OSError, asyncio.TimeoutError, websockets.exceptions.WebSocketException) + (
-    (grpc.aio.AioRpcError,) if grpc is not None else ())
-
-
-def _to_proto(message: Dict[str, Any]):
-    return json_format.ParseDict(message, gateway_pb2.ClientMessage())
-
-
-def _from_proto(reply) -> Dict[str, Any]:
-    # The same dict the JSON encoding reads, defaults included, so everything above the link is one code path.
-    return json_format.MessageToDict(reply, including_default_value_fields=True)
-
-
-class _WebSocketLink:
-    """One WebSocket to /v1/sessions, frames in protobuf (binary) or its JSON mapping (text)."""
-
-    def __init__(self, socket, encoding: str):
-        self._socket = socket
-        self._encoding = encoding
-
-    @staticmethod
-    async def open(endpoint: str, api_key: str, encoding: str, timeout: float) -> "_WebSocketLink":
-        try:
-            socket = await websockets.connect(
-                endpoint, extra_headers={"Authorization": f"Bearer {api_key}"},
-                compression=None, max_size=16 * 1024 * 1024, open_timeout=timeout)
-        except websockets.exceptions.InvalidStatusCode as e:
-            if e.status_code == 401:
-                raise GatoMeshError("UNAUTHORIZED", "apiKey", "the gateway refused the API key") from e
-            raise
-        return _WebSocketLink(socket, encoding)
-
-    @property
-    def open_now(self) -> bool:
-        return self._socket.open
-
-    async def send(self, message: Dict[str, Any]) -> None:
-        await self._socket.send(json.dumps(message) if self._encoding == "json" else _to_proto(message).SerializeToString())
-
-    async def replies(self):
-        try:
-            async for frame in self._socket:
-                yield json.loads(frame) if isinstance(frame, str) else _from_proto(gateway_pb2.ServerMessage.FromString(frame))
-        except websockets.exceptions.ConnectionClosed:
-            return
-
-    def abort(self) -> None:
-        self._socket.transport.abort()
-
-    async def close(self) -> None:
-        await self._socket.close()
-
-
-class _GrpcLink:
-    """One gatomesh.v1.Gateway/Sessions call: requests and replies as a bidirectional stream."""
-
-    def __init__(self, channel, call):
-        self._channel = channel
-        self._call = call
-
-    @staticmethod
-    async def open(endpoint: str, api_key: str, timeout: float) -> "_GrpcLink":
-        channel = grpc.aio.insecure_channel(endpoint[len(GRPC_SCHEME):])
-        sessions = channel.stream_stream(SESSIONS_METHOD, request_serializer=gateway_pb2.ClientMessage.SerializeToString,
-                                         response_deserializer=gateway_pb2.ServerMessage.FromString)
-        call = sessions(metadata=(("authorization", f"Bearer {api_key}"),))
-        try:
-            # The gateway answers with its headers once the key is checked: a refused key ends the call here.
-            await asyncio.wait_for(call.initial_metadata(), timeout)
-            if call.done():
-                code = await call.code()
-                if code == grpc.StatusCode.UNAUTHENTICATED:
-                    raise GatoMeshError("UNAUTHORIZED", "apiKey", "the gateway refused the API key")
-                raise ConnectionError(f"the gateway ended the gRPC stream at once: {code.name} {await call.details()}")
-        except BaseException:
-            await channel.close()
-            raise
-        return _GrpcLink(channel, call)
-
-    @property
-    def open_now(self) -> bool:
-        return not self._call.done()
-
-    async def send(self, message: Dict[str, Any]) -> None:
-        try:
-            await self._call.write(_to_proto(message))
-        except (grpc.aio.AioRpcError, grpc.aio.UsageError) as e:
-            raise _ConnectionLost(f"the gRPC stream broke while sending: {e}") from e
-
-    async def replies(self):
-        try:
-            async for reply in self._call:
-                yield _from_proto(reply)
-        except (grpc.aio.AioRpcError, asyncio.CancelledError):
-            return
-
-    def abort(self) -> None:
-        self._call.cancel()
-
-    async def close(self) -> None:
-        try:
-            await self._call.done_writing()
-        except (grpc.aio.AioRpcError, grpc.aio.UsageError):
-            pass
-        await self._channel.close(grace=2.0)
-
-
 class GatoMeshClient:
-    """One connection to a gateway (a WebSocket, or a gRPC stream for a grpc:// endpoint), shared by every
-    session opened through it. Use connect()."""
+    """One WebSocket to a gateway, shared by every session opened through it. Use connect()."""
 
-    def __init__(self, endpoint: str, api_key: str, encoding: str = "protobuf", max_attempts: int = 5,
-                 request_timeout: float = 30.0, reconnect_delay: float = 0.1,
+    def __init__(self, endpoint: str, api_key: str, max_attempts: int = 5, request_timeout: float = 30.0,
+                 reconnect_delay: float = 0.1,
                  on_sent: Optional[Callable[["GatoMeshClient", Dict[str, Any]], Awaitable[None]]] = None):
-        """encoding: the WebSocket's frames, "protobuf" (binary) or "json" (text); gRPC is always protobuf.
-        on_sent, if given, is awaited after each request went out (failure drills: example_robot.py's
+        """on_sent, if given, is awaited after each request went out (failure drills: example_robot.py's
         --drop-after-send aborts the connection there to exercise the retry)."""
         if max_attempts < 1:
             raise ValueError(f"max_attempts must be at least 1, not {max_attempts}")
-        if encoding not in ENCODINGS:
-            raise ValueError(f"encoding must be one of {ENCODINGS}, not {encoding!r}")
-        self._grpc = endpoint.startswith(GRPC_SCHEME)
-        if (self._grpc or encoding == "protobuf") and grpc is None:
-            raise ValueError("protobuf and gRPC need python3-protobuf and python3-grpcio (encoding='json' needs neither)")
-        self._encoding = encoding
         self._endpoint = endpoint
         self._api_key = api_key
         self._max_attempts = max_attempts
@@ -261,7 +128,7 @@ class GatoMeshClient:
                 return client
             except GatoMeshError:
                 raise
-            except _CONNECT_FAILURES as e:
+            except (OSError, asyncio.TimeoutError, websockets.exceptions.WebSocketException) as e:
                 failure = e
         raise GatoMeshError("UNAVAILABLE", "endpoint",
                             f"could not connect to {endpoint} in {client._max_attempts} attempts: {failure}")
@@ -282,7 +149,7 @@ class GatoMeshClient:
     async def abort(self) -> None:
         """Drops the connection at once (as a network failure would); requests in flight are retried."""
         if self._socket is not None:
-            self._socket.abort()
+            self._socket.transport.abort()
 
     async def close(self) -> None:
         self._closed = True
@@ -306,6 +173,7 @@ class GatoMeshClient:
             raise RuntimeError("the client is closed")
         request_id = next(self._ids)
         message = {"requestId": str(request_id), op: body}
+        frame = json.dumps(message)
         failure: Any = None
         for attempt in range(1, self._max_attempts + 1):
             if attempt > 1:
@@ -314,13 +182,13 @@ class GatoMeshClient:
                 socket = await self._connection()
             except GatoMeshError:
                 raise
-            except _CONNECT_FAILURES as e:
+            except (OSError, asyncio.TimeoutError, websockets.exceptions.WebSocketException) as e:
                 failure = e
                 continue
             answer = asyncio.get_running_loop().create_future()
             self._pending[request_id] = (answer, socket)
             try:
-                await socket.send(message)
+                await socket.send(frame)
                 if self._on_sent is not None:
                     await self._on_sent(self, message)
                 reply = await asyncio.wait_for(asyncio.shield(answer), self._request_timeout)
@@ -344,23 +212,28 @@ class GatoMeshClient:
 
     async def _connection(self):
         async with self._connect_lock:
-            if self._socket is not None and self._socket.open_now:
+            if self._socket is not None and self._socket.open:
                 return self._socket
-            if self._grpc:
-                socket = await _GrpcLink.open(self._endpoint, self._api_key, self._request_timeout)
-            else:
-                socket = await _WebSocketLink.open(self._endpoint, self._api_key, self._encoding, self._request_timeout)
+            try:
+                socket = await websockets.connect(
+                    self._endpoint, extra_headers={"Authorization": f"Bearer {self._api_key}"},
+                    compression=None, max_size=16 * 1024 * 1024, open_timeout=self._request_timeout)
+            except websockets.exceptions.InvalidStatusCode as e:
+                if e.status_code == 401:
+                    raise GatoMeshError("UNAUTHORIZED", "apiKey", "the gateway refused the API key") from e
+                raise
             self._socket = socket
             self._reader = asyncio.create_task(self._read(socket))
             return socket
 
     async def _read(self, socket) -> None:
         try:
-            async for reply in socket.replies():
+            async for frame in socket:
+                reply = json.loads(frame)
                 waiting = self._pending.get(int(reply.get("requestId", 0)))
                 if waiting is not None and not waiting[0].done():
                     waiting[0].set_result(reply)
-        except ValueError:
+        except (websockets.exceptions.ConnectionClosed, ValueError):
             pass
         finally:
             # Whatever still waits on this socket retries on the next one.

@@ -1,3 +1,5 @@
+using System.Security.Cryptography;
+using System.Text;
 using System.Text.Json;
 using GatoMesh.Grains;
 using Microsoft.AspNetCore.Builder;
@@ -10,9 +12,7 @@ namespace GatoMesh.Gateway;
 /// <summary>
 /// A silo's gateway for external clients (docs/GATEWAY.md), mapped onto the silo host's Kestrel:
 /// <c>GET /v1/sessions</c> (WebSocket; API key in <c>Authorization: Bearer KEY</c> or <c>?key=KEY</c>,
-/// 401 before the upgrade when unknown), the gRPC service <c>gatomesh.v1.Gateway</c> (the same exchange
-/// as a stream, on the host's HTTP/2 listener), <c>GET /health</c> and <c>GET /metrics</c> (Prometheus
-/// text, by OpenTelemetry's exporter).
+/// 401 before the upgrade when unknown), <c>GET /health</c> and <c>GET /metrics</c> (Prometheus text).
 /// It holds no session state: every request becomes a call on the fleet's episode-session grain through
 /// the silo's <see cref="IGrainFactory"/>, so any silo's gateway serves any session.
 /// </summary>
@@ -20,25 +20,17 @@ public static class GatewayEndpoints
 {
     public const string SessionsPath = "/v1/sessions";
 
-    public const string MetricsPath = "/metrics";
-
-    /// <summary>The gateway's meter and activity source (its spans open a step's trace).</summary>
-    public const string TelemetryName = GatewayMetrics.MeterName;
-
-    /// <summary>The gateway's services: its options, meter (exported through OpenTelemetry), the gRPC
-    /// service and the dispatcher.</summary>
+    /// <summary>The gateway's services: its options, meter, Prometheus exporter and dispatcher.</summary>
     public static IServiceCollection AddGatoMeshGateway(this IServiceCollection services, GatewayOptions options)
     {
         if (options.MaxMessageBytes < 1024)
             throw new ArgumentException($"MaxMessageBytes must be at least 1024, not {options.MaxMessageBytes}", nameof(options));
         if (options.MaxRequestsInFlightPerSocket < 1)
             throw new ArgumentException($"MaxRequestsInFlightPerSocket must be at least 1, not {options.MaxRequestsInFlightPerSocket}", nameof(options));
-        var metrics = new GatewayMetrics();
-        GatewayTelemetry.AddMetrics(services, metrics.Meter);
-        services.AddGrpc(grpc => grpc.MaxReceiveMessageSize = options.MaxMessageBytes);
         return services
             .AddSingleton(options)
-            .AddSingleton(metrics)
+            .AddSingleton<GatewayMetrics>()
+            .AddSingleton(sp => new PrometheusExporter(sp.GetRequiredService<GatewayMetrics>().Meter))
             .AddSingleton(sp => new RequestDispatcher(sp.GetRequiredService<IGrainFactory>(), sp.GetRequiredService<GatewayMetrics>(),
                 sp.GetRequiredService<ILoggerFactory>().CreateLogger("GatoMesh.Gateway")));
     }
@@ -48,6 +40,7 @@ public static class GatewayEndpoints
     {
         var options = app.Services.GetRequiredService<GatewayOptions>();
         var metrics = app.Services.GetRequiredService<GatewayMetrics>();
+        var exporter = app.Services.GetRequiredService<PrometheusExporter>();
         var dispatcher = app.Services.GetRequiredService<RequestDispatcher>();
         var log = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("GatoMesh.Gateway");
         app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.FromSeconds(15) });
@@ -55,8 +48,7 @@ public static class GatewayEndpoints
         var stopping = app.Lifetime.ApplicationStopping;
         app.Map(SessionsPath, context => AcceptSessionsAsync(context, options, dispatcher, metrics, log, stopping));
         app.MapGet("/health", context => WriteHealthAsync(context, options.Health, log));
-        app.MapPrometheusScrapingEndpoint(MetricsPath);
-        app.MapGrpcService<GatewayGrpcService>();
+        app.MapGet("/metrics", context => WriteMetricsAsync(context, exporter));
     }
 
     private static async Task AcceptSessionsAsync(HttpContext context, GatewayOptions options, RequestDispatcher dispatcher,
@@ -68,7 +60,7 @@ public static class GatewayEndpoints
             return;
         }
         // Authenticate before the upgrade: an unknown key never gets a socket.
-        if (FleetAuthentication.FleetOf(options.FleetKeys, ApiKey(context.Request)) is not { } fleet)
+        if (ApiKey(context.Request) is not { } key || FleetOf(options.FleetKeys, key) is not { } fleet)
         {
             metrics.Error(SessionErrorCode.Unauthorized);
             context.Response.Headers.WWWAuthenticate = "Bearer";
@@ -93,11 +85,24 @@ public static class GatewayEndpoints
         }
     }
 
+    /// <summary>The key's fleet, comparing against every configured key in fixed time, so how long a
+    /// refusal takes says nothing about how close a guessed key came.</summary>
+    private static string? FleetOf(IReadOnlyDictionary<string, string> fleetKeys, string key)
+    {
+        var presented = Encoding.UTF8.GetBytes(key);
+        string? fleet = null;
+        foreach (var (known, owner) in fleetKeys)
+            if (CryptographicOperations.FixedTimeEquals(presented, Encoding.UTF8.GetBytes(known))) fleet = owner;
+        return fleet;
+    }
+
     private static string? ApiKey(HttpRequest request)
     {
-        if (FleetAuthentication.BearerKey(request.Headers.Authorization.ToString()) is { } key) return key;
+        var authorization = request.Headers.Authorization.ToString();
+        const string bearer = "Bearer ";
+        if (authorization.StartsWith(bearer, StringComparison.OrdinalIgnoreCase)) return authorization[bearer.Length..].Trim();
         // Browsers cannot set headers on a WebSocket: the query parameter is their way in.
-        return request.Query.TryGetValue("key", out var query) && query.Count == 1 ? query.ToString() : null;
+        return request.Query.TryGetValue("key", out var key) && key.Count == 1 ? key.ToString() : null;
     }
 
     private static async Task WriteHealthAsync(HttpContext context, Func<GatewayHealth>? health, ILogger log)
@@ -128,6 +133,12 @@ public static class GatewayEndpoints
         }
         if (problem is not null) json.WriteString("error", problem);
         json.WriteEndObject();
+    }
+
+    private static Task WriteMetricsAsync(HttpContext context, PrometheusExporter exporter)
+    {
+        context.Response.ContentType = PrometheusExporter.ContentType;
+        return context.Response.WriteAsync(exporter.Scrape());
     }
 
     private static Task Status(HttpContext context, int status, string message)

@@ -18,9 +18,9 @@ internal sealed class GatewayMetrics : IDisposable
 
     public GatewayMetrics()
     {
-        _connections = _meter.CreateCounter<long>("gatomesh.gateway.connections", description: "WebSocket connections and gRPC streams accepted");
-        _openConnections = _meter.CreateUpDownCounter<long>("gatomesh.gateway.connections.open", description: "WebSocket connections and gRPC streams open now");
-        _frames = _meter.CreateCounter<long>("gatomesh.gateway.frames", description: "frames (gRPC: stream messages) by direction (in, out) and encoding (protobuf, json, grpc)");
+        _connections = _meter.CreateCounter<long>("gatomesh.gateway.connections", description: "WebSocket connections accepted");
+        _openConnections = _meter.CreateUpDownCounter<long>("gatomesh.gateway.connections.open", description: "WebSocket connections open now");
+        _frames = _meter.CreateCounter<long>("gatomesh.gateway.frames", description: "frames by direction (in, out) and encoding (protobuf, json)");
         _errors = _meter.CreateCounter<long>("gatomesh.gateway.errors", description: "error replies and refused connections by code");
         _requestDuration = _meter.CreateHistogram<double>("gatomesh.gateway.request.duration", unit: "ms",
             description: "time from a request read to its reply queued, by operation");
@@ -36,13 +36,8 @@ internal sealed class GatewayMetrics : IDisposable
 
     public void ConnectionClosed() => _openConnections.Add(-1);
 
-    public void Frame(string direction, bool json) => Frame(direction, json ? "json" : "protobuf");
-
-    /// <summary>One message of a gRPC stream (protobuf on HTTP/2).</summary>
-    public void GrpcMessage(string direction) => Frame(direction, "grpc");
-
-    private void Frame(string direction, string encoding) =>
-        _frames.Add(1, new("direction", direction), new("encoding", encoding));
+    public void Frame(string direction, bool json) =>
+        _frames.Add(1, new("direction", direction), new("encoding", json ? "json" : "protobuf"));
 
     public void Error(SessionErrorCode code) => _errors.Add(1, new KeyValuePair<string, object?>("code", code.ToString()));
 

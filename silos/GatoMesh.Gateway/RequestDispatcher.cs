@@ -19,10 +19,6 @@ internal sealed class RequestDispatcher(IGrainFactory grains, GatewayMetrics met
     public async Task<ServerMessage> HandleAsync(string fleet, ClientMessage request)
     {
         var started = Stopwatch.GetTimestamp();
-        var operation = OperationName(request.OpCase);
-        // The first span of a step's trace (gateway -> session grain -> engine; docs/GATEWAY.md, "Traces").
-        using var span = GatewayTelemetry.Source.StartActivity($"gateway {operation}", ActivityKind.Server);
-        span?.SetTag("gatomesh.fleet", fleet);
         var reply = new ServerMessage { RequestId = request.RequestId };
         try
         {
@@ -65,9 +61,7 @@ internal sealed class RequestDispatcher(IGrainFactory grains, GatewayMetrics met
             log.LogWarning(e, "gateway request {Op} of fleet {Fleet} failed", request.OpCase, fleet);
             Fail(reply, new SessionError(SessionErrorCode.Internal, "request", $"{e.GetType().Name}: {e.Message}"));
         }
-        if (reply.ResultCase == ServerMessage.ResultOneofCase.Error)
-            span?.SetStatus(ActivityStatusCode.Error, reply.Error.Code.ToString());
-        metrics.Request(operation, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+        metrics.Request(OperationName(request.OpCase), Stopwatch.GetElapsedTime(started).TotalMilliseconds);
         return reply;
     }
 

@@ -4,14 +4,12 @@ using GatoMesh.Grains;
 using GatoMesh.Grains.Serving;
 using GatoMesh.Model.Engine;
 using GatoMesh.Silo.Hosting;
-using GatoMesh.Silo.Observe;
 using GatoMesh.Silo.Security;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
-using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
@@ -26,8 +24,7 @@ namespace GatoMesh.Silo;
 /// <summary>
 /// A silo that serves agents (docs/ARCHITECTURE.md, "The silo host"): one host running an Orleans silo
 /// with the serving and trainer grains, the served model and its engine as a silo service, and Kestrel
-/// with the gateway (WebSocket /v1/sessions and gRPC, /health, /metrics), the Orleans Dashboard and the
-/// GatoMesh observe page. Start one
+/// with the gateway (WebSocket /v1/sessions, /health, /metrics) and the Orleans Dashboard. Start one
 /// embedded (<c>await using var silo = await ServingSilo.StartAsync(new())</c>) or run `gatomesh silo`.
 /// </summary>
 public sealed class ServingSilo : IAsyncDisposable
@@ -39,7 +36,7 @@ public sealed class ServingSilo : IAsyncDisposable
     private volatile bool _stopping;
     private int _stopped;
 
-    private ServingSilo(WebApplication app, string host, string name, string adminKey, int siloPort, int gatewayPort, int httpPort, int grpcPort)
+    private ServingSilo(WebApplication app, string host, string name, string adminKey, int siloPort, int gatewayPort, int httpPort)
     {
         _app = app;
         _host = host;
@@ -50,7 +47,6 @@ public sealed class ServingSilo : IAsyncDisposable
         SiloPort = siloPort;
         GatewayPort = gatewayPort;
         HttpPort = httpPort;
-        GrpcPort = grpcPort;
         GrainFactory = app.Services.GetRequiredService<IGrainFactory>();
     }
 
@@ -62,8 +58,7 @@ public sealed class ServingSilo : IAsyncDisposable
         var host = IPAddress.TryParse(options.Host, out var address)
             ? address
             : throw new ArgumentException($"Host must be an IP address, not '{options.Host}'", nameof(options));
-        // In a pod, Orleans' Kubernetes hosting names the silo after the pod; /health and metrics say the same.
-        var name = options.Name ?? (options.Kubernetes ? Environment.GetEnvironmentVariable("POD_NAME") : null) ?? $"silo-{Guid.NewGuid().ToString("N")[..8]}";
+        var name = options.Name ?? $"silo-{Guid.NewGuid().ToString("N")[..8]}";
         var adminKey = options.AdminKey ?? Security.AdminKey.Generate();
         var siloPort = options.SiloPort != 0 ? options.SiloPort : FreePort.On(options.Host);
         // The embedded silo has no cluster clients: no Orleans gateway. A cluster's silos take admin clients on theirs.
@@ -76,29 +71,22 @@ public sealed class ServingSilo : IAsyncDisposable
         builder.WebHost.UseKestrel(kestrel =>
         {
             kestrel.Listen(host, options.HttpPort);
-            // gRPC is HTTP/2; without TLS a client must speak it from the first byte, so it gets a port of its own.
-            kestrel.Listen(host, options.GrpcPort, listen => listen.Protocols = HttpProtocols.Http2);
             kestrel.AddServerHeader = false;
         });
         ServingSilo? silo = null;
         builder.Services.AddGatoMeshGateway(options.Gateway with { Health = options.Gateway.Health ?? (() => silo!.Health()) });
-        builder.Services.AddSiloTelemetry(name, () => silo is { _stopping: false }, options.ConfigureTracing);
         builder.UseOrleans(orleans =>
         {
             orleans.Configure<SiloOptions>(o => o.SiloName = name);
             orleans.Configure<SiloMessagingOptions>(o => o.ResponseTimeout = options.CallTimeout);
             orleans.Configure<EndpointOptions>(o =>
             {
+                o.AdvertisedIPAddress = host;
                 o.SiloPort = siloPort;
                 o.GatewayPort = gatewayPort;
-                // In a pod, Orleans' Kubernetes hosting advertises the pod's IP and listens on every interface.
-                if (options.Kubernetes) return;
-                o.AdvertisedIPAddress = host;
                 o.SiloListeningEndpoint = new IPEndPoint(host, siloPort);
                 o.GatewayListeningEndpoint = gatewayPort == 0 ? null : new IPEndPoint(host, gatewayPort);
             });
-            // Orleans carries the caller's trace into every grain call (gateway -> session -> inference).
-            orleans.AddActivityPropagation();
             if (options.Redis is { } redis)
             {
                 orleans.Configure<ClusterOptions>(o => (o.ClusterId, o.ServiceId) = (redis.ClusterId, ServiceId));
@@ -106,8 +94,6 @@ public sealed class ServingSilo : IAsyncDisposable
                 orleans.AddRedisGrainStorage(ServingOptions.StorageName, o => o.ConfigurationOptions = RedisOptions(redis));
                 orleans.Configure<ClusterMembershipOptions>(options.FailureDetection.ApplyTo);
                 orleans.UseTls(options.Certificate!, tls => ClusterCertificate.Configure(tls, options.Certificate!));
-                if (options.Kubernetes) orleans.UseKubernetesHosting();
-                options.Rebalancing?.AddTo(orleans);
             }
             else
             {
@@ -121,11 +107,12 @@ public sealed class ServingSilo : IAsyncDisposable
         });
         var app = builder.Build();
         app.MapGatoMeshGateway();
-        var admin = app.Services.GetRequiredService<AdminKey>();
-        app.UseWhen(c => c.Request.Path.StartsWithSegments(DashboardPath) || c.Request.Path.StartsWithSegments(ObservePage.Path),
-            branch => branch.Use(AdminOnly(admin)));
-        app.MapObservePage();
-        if (options.Dashboard) app.MapOrleansDashboard(routePrefix: DashboardPath);
+        if (options.Dashboard)
+        {
+            var admin = app.Services.GetRequiredService<AdminKey>();
+            app.UseWhen(c => c.Request.Path.StartsWithSegments(DashboardPath), branch => branch.Use(AdminOnly(admin)));
+            app.MapOrleansDashboard(routePrefix: DashboardPath);
+        }
         try
         {
             // The model loads (seconds for a checkpoint) on a pool thread before the silo joins, so a bad
@@ -138,16 +125,15 @@ public sealed class ServingSilo : IAsyncDisposable
             await app.DisposeAsync();
             throw;
         }
-        var bound = app.Services.GetRequiredService<Microsoft.AspNetCore.Hosting.Server.IServer>().Features.GetRequiredFeature<IServerAddressesFeature>()
-            .Addresses.Select(a => new Uri(a).Port).ToArray();
-        silo = new ServingSilo(app, options.Host, name, adminKey, siloPort, gatewayPort, bound[0], bound[1]);
+        var bound = app.Services.GetRequiredService<Microsoft.AspNetCore.Hosting.Server.IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First();
+        silo = new ServingSilo(app, options.Host, name, adminKey, siloPort, gatewayPort, new Uri(bound).Port);
         return silo;
     }
 
     /// <summary>The Orleans service id every GatoMesh cluster shares (its Redis keys start with it).</summary>
     public const string ServiceId = "gatomesh";
 
-    /// <summary>Where the Orleans Dashboard is served (beside it, the GatoMesh page: /observe).</summary>
+    /// <summary>Where the Orleans Dashboard is served.</summary>
     public const string DashboardPath = "/dashboard";
 
     /// <summary>The silo's name (membership, metrics, /health).</summary>
@@ -161,14 +147,8 @@ public sealed class ServingSilo : IAsyncDisposable
     /// <summary>The Orleans gateway port for cluster clients; 0 when the silo has none (embedded).</summary>
     public int GatewayPort { get; }
 
-    /// <summary>Kestrel's port: /v1/sessions, /health, /metrics, /dashboard, /observe.</summary>
+    /// <summary>Kestrel's port: /v1/sessions, /health, /metrics, /dashboard.</summary>
     public int HttpPort { get; }
-
-    /// <summary>Kestrel's HTTP/2 port: the gateway's gRPC service.</summary>
-    public int GrpcPort { get; }
-
-    /// <summary>The gateway's gRPC endpoint (HTTP/2 without TLS).</summary>
-    public Uri GrpcEndpoint => new($"http://{_host}:{GrpcPort}");
 
     /// <summary>The gateway's WebSocket endpoint for sessions.</summary>
     public Uri SessionsEndpoint => new($"ws://{_host}:{HttpPort}{GatewayEndpoints.SessionsPath}");

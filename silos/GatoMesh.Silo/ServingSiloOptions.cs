@@ -19,11 +19,8 @@ public sealed record ServingSiloOptions
     /// <summary>The Orleans gateway for cluster clients (admin tools); 0: none when embedded, a free one in a cluster.</summary>
     public int GatewayPort { get; init; }
 
-    /// <summary>Kestrel: the gateway for robots (WebSocket /v1/sessions), /health, /metrics, /dashboard, /observe (0: a free one).</summary>
+    /// <summary>Kestrel: the gateway for robots (WebSocket /v1/sessions), /health, /metrics, /dashboard (0: a free one).</summary>
     public int HttpPort { get; init; }
-
-    /// <summary>Kestrel's HTTP/2 listener: the gateway's gRPC service (0: a free one).</summary>
-    public int GrpcPort { get; init; }
 
     /// <summary>The silo's name in membership, metrics and /health (null: a random one).</summary>
     public string? Name { get; init; }
@@ -39,13 +36,6 @@ public sealed record ServingSiloOptions
     /// <summary>The admin credential calls that change the deployment must present; null: a random one,
     /// known only to this process (<see cref="ServingSilo.AdminKey"/>).</summary>
     public string? AdminKey { get; init; }
-
-    /// <summary>In a Kubernetes pod: Orleans' Kubernetes hosting takes the silo's name, address and cluster ids
-    /// from the pod (POD_NAME, POD_IP, ORLEANS_CLUSTER_ID, ...) and deletes the pods of silos declared dead.</summary>
-    public bool Kubernetes { get; init; }
-
-    /// <summary>Moving running sessions onto silos with less than their share (a cluster only; null: never).</summary>
-    public ActivationRebalancing? Rebalancing { get; init; } = ActivationRebalancing.Default;
 
     /// <summary>How fast a dead silo is detected (docs/MEMBERSHIP.md).</summary>
     public FailureDetection FailureDetection { get; init; } = FailureDetection.Fast;
@@ -74,10 +64,6 @@ public sealed record ServingSiloOptions
     /// <summary>Further Orleans configuration a program embedding the silo adds (grain call filters,
     /// options), applied after GatoMesh's own.</summary>
     public Action<ISiloBuilder>? ConfigureSilo { get; init; }
-
-    /// <summary>Where else a step's spans go (an embedder's exporter; a silo process exports to OTLP when
-    /// OTEL_EXPORTER_OTLP_ENDPOINT is set).</summary>
-    public Action<OpenTelemetry.Trace.TracerProviderBuilder>? ConfigureTracing { get; init; }
 }
 
 /// <param name="Configuration">StackExchange.Redis configuration, e.g. <c>127.0.0.1:6379</c>.</param>

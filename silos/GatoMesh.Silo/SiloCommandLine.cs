@@ -1,7 +1,6 @@
 using System.Globalization;
 using GatoMesh.Grains.Serving;
 using GatoMesh.Model.Engine;
-using GatoMesh.Silo.Hosting;
 
 namespace GatoMesh.Silo;
 
@@ -13,9 +12,6 @@ internal sealed record SiloCommandLine
     public int Port { get; init; }
     public int GatewayPort { get; init; }
     public int HttpPort { get; init; }
-    public int GrpcPort { get; init; }
-    public bool Kubernetes { get; init; }
-    public ActivationRebalancing? Rebalancing { get; init; } = ActivationRebalancing.Default;
     public string? Name { get; init; }
     public string? Redis { get; init; }
     public string ClusterId { get; init; } = "local";
@@ -50,10 +46,6 @@ internal sealed record SiloCommandLine
                 "--port" => line with { Port = PortOf(option, Value()) },
                 "--gateway-port" => line with { GatewayPort = PortOf(option, Value()) },
                 "--http-port" => line with { HttpPort = PortOf(option, Value()) },
-                "--grpc-port" => line with { GrpcPort = PortOf(option, Value()) },
-                "--kubernetes" => line with { Kubernetes = true },
-                "--no-rebalance" => line with { Rebalancing = null },
-                "--rebalance-period" => line with { Rebalancing = Rebalance(option, Value()) },
                 "--name" => line with { Name = Value() },
                 "--redis" => line with { Redis = Value() },
                 "--cluster-id" => line with { ClusterId = Value() },
@@ -77,8 +69,6 @@ internal sealed record SiloCommandLine
         }
         if (preset is not null && checkpoint is not null)
             throw new ArgumentException("give --preset or --checkpoint, not both");
-        if (line.Kubernetes && line.Redis is null)
-            throw new ArgumentException("--kubernetes needs --redis: the pods of a cluster share membership and sessions' state in Redis");
         if (line.Redis is not null && line.Certificate is null)
             throw new ArgumentException("--redis needs --tls-certificate: a cluster's silo-to-silo links are TLS with the cluster certificate");
         try
@@ -150,14 +140,6 @@ internal sealed record SiloCommandLine
     {
         set();
         return line;
-    }
-
-    /// <summary>Seconds between rebalancing cycles; the first session starts after one more cycle.</summary>
-    private static ActivationRebalancing Rebalance(string option, string value)
-    {
-        var seconds = Positive(option, value);
-        if (seconds < 3) throw new ArgumentException($"{option} must be at least 3 seconds (Orleans needs over twice its 1 s load-report period), was {seconds}");
-        return new ActivationRebalancing(TimeSpan.FromSeconds(seconds), TimeSpan.FromSeconds(seconds));
     }
 
     private static int PortOf(string option, string value) =>

@@ -6,7 +6,7 @@ namespace GatoMesh.Silo;
 
 /// <summary>
 /// The silo process (`gatomesh silo`, or the GatoMesh.Silo executable; options in README.md). It prints
-/// <c>silo ready NAME silo PORT gateway PORT http PORT model VERSION grpc PORT</c> on stdout once it serves (the
+/// <c>silo ready NAME silo PORT gateway PORT http PORT model VERSION</c> on stdout once it serves (the
 /// line launchers wait for; logs go to stderr), and stops gracefully on SIGTERM or Ctrl+C: /health turns
 /// 503, grains deactivate, the silo leaves membership, exit code 0. Bad options: a message naming the
 /// option, exit code 2. A silo the cluster declared dead is ended by Orleans itself; a supervisor
@@ -31,7 +31,7 @@ public static class SiloProcess
         using var loggers = LoggerFactory.Create(b => b.AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace)
             .SetMinimumLevel(line.Verbose ? LogLevel.Information : LogLevel.Warning));
         var silo = await ServingSilo.StartAsync(options, loggers);
-        Console.WriteLine($"silo ready {silo.Name} silo {silo.SiloPort} gateway {silo.GatewayPort} http {silo.HttpPort} model {silo.ServedVersion.Id} grpc {silo.GrpcPort}");
+        Console.WriteLine($"silo ready {silo.Name} silo {silo.SiloPort} gateway {silo.GatewayPort} http {silo.HttpPort} model {silo.ServedVersion.Id}");
         await silo.Stopping;
         await silo.StopAsync();
         return 0;
@@ -62,9 +62,6 @@ public static class SiloProcess
             SiloPort = line.Port,
             GatewayPort = line.GatewayPort,
             HttpPort = line.HttpPort,
-            GrpcPort = line.GrpcPort,
-            Kubernetes = line.Kubernetes,
-            Rebalancing = line.Rebalancing,
             Name = line.Name,
             Redis = line.Redis is { } redis ? new RedisCluster(redis, line.ClusterId) : null,
             Certificate = line.Certificate is { } path ? ClusterCertificate.Load(path) : null,

@@ -55,7 +55,7 @@ internal sealed class EpisodeSessionGrain(ModelHost host, ServingOptions options
         _store = new SessionStore(ServiceProvider.GetRequiredKeyedService<IGrainStorage>(ServingOptions.StorageName), Key);
         _inference = GrainFactory.GetGrain<IInferenceGrain>(IInferenceGrain.Cpu);
         ServingMetrics.ActiveSessions.Add(1);
-        activations.Activated(FleetOf(Key));
+        activations.Activated();
         _active = true;
 
         _header = await _store.ReadHeaderAsync();
@@ -81,7 +81,7 @@ internal sealed class EpisodeSessionGrain(ModelHost host, ServingOptions options
         if (_active)
         {
             ServingMetrics.ActiveSessions.Add(-1);
-            activations.Deactivated(FleetOf(Key));
+            activations.Deactivated();
         }
         _active = false;
         return Task.CompletedTask;
@@ -126,8 +126,6 @@ internal sealed class EpisodeSessionGrain(ModelHost host, ServingOptions options
     public async Task<StepReply> Step(StepRequest request)
     {
         var started = Stopwatch.GetTimestamp();
-        using var span = ServingMetrics.Source.StartActivity("session step");
-        span?.SetTag("gatomesh.session", Key);
         if (Check(request?.Fleet) is { } refused) return StepReply.Failed(refused);
         if (_last is { } last && request!.Sequence == last.Sequence)
         {
@@ -422,9 +420,6 @@ internal sealed class EpisodeSessionGrain(ModelHost host, ServingOptions options
         ServingMetrics.Error(error.Code);
         return error;
     }
-
-    /// <summary>The fleet of a session key (<c>fleet/session-id</c>).</summary>
-    private static string FleetOf(string key) => key[..Math.Max(0, key.IndexOf('/'))];
 
     /// <summary>The client's session id (the key without its fleet prefix).</summary>
     private static string SessionIdOf(string key) => key[(key.IndexOf('/') + 1)..];

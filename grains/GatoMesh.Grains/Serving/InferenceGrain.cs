@@ -25,10 +25,6 @@ internal sealed class InferenceGrain(ModelHost host, ServingOptions options, ILo
 
     public async Task<InferenceReply> Act(ActRequest request)
     {
-        // The engine's part of a step's trace: queueing, batching with other sessions, the forward passes.
-        using var span = ServingMetrics.Source.StartActivity("engine act");
-        span?.SetTag("gatomesh.observation_tokens", request.Observation.Ids.Length);
-        span?.SetTag("gatomesh.recompute", request.Context is not null);
         try
         {
             var result = await host.Engine.ActAsync(request);

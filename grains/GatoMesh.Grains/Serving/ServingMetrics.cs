@@ -1,20 +1,14 @@
 using System.Collections.Concurrent;
-using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using GatoMesh.Model.Engine;
 
 namespace GatoMesh.Grains.Serving;
 
-/// <summary>The serving path's instruments (meter "GatoMesh.Serving") and spans (activity source
-/// "GatoMesh.Serving": a step in its session grain, then in the engine); the gateway exports every
+/// <summary>The serving path's instruments (meter "GatoMesh.Serving"); the gateway exports every
 /// GatoMesh meter as Prometheus text. Engine gauges are registered per <see cref="ModelHost"/>.</summary>
 public static class ServingMetrics
 {
-    public const string Name = "GatoMesh.Serving";
-
-    internal static readonly Meter Meter = new(Name, "0.1.0");
-
-    internal static readonly ActivitySource Source = new(Name, "0.1.0");
+    internal static readonly Meter Meter = new("GatoMesh.Serving", "0.1.0");
 
     internal static readonly Counter<long> Steps = Meter.CreateCounter<long>("gatomesh.serving.steps", description: "steps answered with an action");
     internal static readonly Counter<long> RetriedSteps = Meter.CreateCounter<long>("gatomesh.serving.steps.retried", description: "steps answered again from the session's record (a client retry)");

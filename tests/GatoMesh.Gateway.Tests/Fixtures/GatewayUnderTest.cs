@@ -29,20 +29,11 @@ internal sealed class GatewayUnderTest : IAsyncDisposable
 
     public Uri SessionsEndpoint => Silo.SessionsEndpoint;
 
-    /// <summary>A gRPC client of the gateway's Sessions service (HTTP/2 without TLS).</summary>
-    public (global::Grpc.Net.Client.GrpcChannel Channel, Protos.V1.Gateway.GatewayClient Client) GrpcClient()
-    {
-        var channel = global::Grpc.Net.Client.GrpcChannel.ForAddress(Silo.GrpcEndpoint);
-        return (channel, new Protos.V1.Gateway.GatewayClient(channel));
-    }
-
     public Uri Http(string pathAndQuery) => new($"http://127.0.0.1:{Silo.HttpPort}{pathAndQuery}");
 
     /// <param name="configure">Changes the gateway's options (limits, health).</param>
     /// <param name="gatedSession">The grain key of the session whose steps wait at <see cref="Gate"/>.</param>
-    /// <param name="tracing">Where the silo's spans also go (a test's in-memory exporter).</param>
-    public static async Task<GatewayUnderTest> StartAsync(Func<GatewayOptions, GatewayOptions>? configure = null, string? gatedSession = null,
-        Action<OpenTelemetry.Trace.TracerProviderBuilder>? tracing = null)
+    public static async Task<GatewayUnderTest> StartAsync(Func<GatewayOptions, GatewayOptions>? configure = null, string? gatedSession = null)
     {
         var gate = new SessionCallGate(gatedSession);
         var options = configure is null ? Options() : configure(Options());
@@ -50,7 +41,6 @@ internal sealed class GatewayUnderTest : IAsyncDisposable
         {
             Gateway = options,
             ConfigureSilo = silo => silo.AddOutgoingGrainCallFilter(gate),
-            ConfigureTracing = tracing,
         });
         return new GatewayUnderTest(silo, gate);
     }
