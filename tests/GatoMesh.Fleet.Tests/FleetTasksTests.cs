@@ -11,6 +11,6 @@ public class FleetTasksTests
             var observation = environment.Reset(1);
             Assert.Equal(environment.Spec.Observation.Select(f => f.Key).Order(), observation.Keys.Order());
         }
-        Assert.Equal(["synthetic", "catch", "gridworld", "cartpole-swingup", "reacher", "arm7"], FleetTasks.Names);
+        Assert.Equal(["synthetic", "catch", "pixel-goto", "gridworld", "cartpole-swingup", "cartpole-balance", "reacher", "point-mass", "caption", "arm7"], FleetTasks.Names);
     }
 }

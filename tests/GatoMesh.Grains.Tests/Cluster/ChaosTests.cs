@@ -125,7 +125,7 @@ public sealed class ChaosTests(ITestOutputHelper output)
         {
             activations = [.. (await admin.Management.GetDetailedGrainStatistics()).Where(s => ids.Contains(s.GrainId))];
             return ids.All(id => activations.Any(s => s.GrainId.Equals(id)));
-        }, "every session listed in the silos' activations", TimeSpan.FromSeconds(30));
+        }, "every session listed in the silos' activations", TimeSpan.FromSeconds(90));
         foreach (var id in ids)
         {
             var where = activations.Where(s => s.GrainId.Equals(id)).Select(s => s.SiloAddress).ToList();
