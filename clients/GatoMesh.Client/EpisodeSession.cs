@@ -13,15 +13,15 @@ namespace GatoMesh.Client;
 /// </summary>
 public sealed class EpisodeSession
 {
-    private readonly GatoMeshClient _client;
-    private long _lastSequence;
+    private readonly GatoMeshClient client;
+    private long lastSequence;
 
     internal EpisodeSession(GatoMeshClient client, string id, EmbodimentSpec spec, long lastSequence)
     {
-        _client = client;
+        this.client = client;
         Id = id;
         Spec = spec;
-        _lastSequence = lastSequence;
+        this.lastSequence = lastSequence;
     }
 
     public string Id { get; }
@@ -38,7 +38,7 @@ public sealed class EpisodeSession
         var step = new Step { SessionId = Id };
         Map(() => WireValues.ToWire(Spec, observation, step.Observation), ErrorCode.InvalidObservation);
         step.Sequence = NextSequence();
-        var reply = await _client.SendAsync(new ClientMessage { Step = step }, ct);
+        var reply = await this.client.SendAsync(new ClientMessage { Step = step }, ct);
         var result = GatoMeshClient.Expect(reply, ServerMessage.ResultOneofCase.Step).Step;
         return new ActionReply((long)result.Sequence, (long)result.Timestep, WireValues.FromWire(result.Action, "action"),
             [.. result.ActionTokens], result.ModelVersion, result.Recomputed);
@@ -47,21 +47,21 @@ public sealed class EpisodeSession
     /// <summary>Ends the episode and starts the next one in this session (same spec and prompt).</summary>
     public async Task ResetAsync(CancellationToken ct = default)
     {
-        var reply = await _client.SendAsync(new ClientMessage { Reset = new Reset { SessionId = Id, Sequence = NextSequence() } }, ct);
+        var reply = await this.client.SendAsync(new ClientMessage { Reset = new Reset { SessionId = Id, Sequence = NextSequence() } }, ct);
         GatoMeshClient.Expect(reply, ServerMessage.ResultOneofCase.Session);
     }
 
     /// <summary>Ends the session; its state is deleted. Closing twice is fine.</summary>
     public async Task CloseAsync(CancellationToken ct = default)
     {
-        var reply = await _client.SendAsync(new ClientMessage { Close = new Close { SessionId = Id } }, ct);
+        var reply = await this.client.SendAsync(new ClientMessage { Close = new Close { SessionId = Id } }, ct);
         GatoMeshClient.Expect(reply, ServerMessage.ResultOneofCase.Session);
     }
 
     /// <summary>What the session is now (open, episode, last sequence applied, next timestep).</summary>
     public async Task<SessionState> DescribeAsync(CancellationToken ct = default)
     {
-        var reply = await _client.SendAsync(new ClientMessage { Describe = new Describe { SessionId = Id } }, ct);
+        var reply = await this.client.SendAsync(new ClientMessage { Describe = new Describe { SessionId = Id } }, ct);
         var info = GatoMeshClient.Expect(reply, ServerMessage.ResultOneofCase.Session).Session;
         return new SessionState(info.SessionId, info.Open, (long)info.Sequence, (long)info.Episode, (long)info.NextTimestep, (int)info.PromptTokens);
     }
@@ -80,5 +80,5 @@ public sealed class EpisodeSession
         }
     }
 
-    private ulong NextSequence() => (ulong)Interlocked.Increment(ref _lastSequence);
+    private ulong NextSequence() => (ulong)Interlocked.Increment(ref this.lastSequence);
 }

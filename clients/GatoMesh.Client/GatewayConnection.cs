@@ -18,23 +18,23 @@ internal sealed class GatewayConnection
     /// <summary>Replies are small (actions, session info); a bigger frame means a broken peer.</summary>
     private const int MaxReplyBytes = 16 * 1024 * 1024;
 
-    private readonly ClientWebSocket _socket;
-    private readonly WireEncoding _encoding;
-    private readonly Action<ServerMessage> _onReply;
-    private readonly SemaphoreSlim _sendLock = new(1, 1);
-    private readonly TaskCompletionSource _closed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly ClientWebSocket socket;
+    private readonly WireEncoding encoding;
+    private readonly Action<ServerMessage> onReply;
+    private readonly SemaphoreSlim sendLock = new(1, 1);
+    private readonly TaskCompletionSource closed = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     private GatewayConnection(ClientWebSocket socket, WireEncoding encoding, Action<ServerMessage> onReply)
     {
-        _socket = socket;
-        _encoding = encoding;
-        _onReply = onReply;
+        this.socket = socket;
+        this.encoding = encoding;
+        this.onReply = onReply;
     }
 
     /// <summary>Completes once the socket is closed, aborted or broken.</summary>
-    public Task Closed => _closed.Task;
+    public Task Closed => this.closed.Task;
 
-    public bool IsOpen => !_closed.Task.IsCompleted;
+    public bool IsOpen => !this.closed.Task.IsCompleted;
 
     /// <exception cref="GatoMeshException"><see cref="ErrorCode.Unauthorized"/>: the gateway
     /// answered 401 to the key.</exception>
@@ -66,15 +66,15 @@ internal sealed class GatewayConnection
     /// <exception cref="ConnectionLostException">The socket broke while sending.</exception>
     public async Task SendAsync(ClientMessage message, CancellationToken ct)
     {
-        var (bytes, type) = _encoding == WireEncoding.Json
+        var (bytes, type) = this.encoding == WireEncoding.Json
             ? (Encoding.UTF8.GetBytes(WireJson.Formatter.Format(message)), WebSocketMessageType.Text)
             : (message.ToByteArray(), WebSocketMessageType.Binary);
-        await _sendLock.WaitAsync(ct);
+        await sendLock.WaitAsync(ct);
         try
         {
             // Never the caller's token: cancelling a WebSocket send aborts the whole socket, and with it
             // every other session's request in flight.
-            await _socket.SendAsync(bytes, type, endOfMessage: true, CancellationToken.None);
+            await this.socket.SendAsync(bytes, type, endOfMessage: true, CancellationToken.None);
         }
         catch (Exception e) when (e is WebSocketException or IOException or ObjectDisposedException or InvalidOperationException)
         {
@@ -83,15 +83,15 @@ internal sealed class GatewayConnection
         }
         finally
         {
-            _sendLock.Release();
+            sendLock.Release();
         }
     }
 
     /// <summary>Drops the socket at once (a request timed out on it: it is deemed dead).</summary>
     public void Abort()
     {
-        _socket.Abort();
-        _closed.TrySetResult();
+        this.socket.Abort();
+        this.closed.TrySetResult();
     }
 
     /// <summary>Says goodbye politely, waiting at most <paramref name="wait"/>.</summary>
@@ -100,15 +100,15 @@ internal sealed class GatewayConnection
         using var timeout = new CancellationTokenSource(wait);
         try
         {
-            await _socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, "client closing", timeout.Token);
-            await _closed.Task.WaitAsync(timeout.Token);
+            await this.socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, "client closing", timeout.Token);
+            await this.closed.Task.WaitAsync(timeout.Token);
         }
         catch (Exception e) when (e is WebSocketException or OperationCanceledException or IOException or ObjectDisposedException or InvalidOperationException)
         {
             // Already broken or too slow: abort below either way.
         }
         Abort();
-        _socket.Dispose();
+        this.socket.Dispose();
     }
 
     private async Task ReceiveLoopAsync()
@@ -122,7 +122,7 @@ internal sealed class GatewayConnection
                 ValueWebSocketReceiveResult result;
                 do
                 {
-                    result = await _socket.ReceiveAsync(frame.GetMemory(16 * 1024), CancellationToken.None);
+                    result = await this.socket.ReceiveAsync(frame.GetMemory(16 * 1024), CancellationToken.None);
                     frame.Advance(result.Count);
                     if (frame.WrittenCount > MaxReplyBytes) return;
                 }
@@ -131,7 +131,7 @@ internal sealed class GatewayConnection
                 var reply = result.MessageType == WebSocketMessageType.Text
                     ? WireJson.Parser.Parse<ServerMessage>(Encoding.UTF8.GetString(frame.WrittenSpan))
                     : ServerMessage.Parser.ParseFrom(frame.WrittenSpan);
-                _onReply(reply);
+                this.onReply(reply);
             }
         }
         catch (Exception e) when (e is WebSocketException or IOException or ObjectDisposedException or InvalidOperationException

@@ -16,14 +16,14 @@ public sealed class GatoMeshClient : IAsyncDisposable
 {
     private static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(5);
 
-    private readonly GatoMeshClientOptions _options;
-    private readonly ConcurrentDictionary<ulong, TaskCompletionSource<ServerMessage>> _pending = new();
-    private readonly SemaphoreSlim _connectLock = new(1, 1);
-    private readonly CancellationTokenSource _disposed = new();
-    private GatewayConnection? _connection;
-    private long _lastRequestId;
+    private readonly GatoMeshClientOptions options;
+    private readonly ConcurrentDictionary<ulong, TaskCompletionSource<ServerMessage>> pending = new();
+    private readonly SemaphoreSlim connectLock = new(1, 1);
+    private readonly CancellationTokenSource disposed = new();
+    private GatewayConnection? connection;
+    private long lastRequestId;
 
-    private GatoMeshClient(GatoMeshClientOptions options) => _options = options;
+    private GatoMeshClient(GatoMeshClientOptions options) => this.options = options;
 
     /// <summary>Connects (trying up to <see cref="GatoMeshClientOptions.MaxAttempts"/> times).</summary>
     /// <exception cref="GatoMeshException"><see cref="ErrorCode.Unauthorized"/> for a refused key;
@@ -102,14 +102,14 @@ public sealed class GatoMeshClient : IAsyncDisposable
     /// throws.</summary>
     internal async Task<ServerMessage> SendAsync(ClientMessage message, CancellationToken ct)
     {
-        ObjectDisposedException.ThrowIf(_disposed.IsCancellationRequested, this);
-        var id = (ulong)Interlocked.Increment(ref _lastRequestId);
+        ObjectDisposedException.ThrowIf(disposed.IsCancellationRequested, this);
+        var id = (ulong)Interlocked.Increment(ref lastRequestId);
         message.RequestId = id;
         var answer = NewAnswer(id);
         try
         {
             Exception? failure = null;
-            for (var attempt = 1; attempt <= _options.MaxAttempts; attempt++)
+            for (var attempt = 1; attempt <= this.options.MaxAttempts; attempt++)
             {
                 if (attempt > 1) await Task.Delay(Backoff(attempt), ct);
                 GatewayConnection connection;
@@ -123,11 +123,11 @@ public sealed class GatoMeshClient : IAsyncDisposable
                     failure = e;
                     continue;
                 }
-                using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct, _disposed.Token);
-                timeout.CancelAfter(_options.RequestTimeout);
+                using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct, disposed.Token);
+                timeout.CancelAfter(this.options.RequestTimeout);
                 await Task.WhenAny(answer.Task, connection.Closed, Task.Delay(Timeout.Infinite, timeout.Token));
                 ct.ThrowIfCancellationRequested();
-                ObjectDisposedException.ThrowIf(_disposed.IsCancellationRequested, this);
+                ObjectDisposedException.ThrowIf(disposed.IsCancellationRequested, this);
                 if (answer.Task.IsCompleted)
                 {
                     var reply = answer.Task.Result;
@@ -142,7 +142,7 @@ public sealed class GatoMeshClient : IAsyncDisposable
                     // No answer in time on a socket that looks alive: deem it dead, so every request on it
                     // moves to a new connection rather than waiting out its own timeout.
                     connection.Abort();
-                    failure = new TimeoutException($"no answer within {_options.RequestTimeout.TotalMilliseconds:0} ms");
+                    failure = new TimeoutException($"no answer within {this.options.RequestTimeout.TotalMilliseconds:0} ms");
                 }
                 else
                 {
@@ -150,11 +150,11 @@ public sealed class GatoMeshClient : IAsyncDisposable
                 }
             }
             throw new GatoMeshException(ErrorCode.Unavailable, "connection",
-                $"no answer after {_options.MaxAttempts} attempts: {failure?.Message}", failure);
+                $"no answer after {this.options.MaxAttempts} attempts: {failure?.Message}", failure);
         }
         finally
         {
-            _pending.TryRemove(id, out _);
+            pending.TryRemove(id, out _);
         }
     }
 
@@ -165,7 +165,7 @@ public sealed class GatoMeshClient : IAsyncDisposable
     private TaskCompletionSource<ServerMessage> NewAnswer(ulong id)
     {
         var answer = new TaskCompletionSource<ServerMessage>(TaskCreationOptions.RunContinuationsAsynchronously);
-        _pending[id] = answer;
+        pending[id] = answer;
         return answer;
     }
 
@@ -173,30 +173,30 @@ public sealed class GatoMeshClient : IAsyncDisposable
     {
         // Replies to requests no longer waiting (answered on an earlier try, or id 0: a frame the gateway
         // could not read far enough to know its id) have no one to go to.
-        if (_pending.TryGetValue(reply.RequestId, out var answer)) answer.TrySetResult(reply);
+        if (pending.TryGetValue(reply.RequestId, out var answer)) answer.TrySetResult(reply);
     }
 
     private async Task<GatewayConnection> ConnectionAsync(CancellationToken ct)
     {
-        if (_connection is { IsOpen: true } open) return open;
-        await _connectLock.WaitAsync(ct);
+        if (this.connection is { IsOpen: true } open) return open;
+        await connectLock.WaitAsync(ct);
         try
         {
-            ObjectDisposedException.ThrowIf(_disposed.IsCancellationRequested, this);
-            if (_connection is { IsOpen: true } current) return current;
-            _connection = await GatewayConnection.ConnectAsync(_options, OnReply, ct);
-            return _connection;
+            ObjectDisposedException.ThrowIf(disposed.IsCancellationRequested, this);
+            if (this.connection is { IsOpen: true } current) return current;
+            this.connection = await GatewayConnection.ConnectAsync(this.options, OnReply, ct);
+            return this.connection;
         }
         finally
         {
-            _connectLock.Release();
+            connectLock.Release();
         }
     }
 
     /// <summary>Pause before try <paramref name="attempt"/> (2, 3, ...): the delay, doubling, capped.</summary>
     private TimeSpan Backoff(int attempt)
     {
-        var delay = _options.ReconnectDelay * Math.Pow(2, Math.Min(attempt - 2, 16));
+        var delay = this.options.ReconnectDelay * Math.Pow(2, Math.Min(attempt - 2, 16));
         return delay < MaxBackoff ? delay : MaxBackoff;
     }
 
@@ -206,16 +206,16 @@ public sealed class GatoMeshClient : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        if (_disposed.IsCancellationRequested) return;
-        _disposed.Cancel();
-        await _connectLock.WaitAsync();
+        if (disposed.IsCancellationRequested) return;
+        disposed.Cancel();
+        await connectLock.WaitAsync();
         try
         {
-            if (_connection is { } connection) await connection.CloseAsync(TimeSpan.FromSeconds(2));
+            if (this.connection is { } connection) await connection.CloseAsync(TimeSpan.FromSeconds(2));
         }
         finally
         {
-            _connectLock.Release();
+            connectLock.Release();
         }
     }
 }

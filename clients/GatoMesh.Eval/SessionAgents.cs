@@ -24,16 +24,16 @@ public sealed class SessionAgents : IEpisodeAgentFactory, IAsyncDisposable
     /// <summary>Sessions are spread over this many sockets, so hundreds of episodes do not queue behind one socket's sends.</summary>
     private const int Connections = 4;
 
-    private readonly GatoMeshClient[] _clients;
-    private readonly float _temperature;
-    private readonly bool _continuousAsTokens;
-    private int _opened;
+    private readonly GatoMeshClient[] clients;
+    private readonly float temperature;
+    private readonly bool continuousAsTokens;
+    private int opened;
 
     private SessionAgents(GatoMeshClient[] clients, float temperature, bool continuousAsTokens)
     {
-        _clients = clients;
-        _temperature = temperature;
-        _continuousAsTokens = continuousAsTokens;
+        this.clients = clients;
+        this.temperature = temperature;
+        this.continuousAsTokens = continuousAsTokens;
     }
 
     /// <summary>Connects to the gateway at <paramref name="endpoint"/> as the fleet of <paramref name="apiKey"/>.</summary>
@@ -57,23 +57,23 @@ public sealed class SessionAgents : IEpisodeAgentFactory, IAsyncDisposable
 
     /// <summary>How actions are chosen, in words, for reports.</summary>
     public string Decoding =>
-        (_temperature > 0 ? $"discrete actions drawn at temperature {_temperature.ToString(System.Globalization.CultureInfo.InvariantCulture)}" : "discrete actions greedy")
-        + (_continuousAsTokens ? (_temperature > 0 ? ", continuous ones too" : ", continuous ones the most likely bin") : ", continuous ones the expected value");
+        (this.temperature > 0 ? $"discrete actions drawn at temperature {this.temperature.ToString(System.Globalization.CultureInfo.InvariantCulture)}" : "discrete actions greedy")
+        + (this.continuousAsTokens ? (this.temperature > 0 ? ", continuous ones too" : ", continuous ones the most likely bin") : ", continuous ones the expected value");
 
     public string Name => "sessions";
 
     public async Task<IEpisodeAgent> StartAsync(EpisodeStart start, CancellationToken cancellation)
     {
-        var client = _clients[(int)((uint)Interlocked.Increment(ref _opened) % (uint)_clients.Length)];
+        var client = this.clients[(int)((uint)Interlocked.Increment(ref opened) % (uint)this.clients.Length)];
         var spec = start.Environment.Spec;
         var session = await client.OpenSessionAsync(start.EpisodeId, SpecJsonWriter.ToJson(spec).ToJsonString(),
-            start.Prompt, temperature: _temperature, seed: start.Seed, continuousAsTokens: _continuousAsTokens, ct: cancellation);
+            start.Prompt, temperature: this.temperature, seed: start.Seed, continuousAsTokens: this.continuousAsTokens, ct: cancellation);
         return new SessionAgent(session, spec);
     }
 
     public async ValueTask DisposeAsync()
     {
-        foreach (var client in _clients) await client.DisposeAsync();
+        foreach (var client in this.clients) await client.DisposeAsync();
     }
 
     private sealed class SessionAgent(EpisodeSession session, EmbodimentSpec spec) : IEpisodeAgent

@@ -9,40 +9,40 @@ internal sealed class GatewayMetrics : IDisposable
 {
     public const string MeterName = "GatoMesh.Gateway";
 
-    private readonly Meter _meter = new(MeterName, "0.1.0");
-    private readonly Counter<long> _connections;
-    private readonly UpDownCounter<long> _openConnections;
-    private readonly Counter<long> _frames;
-    private readonly Counter<long> _errors;
-    private readonly Histogram<double> _requestDuration;
+    private readonly Meter meter = new(MeterName, "0.1.0");
+    private readonly Counter<long> connections;
+    private readonly UpDownCounter<long> openConnections;
+    private readonly Counter<long> frames;
+    private readonly Counter<long> errors;
+    private readonly Histogram<double> requestDuration;
 
     public GatewayMetrics()
     {
-        _connections = _meter.CreateCounter<long>("gatomesh.gateway.connections", description: "WebSocket connections accepted");
-        _openConnections = _meter.CreateUpDownCounter<long>("gatomesh.gateway.connections.open", description: "WebSocket connections open now");
-        _frames = _meter.CreateCounter<long>("gatomesh.gateway.frames", description: "frames by direction (in, out) and encoding (protobuf, json)");
-        _errors = _meter.CreateCounter<long>("gatomesh.gateway.errors", description: "error replies and refused connections by code");
-        _requestDuration = _meter.CreateHistogram<double>("gatomesh.gateway.request.duration", unit: "ms",
+        this.connections = this.meter.CreateCounter<long>("gatomesh.gateway.connections", description: "WebSocket connections accepted");
+        openConnections = this.meter.CreateUpDownCounter<long>("gatomesh.gateway.connections.open", description: "WebSocket connections open now");
+        this.frames = this.meter.CreateCounter<long>("gatomesh.gateway.frames", description: "frames by direction (in, out) and encoding (protobuf, json)");
+        this.errors = this.meter.CreateCounter<long>("gatomesh.gateway.errors", description: "error replies and refused connections by code");
+        requestDuration = this.meter.CreateHistogram<double>("gatomesh.gateway.request.duration", unit: "ms",
             description: "time from a request read to its reply queued, by operation");
     }
 
-    public Meter Meter => _meter;
+    public Meter Meter => this.meter;
 
     public void ConnectionOpened()
     {
-        _connections.Add(1);
-        _openConnections.Add(1);
+        this.connections.Add(1);
+        openConnections.Add(1);
     }
 
-    public void ConnectionClosed() => _openConnections.Add(-1);
+    public void ConnectionClosed() => openConnections.Add(-1);
 
     public void Frame(string direction, bool json) =>
-        _frames.Add(1, new("direction", direction), new("encoding", json ? "json" : "protobuf"));
+        this.frames.Add(1, new("direction", direction), new("encoding", json ? "json" : "protobuf"));
 
-    public void Error(SessionErrorCode code) => _errors.Add(1, new KeyValuePair<string, object?>("code", code.ToString()));
+    public void Error(SessionErrorCode code) => this.errors.Add(1, new KeyValuePair<string, object?>("code", code.ToString()));
 
     public void Request(string operation, double milliseconds) =>
-        _requestDuration.Record(milliseconds, new KeyValuePair<string, object?>("op", operation));
+        requestDuration.Record(milliseconds, new KeyValuePair<string, object?>("op", operation));
 
-    public void Dispose() => _meter.Dispose();
+    public void Dispose() => this.meter.Dispose();
 }

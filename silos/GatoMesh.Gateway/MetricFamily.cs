@@ -15,14 +15,14 @@ internal enum MetricKind
 /// (an observable counter's value is its running total), which replaces the last.</summary>
 internal sealed class MetricFamily
 {
-    private readonly bool _observed;
-    private readonly Dictionary<string, Series> _series = new(StringComparer.Ordinal);
+    private readonly bool observed;
+    private readonly Dictionary<string, Series> series = new(StringComparer.Ordinal);
 
     public MetricFamily(Instrument instrument)
     {
         var type = instrument.GetType();
         var generic = type.IsGenericType ? type.GetGenericTypeDefinition() : type;
-        (Kind, _observed) = generic switch
+        (Kind, observed) = generic switch
         {
             _ when generic == typeof(Counter<>) => (MetricKind.Counter, false),
             _ when generic == typeof(ObservableCounter<>) => (MetricKind.Counter, true),
@@ -30,7 +30,7 @@ internal sealed class MetricFamily
             _ when generic == typeof(UpDownCounter<>) => (MetricKind.Gauge, false),
             _ => (MetricKind.Gauge, true), // ObservableGauge, ObservableUpDownCounter, Gauge
         };
-        if (generic == typeof(Gauge<>)) _observed = true; // a synchronous gauge also reports a current value
+        if (generic == typeof(Gauge<>)) observed = true; // a synchronous gauge also reports a current value
         var name = PrometheusExporter.SanitizeName(instrument.Name);
         Name = Kind == MetricKind.Counter && !name.EndsWith("_total", StringComparison.Ordinal) ? name + "_total" : name;
         Help = $"{instrument.Description}{(string.IsNullOrEmpty(instrument.Unit) ? "" : $" ({instrument.Unit})")} [meter {instrument.Meter.Name}, instrument {instrument.Name}]".TrimStart();
@@ -45,11 +45,11 @@ internal sealed class MetricFamily
     public void Record(double value, ReadOnlySpan<KeyValuePair<string, object?>> tags)
     {
         var labels = Labels(tags);
-        lock (_series)
+        lock (this.series)
         {
-            if (!_series.TryGetValue(labels, out var series)) _series[labels] = series = new Series(Kind == MetricKind.Histogram);
+            if (!this.series.TryGetValue(labels, out var series)) this.series[labels] = series = new Series(Kind == MetricKind.Histogram);
             if (Kind == MetricKind.Histogram) series.Observe(value);
-            else if (_observed) series.Value = value;
+            else if (observed) series.Value = value;
             else series.Value += value;
         }
     }
@@ -58,15 +58,15 @@ internal sealed class MetricFamily
     /// no longer reported disappears instead of repeating a stale value.</summary>
     public void BeginObservation()
     {
-        if (!_observed) return;
-        lock (_series) _series.Clear();
+        if (!observed) return;
+        lock (this.series) this.series.Clear();
     }
 
     public void WriteSamples(StringBuilder text)
     {
-        lock (_series)
+        lock (this.series)
         {
-            foreach (var (labels, series) in _series.OrderBy(s => s.Key, StringComparer.Ordinal))
+            foreach (var (labels, series) in this.series.OrderBy(s => s.Key, StringComparer.Ordinal))
             {
                 if (Kind != MetricKind.Histogram)
                 {

@@ -23,51 +23,51 @@ internal sealed partial class PrometheusExporter : IDisposable
     /// span a fast in-process call to a step that missed the 20 Hz budget many times over.</summary>
     internal static readonly double[] BucketBounds = [0.1, 0.25, 0.5, 1, 2.5, 5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000, 10000];
 
-    private readonly string _meterPrefix;
-    private readonly Meter? _ownGatewayMeter;
-    private readonly MeterListener _listener = new();
-    private readonly ConcurrentDictionary<Instrument, MetricFamily> _families = new();
-    private readonly Lock _scrape = new();
+    private readonly string meterPrefix;
+    private readonly Meter? ownGatewayMeter;
+    private readonly MeterListener listener = new();
+    private readonly ConcurrentDictionary<Instrument, MetricFamily> families = new();
+    private readonly Lock scrape = new();
 
     /// <param name="ownGatewayMeter">This gateway's meter: other gateways' meters of the same name (more
     /// than one gateway in a process, as in tests) are left out, so each series is written once.</param>
     public PrometheusExporter(Meter? ownGatewayMeter, string meterPrefix = "GatoMesh")
     {
-        _meterPrefix = meterPrefix;
-        _ownGatewayMeter = ownGatewayMeter;
-        _listener.InstrumentPublished = (instrument, listener) =>
+        this.meterPrefix = meterPrefix;
+        this.ownGatewayMeter = ownGatewayMeter;
+        this.listener.InstrumentPublished = (instrument, listener) =>
         {
-            if (!instrument.Meter.Name.StartsWith(_meterPrefix, StringComparison.Ordinal)) return;
-            if (_ownGatewayMeter is not null && instrument.Meter.Name == _ownGatewayMeter.Name && instrument.Meter != _ownGatewayMeter) return;
-            _families[instrument] = new MetricFamily(instrument);
+            if (!instrument.Meter.Name.StartsWith(this.meterPrefix, StringComparison.Ordinal)) return;
+            if (this.ownGatewayMeter is not null && instrument.Meter.Name == this.ownGatewayMeter.Name && instrument.Meter != this.ownGatewayMeter) return;
+            families[instrument] = new MetricFamily(instrument);
             listener.EnableMeasurementEvents(instrument);
         };
-        _listener.MeasurementsCompleted = (instrument, state) => _families.TryRemove(instrument, out _);
-        _listener.SetMeasurementEventCallback<byte>((i, v, tags, _) => Record(i, v, tags));
-        _listener.SetMeasurementEventCallback<short>((i, v, tags, _) => Record(i, v, tags));
-        _listener.SetMeasurementEventCallback<int>((i, v, tags, _) => Record(i, v, tags));
-        _listener.SetMeasurementEventCallback<long>((i, v, tags, _) => Record(i, v, tags));
-        _listener.SetMeasurementEventCallback<float>((i, v, tags, _) => Record(i, v, tags));
-        _listener.SetMeasurementEventCallback<double>((i, v, tags, _) => Record(i, v, tags));
-        _listener.SetMeasurementEventCallback<decimal>((i, v, tags, _) => Record(i, (double)v, tags));
-        _listener.Start();
+        this.listener.MeasurementsCompleted = (instrument, state) => families.TryRemove(instrument, out _);
+        this.listener.SetMeasurementEventCallback<byte>((i, v, tags, _) => Record(i, v, tags));
+        this.listener.SetMeasurementEventCallback<short>((i, v, tags, _) => Record(i, v, tags));
+        this.listener.SetMeasurementEventCallback<int>((i, v, tags, _) => Record(i, v, tags));
+        this.listener.SetMeasurementEventCallback<long>((i, v, tags, _) => Record(i, v, tags));
+        this.listener.SetMeasurementEventCallback<float>((i, v, tags, _) => Record(i, v, tags));
+        this.listener.SetMeasurementEventCallback<double>((i, v, tags, _) => Record(i, v, tags));
+        this.listener.SetMeasurementEventCallback<decimal>((i, v, tags, _) => Record(i, (double)v, tags));
+        this.listener.Start();
     }
 
     private void Record(Instrument instrument, double value, ReadOnlySpan<KeyValuePair<string, object?>> tags)
     {
-        if (_families.TryGetValue(instrument, out var family)) family.Record(value, tags);
+        if (families.TryGetValue(instrument, out var family)) family.Record(value, tags);
     }
 
     /// <summary>The exposition text of everything measured so far.</summary>
     public string Scrape()
     {
-        lock (_scrape)
+        lock (this.scrape)
         {
-            foreach (var family in _families.Values) family.BeginObservation();
-            _listener.RecordObservableInstruments();
+            foreach (var family in families.Values) family.BeginObservation();
+            this.listener.RecordObservableInstruments();
             var text = new StringBuilder();
             var written = new HashSet<string>(StringComparer.Ordinal);
-            foreach (var group in _families.Values.GroupBy(f => f.Name).OrderBy(g => g.Key, StringComparer.Ordinal))
+            foreach (var group in families.Values.GroupBy(f => f.Name).OrderBy(g => g.Key, StringComparer.Ordinal))
             {
                 var first = group.First();
                 // One TYPE per name: two instruments that sanitize to one name (e.g. one per gateway in a
@@ -121,5 +121,5 @@ internal sealed partial class PrometheusExporter : IDisposable
     [GeneratedRegex("[^a-zA-Z0-9_]")]
     private static partial Regex InvalidLabelChars();
 
-    public void Dispose() => _listener.Dispose();
+    public void Dispose() => this.listener.Dispose();
 }

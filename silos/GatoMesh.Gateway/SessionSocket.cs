@@ -27,35 +27,35 @@ internal sealed class SessionSocket
     /// frame does not pin memory for the life of the socket.</summary>
     private const int KeepBufferBytes = 256 * 1024;
 
-    private readonly WebSocket _socket;
-    private readonly string _fleet;
-    private readonly RequestDispatcher _dispatcher;
-    private readonly GatewayMetrics _metrics;
-    private readonly ILogger _log;
-    private readonly int _maxMessageBytes;
-    private readonly SemaphoreSlim _inFlight;
-    private readonly Channel<(ServerMessage Reply, bool Json)> _replies =
+    private readonly WebSocket socket;
+    private readonly string fleet;
+    private readonly RequestDispatcher dispatcher;
+    private readonly GatewayMetrics metrics;
+    private readonly ILogger log;
+    private readonly int maxMessageBytes;
+    private readonly SemaphoreSlim inFlight;
+    private readonly Channel<(ServerMessage Reply, bool Json)> replies =
         Channel.CreateUnbounded<(ServerMessage, bool)>(new UnboundedChannelOptions { SingleReader = true });
-    private readonly HashSet<Task> _serving = [];
-    private Task _writeLoop = Task.CompletedTask;
-    private byte[] _buffer;
-    private byte[]? _discard;
+    private readonly HashSet<Task> serving = [];
+    private Task writeLoop = Task.CompletedTask;
+    private byte[] buffer;
+    private byte[]? discard;
 
     public SessionSocket(WebSocket socket, string fleet, RequestDispatcher dispatcher, GatewayMetrics metrics, ILogger log, GatewayOptions options)
     {
-        _socket = socket;
-        _fleet = fleet;
-        _dispatcher = dispatcher;
-        _metrics = metrics;
-        _log = log;
-        _maxMessageBytes = options.MaxMessageBytes;
-        _inFlight = new SemaphoreSlim(options.MaxRequestsInFlightPerSocket);
-        _buffer = new byte[Math.Min(InitialBufferBytes, options.MaxMessageBytes)];
+        this.socket = socket;
+        this.fleet = fleet;
+        this.dispatcher = dispatcher;
+        this.metrics = metrics;
+        this.log = log;
+        maxMessageBytes = options.MaxMessageBytes;
+        inFlight = new SemaphoreSlim(options.MaxRequestsInFlightPerSocket);
+        this.buffer = new byte[Math.Min(InitialBufferBytes, options.MaxMessageBytes)];
     }
 
     public async Task RunAsync(CancellationToken aborted)
     {
-        _writeLoop = WriteLoopAsync();
+        writeLoop = WriteLoopAsync();
         try
         {
             await ReadLoopAsync(aborted);
@@ -66,14 +66,14 @@ internal sealed class SessionSocket
         }
         finally
         {
-            _replies.Writer.TryComplete();
-            await _writeLoop;
+            this.replies.Writer.TryComplete();
+            await writeLoop;
         }
     }
 
     private async Task ReadLoopAsync(CancellationToken aborted)
     {
-        long closeAbove = (long)_maxMessageBytes * GatewayOptions.OversizeCloseFactor;
+        long closeAbove = (long)maxMessageBytes * GatewayOptions.OversizeCloseFactor;
         while (true)
         {
             int kept = 0;
@@ -82,7 +82,7 @@ internal sealed class SessionSocket
             do
             {
                 var target = ReceiveTarget(kept, out var keeping);
-                result = await _socket.ReceiveAsync(target, aborted);
+                result = await this.socket.ReceiveAsync(target, aborted);
                 if (keeping) kept += result.Count;
                 total += result.Count;
                 if (total > closeAbove)
@@ -99,23 +99,23 @@ internal sealed class SessionSocket
                 return;
             }
             var json = result.MessageType == WebSocketMessageType.Text;
-            _metrics.Frame("in", json);
-            if (total > _maxMessageBytes)
+            this.metrics.Frame("in", json);
+            if (total > maxMessageBytes)
             {
-                Reply(TooLarge(FrameRequestId.Recover(_buffer.AsSpan(0, kept), json), total), json);
+                Reply(TooLarge(FrameRequestId.Recover(this.buffer.AsSpan(0, kept), json), total), json);
             }
-            else if (Parse(_buffer.AsSpan(0, kept), json) is { } request)
+            else if (Parse(this.buffer.AsSpan(0, kept), json) is { } request)
             {
-                await _inFlight.WaitAsync(aborted);
+                await inFlight.WaitAsync(aborted);
                 var serving = ServeAsync(request, json);
-                lock (_serving) _serving.Add(serving);
+                lock (this.serving) this.serving.Add(serving);
                 _ = serving.ContinueWith(done =>
                 {
-                    lock (_serving) _serving.Remove(done);
+                    lock (this.serving) this.serving.Remove(done);
                 }, TaskScheduler.Default);
             }
-            if (_buffer.Length > KeepBufferBytes && kept <= InitialBufferBytes)
-                _buffer = new byte[InitialBufferBytes];
+            if (this.buffer.Length > KeepBufferBytes && kept <= InitialBufferBytes)
+                this.buffer = new byte[InitialBufferBytes];
         }
     }
 
@@ -123,10 +123,10 @@ internal sealed class SessionSocket
     /// while the frame fits, else a scratch buffer whose contents are dropped.</summary>
     private Memory<byte> ReceiveTarget(int kept, out bool keeping)
     {
-        if (kept == _buffer.Length && _buffer.Length < _maxMessageBytes)
-            Array.Resize(ref _buffer, (int)Math.Min((long)_buffer.Length * 2, _maxMessageBytes));
-        keeping = kept < _buffer.Length;
-        return keeping ? _buffer.AsMemory(kept) : _discard ??= new byte[64 * 1024];
+        if (kept == this.buffer.Length && this.buffer.Length < maxMessageBytes)
+            Array.Resize(ref this.buffer, (int)Math.Min((long)this.buffer.Length * 2, maxMessageBytes));
+        keeping = kept < this.buffer.Length;
+        return keeping ? this.buffer.AsMemory(kept) : discard ??= new byte[64 * 1024];
     }
 
     /// <summary>The request, or null after replying <c>MalformedRequest</c> for a frame that does not parse.</summary>
@@ -141,7 +141,7 @@ internal sealed class SessionSocket
         {
             var error = new SessionError(SessionErrorCode.MalformedRequest, "frame",
                 $"not a gatomesh.v1.ClientMessage in {(json ? "protobuf JSON" : "protobuf binary")}: {e.Message}");
-            _metrics.Error(error.Code);
+            this.metrics.Error(error.Code);
             Reply(new ServerMessage { RequestId = FrameRequestId.Recover(frame, json), Error = WireMapping.ToWire(error) }, json);
             return null;
         }
@@ -151,30 +151,30 @@ internal sealed class SessionSocket
     {
         try
         {
-            Reply(await _dispatcher.HandleAsync(_fleet, request), json);
+            Reply(await this.dispatcher.HandleAsync(this.fleet, request), json);
         }
         finally
         {
-            _inFlight.Release();
+            inFlight.Release();
         }
     }
 
     private ServerMessage TooLarge(ulong requestId, long bytes)
     {
-        var error = new SessionError(SessionErrorCode.TooLarge, "frame", $"is {bytes} bytes, above the gateway's limit of {_maxMessageBytes}");
-        _metrics.Error(error.Code);
+        var error = new SessionError(SessionErrorCode.TooLarge, "frame", $"is {bytes} bytes, above the gateway's limit of {maxMessageBytes}");
+        this.metrics.Error(error.Code);
         return new ServerMessage { RequestId = requestId, Error = WireMapping.ToWire(error) };
     }
 
     private async Task RefuseAndCloseAsync(long bytesSoFar, bool json)
     {
-        _log.LogWarning("closing a gateway socket of fleet {Fleet}: a frame passed {Bytes} bytes ({Factor}x the limit)",
-            _fleet, bytesSoFar, GatewayOptions.OversizeCloseFactor);
-        Reply(TooLarge(FrameRequestId.Recover(_buffer, json), bytesSoFar), json);
-        _replies.Writer.TryComplete();
-        await _writeLoop;
+        this.log.LogWarning("closing a gateway socket of fleet {Fleet}: a frame passed {Bytes} bytes ({Factor}x the limit)",
+            this.fleet, bytesSoFar, GatewayOptions.OversizeCloseFactor);
+        Reply(TooLarge(FrameRequestId.Recover(this.buffer, json), bytesSoFar), json);
+        this.replies.Writer.TryComplete();
+        await writeLoop;
         using var wait = new CancellationTokenSource(TimeSpan.FromSeconds(2));
-        await _socket.CloseAsync(WebSocketCloseStatus.MessageTooBig, $"frame above {_maxMessageBytes} bytes", wait.Token);
+        await this.socket.CloseAsync(WebSocketCloseStatus.MessageTooBig, $"frame above {maxMessageBytes} bytes", wait.Token);
     }
 
     /// <summary>The client said goodbye: let the requests it is still owed finish (briefly), then close.</summary>
@@ -183,7 +183,7 @@ internal sealed class SessionSocket
         using var wait = CancellationTokenSource.CreateLinkedTokenSource(aborted);
         wait.CancelAfter(TimeSpan.FromSeconds(2));
         Task[] owed;
-        lock (_serving) owed = [.. _serving];
+        lock (this.serving) owed = [.. this.serving];
         try
         {
             await Task.WhenAll(owed).WaitAsync(wait.Token);
@@ -192,30 +192,30 @@ internal sealed class SessionSocket
         {
             // Replies still owed are dropped: the client has left.
         }
-        _replies.Writer.TryComplete();
-        await _writeLoop;
-        await _socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, "bye", wait.Token);
+        this.replies.Writer.TryComplete();
+        await writeLoop;
+        await this.socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, "bye", wait.Token);
     }
 
-    private void Reply(ServerMessage reply, bool json) => _replies.Writer.TryWrite((reply, json));
+    private void Reply(ServerMessage reply, bool json) => this.replies.Writer.TryWrite((reply, json));
 
     private async Task WriteLoopAsync()
     {
         try
         {
-            await foreach (var (reply, json) in _replies.Reader.ReadAllAsync())
+            await foreach (var (reply, json) in this.replies.Reader.ReadAllAsync())
             {
                 if (json)
-                    await _socket.SendAsync(Encoding.UTF8.GetBytes(WireJson.Formatter.Format(reply)), WebSocketMessageType.Text, true, CancellationToken.None);
+                    await this.socket.SendAsync(Encoding.UTF8.GetBytes(WireJson.Formatter.Format(reply)), WebSocketMessageType.Text, true, CancellationToken.None);
                 else
-                    await _socket.SendAsync(reply.ToByteArray(), WebSocketMessageType.Binary, true, CancellationToken.None);
-                _metrics.Frame("out", json);
+                    await this.socket.SendAsync(reply.ToByteArray(), WebSocketMessageType.Binary, true, CancellationToken.None);
+                this.metrics.Frame("out", json);
             }
         }
         catch (Exception e) when (e is WebSocketException or IOException or ObjectDisposedException or InvalidOperationException)
         {
             // The socket broke: the read loop ends too; what is left to send has no one to go to.
-            _socket.Abort();
+            this.socket.Abort();
         }
     }
 }

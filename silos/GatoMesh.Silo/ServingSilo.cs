@@ -29,19 +29,19 @@ namespace GatoMesh.Silo;
 /// </summary>
 public sealed class ServingSilo : IAsyncDisposable
 {
-    private readonly WebApplication _app;
-    private readonly string _host;
-    private readonly ModelHost _model;
-    private readonly SessionActivations _sessions;
-    private volatile bool _stopping;
-    private int _stopped;
+    private readonly WebApplication app;
+    private readonly string host;
+    private readonly ModelHost model;
+    private readonly SessionActivations sessions;
+    private volatile bool stopping;
+    private int stopped;
 
     private ServingSilo(WebApplication app, string host, string name, string adminKey, int siloPort, int gatewayPort, int httpPort)
     {
-        _app = app;
-        _host = host;
-        _model = app.Services.GetRequiredService<ModelHost>();
-        _sessions = app.Services.GetRequiredService<SessionActivations>();
+        this.app = app;
+        this.host = host;
+        this.model = app.Services.GetRequiredService<ModelHost>();
+        this.sessions = app.Services.GetRequiredService<SessionActivations>();
         Name = name;
         AdminKey = adminKey;
         SiloPort = siloPort;
@@ -151,33 +151,33 @@ public sealed class ServingSilo : IAsyncDisposable
     public int HttpPort { get; }
 
     /// <summary>The gateway's WebSocket endpoint for sessions.</summary>
-    public Uri SessionsEndpoint => new($"ws://{_host}:{HttpPort}{GatewayEndpoints.SessionsPath}");
+    public Uri SessionsEndpoint => new($"ws://{this.host}:{HttpPort}{GatewayEndpoints.SessionsPath}");
 
     /// <summary>Grain references that call through this silo (in-process callers: tests, the trainer).</summary>
     public IGrainFactory GrainFactory { get; }
 
     /// <summary>The version this silo serves now (revision 0: its startup model).</summary>
-    public ModelVersion ServedVersion => _model.Current;
+    public ModelVersion ServedVersion => this.model.Current;
 
     /// <summary>The inference engine's counters (batches, tokens, cache misses, KV blocks).</summary>
-    public EngineMetrics EngineMetrics => _model.Engine.Metrics;
+    public EngineMetrics EngineMetrics => this.model.Engine.Metrics;
 
     /// <summary>The served model's shapes.</summary>
-    public GatoMesh.Model.GatoConfig ModelConfig => _model.Config;
+    public GatoMesh.Model.GatoConfig ModelConfig => this.model.Config;
 
     /// <summary>Completes when the host stops (a SIGTERM to a silo process, or <see cref="StopAsync"/>).</summary>
-    public Task Stopping => Task.Delay(Timeout.Infinite, _app.Lifetime.ApplicationStopping).ContinueWith(_ => { }, TaskScheduler.Default);
+    public Task Stopping => Task.Delay(Timeout.Infinite, this.app.Lifetime.ApplicationStopping).ContinueWith(_ => { }, TaskScheduler.Default);
 
-    private GatewayHealth Health() => new(Name, !_stopping, _model.Current.Id, _sessions.Count);
+    private GatewayHealth Health() => new(Name, !stopping, this.model.Current.Id, this.sessions.Count);
 
     /// <summary>Stops serving gracefully: /health turns 503, the silo deactivates its grains (every
     /// session's steps are already persisted) and leaves membership, then Kestrel closes.</summary>
     public async Task StopAsync()
     {
-        if (Interlocked.Exchange(ref _stopped, 1) != 0) return;
-        _stopping = true;
-        await _app.StopAsync();
-        await _app.DisposeAsync();
+        if (Interlocked.Exchange(ref stopped, 1) != 0) return;
+        stopping = true;
+        await this.app.StopAsync();
+        await this.app.DisposeAsync();
     }
 
     public async ValueTask DisposeAsync() => await StopAsync();

@@ -12,7 +12,7 @@ namespace GatoMesh.Torch;
 /// </summary>
 public sealed class DisposeScope : IDisposable
 {
-    private static readonly AsyncLocal<DisposeScope?> current = new();
+    private static readonly AsyncLocal<DisposeScope?> CurrentScope = new();
     private readonly HashSet<Tensor> tensors = new(ReferenceEqualityComparer.Instance);
     private bool disposed;
 
@@ -23,7 +23,7 @@ public sealed class DisposeScope : IDisposable
     {
         get
         {
-            var scope = current.Value;
+            var scope = CurrentScope.Value;
             while (scope is { disposed: true }) scope = scope.Parent;
             return scope;
         }
@@ -35,7 +35,7 @@ public sealed class DisposeScope : IDisposable
     public static DisposeScope Begin()
     {
         var scope = new DisposeScope(Current);
-        current.Value = scope;
+        CurrentScope.Value = scope;
         return scope;
     }
 
@@ -80,6 +80,6 @@ public sealed class DisposeScope : IDisposable
             tensor.Scope = null;
             tensor.Dispose();
         }
-        if (current.Value == this) current.Value = Parent;
+        if (CurrentScope.Value == this) CurrentScope.Value = Parent;
     }
 }

@@ -4,7 +4,7 @@ namespace GatoMesh.Cli.Tests;
 /// tests (generation is the slow part). Tests that damage data copy it first.</summary>
 public sealed class GeneratedData : IDisposable
 {
-    private readonly TempDirectory _dir = new();
+    private readonly TempDirectory dir = new();
 
     public GeneratedData()
     {
@@ -12,12 +12,12 @@ public sealed class GeneratedData : IDisposable
             "--random-episodes", "4", "--out", Directory, "--json"]) { Deadline = TimeSpan.FromSeconds(150) });
     }
 
-    public string Directory => _dir["data"];
+    public string Directory => dir["data"];
 
     /// <summary>The generate run itself, which the data tests assert on.</summary>
     internal CliResult Generate { get; }
 
-    public void Dispose() => _dir.Dispose();
+    public void Dispose() => dir.Dispose();
 }
 
 [CollectionDefinition(Name)]

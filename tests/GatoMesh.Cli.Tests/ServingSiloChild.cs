@@ -9,11 +9,11 @@ namespace GatoMesh.Cli.Tests;
 internal sealed partial class ServingSiloChild : IDisposable
 {
     private static readonly TimeSpan ReadyDeadline = TimeSpan.FromSeconds(90);
-    private readonly Process _process;
+    private readonly Process process;
 
     private ServingSiloChild(Process process, int httpPort)
     {
-        _process = process;
+        this.process = process;
         HttpPort = httpPort;
     }
 
@@ -32,12 +32,12 @@ internal sealed partial class ServingSiloChild : IDisposable
 
     public void Dispose()
     {
-        if (!_process.HasExited)
+        if (!this.process.HasExited)
         {
-            _process.Kill(entireProcessTree: true);
-            _process.WaitForExit(10_000);
+            this.process.Kill(entireProcessTree: true);
+            this.process.WaitForExit(10_000);
         }
-        _process.Dispose();
+        this.process.Dispose();
     }
 
     [GeneratedRegex(@"^silo ready \S+ silo \d+ gateway \d+ http (\d+)")]

@@ -8,21 +8,21 @@ namespace GatoMesh.Gateway.Tests;
 public sealed class PrometheusExporterTests
 {
     // Unique per test run so other tests' instruments in this process cannot be confused with these.
-    private readonly string _prefix = "test" + Guid.NewGuid().ToString("N")[..8];
+    private readonly string prefix = "test" + Guid.NewGuid().ToString("N")[..8];
 
     [Fact]
     public void Counters_are_totals_per_tag_set_with_sanitized_names()
     {
         using var meter = new Meter("GatoMesh.Tests.Exporter");
         using var exporter = new PrometheusExporter(null);
-        var counter = meter.CreateCounter<long>($"{_prefix}.steps-done", description: "steps");
+        var counter = meter.CreateCounter<long>($"{prefix}.steps-done", description: "steps");
 
         counter.Add(2, new KeyValuePair<string, object?>("fleet", "a"));
         counter.Add(3, new KeyValuePair<string, object?>("fleet", "a"));
         counter.Add(5, new KeyValuePair<string, object?>("fleet", "b\"q\\"));
         var families = PrometheusText.Parse(exporter.Scrape());
 
-        var name = $"{_prefix}_steps_done_total";
+        var name = $"{prefix}_steps_done_total";
         Assert.Equal("counter", families[name].Type);
         Assert.Equal(5, PrometheusText.Value(families, name, name, ("fleet", "a")));
         Assert.Equal(5, PrometheusText.Value(families, name, name, ("fleet", "b\"q\\")));
@@ -33,12 +33,12 @@ public sealed class PrometheusExporterTests
     {
         using var meter = new Meter("GatoMesh.Tests.Exporter");
         using var exporter = new PrometheusExporter(null);
-        var histogram = meter.CreateHistogram<double>($"{_prefix}.latency", "ms");
+        var histogram = meter.CreateHistogram<double>($"{prefix}.latency", "ms");
 
         foreach (var ms in new[] { 0.3, 7.0, 10.0, 20_000.0 }) histogram.Record(ms);
         var families = PrometheusText.Parse(exporter.Scrape());
 
-        var name = $"{_prefix}_latency";
+        var name = $"{prefix}_latency";
         Assert.Equal("histogram", families[name].Type);
         Assert.Equal(1, PrometheusText.Value(families, name, name + "_bucket", ("le", "0.5")));
         Assert.Equal(3, PrometheusText.Value(families, name, name + "_bucket", ("le", "10")));
@@ -54,18 +54,18 @@ public sealed class PrometheusExporterTests
         using var meter = new Meter("GatoMesh.Tests.Exporter");
         using var exporter = new PrometheusExporter(null);
         var level = 41;
-        meter.CreateObservableGauge($"{_prefix}.kv_blocks", () => level);
-        var open = meter.CreateUpDownCounter<int>($"{_prefix}.open");
+        meter.CreateObservableGauge($"{prefix}.kv_blocks", () => level);
+        var open = meter.CreateUpDownCounter<int>($"{prefix}.open");
 
         open.Add(3);
         open.Add(-1);
         level = 42;
         var families = PrometheusText.Parse(exporter.Scrape());
 
-        Assert.Equal("gauge", families[$"{_prefix}_kv_blocks"].Type);
-        Assert.Equal(42, PrometheusText.Value(families, $"{_prefix}_kv_blocks", $"{_prefix}_kv_blocks"));
-        Assert.Equal("gauge", families[$"{_prefix}_open"].Type);
-        Assert.Equal(2, PrometheusText.Value(families, $"{_prefix}_open", $"{_prefix}_open"));
+        Assert.Equal("gauge", families[$"{prefix}_kv_blocks"].Type);
+        Assert.Equal(42, PrometheusText.Value(families, $"{prefix}_kv_blocks", $"{prefix}_kv_blocks"));
+        Assert.Equal("gauge", families[$"{prefix}_open"].Type);
+        Assert.Equal(2, PrometheusText.Value(families, $"{prefix}_open", $"{prefix}_open"));
     }
 
     [Fact]
@@ -74,13 +74,13 @@ public sealed class PrometheusExporterTests
         using var meter = new Meter("GatoMesh.Tests.Exporter");
         using var exporter = new PrometheusExporter(null);
         long total = 10;
-        meter.CreateObservableCounter($"{_prefix}.iterations", () => total);
+        meter.CreateObservableCounter($"{prefix}.iterations", () => total);
 
         PrometheusText.Parse(exporter.Scrape());
         total = 25;
         var families = PrometheusText.Parse(exporter.Scrape());
 
-        Assert.Equal(25, PrometheusText.Value(families, $"{_prefix}_iterations_total", $"{_prefix}_iterations_total"));
+        Assert.Equal(25, PrometheusText.Value(families, $"{prefix}_iterations_total", $"{prefix}_iterations_total"));
     }
 
     [Fact]
@@ -88,9 +88,9 @@ public sealed class PrometheusExporterTests
     {
         using var meter = new Meter("Someone.Else");
         using var exporter = new PrometheusExporter(null);
-        meter.CreateCounter<long>($"{_prefix}.foreign").Add(1);
+        meter.CreateCounter<long>($"{prefix}.foreign").Add(1);
 
-        Assert.DoesNotContain(_prefix, exporter.Scrape());
+        Assert.DoesNotContain(prefix, exporter.Scrape());
     }
 
     [Theory]

@@ -95,15 +95,15 @@ public sealed class PythonClientTests
 
     private sealed class TemporaryDirectory : IDisposable
     {
-        private readonly string _path = Directory.CreateTempSubdirectory("gatomesh-gateway-").FullName;
+        private readonly string path = Directory.CreateTempSubdirectory("gatomesh-gateway-").FullName;
 
         public string Write(string name, string content)
         {
-            var file = Path.Combine(_path, name);
+            var file = Path.Combine(path, name);
             File.WriteAllText(file, content, new UTF8Encoding(false));
             return file;
         }
 
-        public void Dispose() => Directory.Delete(_path, recursive: true);
+        public void Dispose() => Directory.Delete(path, recursive: true);
     }
 }

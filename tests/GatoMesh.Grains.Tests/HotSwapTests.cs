@@ -8,14 +8,14 @@ namespace GatoMesh.Grains.Tests;
 /// new weights' own.</summary>
 public sealed class HotSwapTests : IDisposable
 {
-    private readonly string _checkpoint = Directory.CreateTempSubdirectory("gatomesh-swap-").FullName;
+    private readonly string checkpoint = Directory.CreateTempSubdirectory("gatomesh-swap-").FullName;
 
-    public void Dispose() => Directory.Delete(_checkpoint, recursive: true);
+    public void Dispose() => Directory.Delete(this.checkpoint, recursive: true);
 
     [Fact]
     public async Task A_deployment_under_load_fails_no_step_and_every_reply_names_its_version()
     {
-        using (var retrained = new GatoModel(Presets.Tiny, seed: 42)) Checkpoint.Save(retrained, _checkpoint);
+        using (var retrained = new GatoModel(Presets.Tiny, seed: 42)) Checkpoint.Save(retrained, this.checkpoint);
         await using var silo = await ServingSilo.StartAsync(new ServingSiloOptions());
         var registry = silo.GrainFactory.GetGrain<IModelRegistryGrain>(IModelRegistryGrain.Key);
         Assert.Null(await registry.Current());
@@ -35,7 +35,7 @@ public sealed class HotSwapTests : IDisposable
         }).ToList();
 
         DeployReply deployed;
-        using (AdminCredential.Present(silo.AdminKey)) deployed = await registry.Deploy(new DeployRequest(_checkpoint, "retrained-v1"));
+        using (AdminCredential.Present(silo.AdminKey)) deployed = await registry.Deploy(new DeployRequest(this.checkpoint, "retrained-v1"));
         Assert.Null(deployed.Error);
         Assert.Equal(1, deployed.Version!.Revision);
         await Task.WhenAll(load).WaitAsync(TimeSpan.FromSeconds(120));
@@ -52,7 +52,7 @@ public sealed class HotSwapTests : IDisposable
         Assert.Equal("retrained-v1", silo.ServedVersion.Id);
 
         // The new weights' actions: a silo started from the checkpoint, given the same history, agrees.
-        await using var reference = await ServingSilo.StartAsync(new ServingSiloOptions { Model = GatoMesh.Grains.Serving.ModelSource.FromCheckpoint(_checkpoint) });
+        await using var reference = await ServingSilo.StartAsync(new ServingSiloOptions { Model = GatoMesh.Grains.Serving.ModelSource.FromCheckpoint(this.checkpoint) });
         var fresh = new SessionDriver(reference.GrainFactory, SessionDriver.Fleet, "probe", seed: 100);
         var swapped = new SessionDriver(silo.GrainFactory, SessionDriver.Fleet, "probe", seed: 100);
         await fresh.OpenAsync();
@@ -67,11 +67,11 @@ public sealed class HotSwapTests : IDisposable
     {
         await using var silo = await ServingSilo.StartAsync(new ServingSiloOptions());
         var registry = silo.GrainFactory.GetGrain<IModelRegistryGrain>(IModelRegistryGrain.Key);
-        using (var other = new GatoModel(Presets.Tiny with { Layers = 1 }, seed: 1)) Checkpoint.Save(other, _checkpoint);
+        using (var other = new GatoModel(Presets.Tiny with { Layers = 1 }, seed: 1)) Checkpoint.Save(other, this.checkpoint);
         using var admin = AdminCredential.Present(silo.AdminKey);
-        var refused = await registry.Deploy(new DeployRequest(_checkpoint));
+        var refused = await registry.Deploy(new DeployRequest(this.checkpoint));
         Assert.Contains("shapes", refused.Error);
-        var missing = await registry.Deploy(new DeployRequest(Path.Combine(_checkpoint, "nowhere")));
+        var missing = await registry.Deploy(new DeployRequest(Path.Combine(this.checkpoint, "nowhere")));
         Assert.NotNull(missing.Error);
         Assert.Null(await registry.Current());
     }

@@ -7,11 +7,11 @@ namespace GatoMesh.Grains.Tests;
 /// equals the step an untouched session takes.</summary>
 public sealed class SessionInputTests : IAsyncLifetime
 {
-    private ServingSilo _silo = null!;
+    private ServingSilo silo = null!;
     private const string Fleet = SessionDriver.Fleet;
 
-    public async Task InitializeAsync() => _silo = await ServingSilo.StartAsync(new ServingSiloOptions());
-    public async Task DisposeAsync() => await _silo.DisposeAsync();
+    public async Task InitializeAsync() => silo = await ServingSilo.StartAsync(new ServingSiloOptions());
+    public async Task DisposeAsync() => await silo.DisposeAsync();
 
     public static TheoryData<string, SessionErrorCode, string> BadObservations => new()
     {
@@ -164,7 +164,7 @@ public sealed class SessionInputTests : IAsyncLifetime
         Assert.True(differ > 0, "expected-value and most-likely-bin sessions chose the same actions at every step");
     }
 
-    private IEpisodeSessionGrain Session(string id) => _silo.GrainFactory.GetGrain<IEpisodeSessionGrain>(SessionKeys.Of(Fleet, id));
+    private IEpisodeSessionGrain Session(string id) => silo.GrainFactory.GetGrain<IEpisodeSessionGrain>(SessionKeys.Of(Fleet, id));
 
     private async Task<IEpisodeSessionGrain> OpenAsync(string id)
     {

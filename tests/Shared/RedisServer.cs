@@ -14,16 +14,16 @@ namespace GatoMesh.Testing;
 public sealed class RedisServer : IAsyncDisposable
 {
     private static readonly TimeSpan StartDeadline = TimeSpan.FromSeconds(20);
-    private readonly Process _process;
-    private readonly EventHandler _onProcessExit;
-    private int _disposed;
+    private readonly Process process;
+    private readonly EventHandler onProcessExit;
+    private int disposed;
 
     private RedisServer(Process process, int port)
     {
-        _process = process;
+        this.process = process;
         Port = port;
-        _onProcessExit = (_, _) => Kill();
-        AppDomain.CurrentDomain.ProcessExit += _onProcessExit;
+        onProcessExit = (_, _) => Kill();
+        AppDomain.CurrentDomain.ProcessExit += onProcessExit;
     }
 
     public int Port { get; }
@@ -63,11 +63,11 @@ public sealed class RedisServer : IAsyncDisposable
 
     public ValueTask DisposeAsync()
     {
-        if (Interlocked.Exchange(ref _disposed, 1) == 0)
+        if (Interlocked.Exchange(ref disposed, 1) == 0)
         {
-            AppDomain.CurrentDomain.ProcessExit -= _onProcessExit;
+            AppDomain.CurrentDomain.ProcessExit -= onProcessExit;
             Kill();
-            _process.Dispose();
+            this.process.Dispose();
         }
         return ValueTask.CompletedTask;
     }
@@ -76,15 +76,15 @@ public sealed class RedisServer : IAsyncDisposable
     {
         try
         {
-            if (_process.HasExited)
+            if (this.process.HasExited)
                 return;
             // SIGTERM lets the bash watchdog stop redis and reap it; SIGKILL of the whole tree is the
             // fallback, which leaves the children to an init that may never reap them.
-            Signals.Terminate(_process.Id);
-            if (!_process.WaitForExit(5000))
+            Signals.Terminate(this.process.Id);
+            if (!this.process.WaitForExit(5000))
             {
-                _process.Kill(entireProcessTree: true);
-                _process.WaitForExit(5000);
+                this.process.Kill(entireProcessTree: true);
+                this.process.WaitForExit(5000);
             }
         }
         catch (InvalidOperationException)
@@ -133,7 +133,7 @@ public sealed class RedisServer : IAsyncDisposable
         var deadline = DateTime.UtcNow + StartDeadline;
         while (true)
         {
-            if (_process.HasExited)
+            if (this.process.HasExited)
                 throw new RedisServerExitedException($"redis-server on port {Port} exited during start: {Text(output)}");
             if (await AnswersPingAsync().ConfigureAwait(false))
                 return;
@@ -187,17 +187,17 @@ public sealed class RedisServer : IAsyncDisposable
 /// keep apart from each other by using distinct keys (cluster ids, key prefixes).</summary>
 public sealed class RedisServerFixture : IAsyncLifetime
 {
-    private RedisServer? _server;
+    private RedisServer? server;
 
-    public RedisServer Server => _server ?? throw new InvalidOperationException("the redis fixture has not started");
+    public RedisServer Server => this.server ?? throw new InvalidOperationException("the redis fixture has not started");
 
     public string Configuration => Server.Configuration;
 
-    public async Task InitializeAsync() => _server = await RedisServer.StartAsync();
+    public async Task InitializeAsync() => this.server = await RedisServer.StartAsync();
 
     public async Task DisposeAsync()
     {
-        if (_server is not null)
-            await _server.DisposeAsync();
+        if (this.server is not null)
+            await this.server.DisposeAsync();
     }
 }

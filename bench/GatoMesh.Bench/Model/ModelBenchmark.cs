@@ -19,14 +19,14 @@ namespace GatoMesh.Bench.Model;
 internal static class ModelBenchmark
 {
     private const int ActionTokens = 16; // action tokens per engine request in the decode phase
-    private static int attentionThreads;
+    private static int EngineAttentionThreads;
 
     public static int Run(string[] args)
     {
         var points = Option(args, "--points", "1x256,8x256,64x256,256x256,1x1024,64x1024")
             .Split(',').Select(p => p.Split('x')).Select(p => (Batch: int.Parse(p[0]), Context: int.Parse(p[1]))).ToList();
         var steps = int.Parse(Option(args, "--decode-steps", "32"));
-        attentionThreads = int.Parse(Option(args, "--attention-threads", Environment.ProcessorCount.ToString()));
+        EngineAttentionThreads = int.Parse(Option(args, "--attention-threads", Environment.ProcessorCount.ToString()));
         var rounds = Math.Max(1, steps / ActionTokens);
         steps = rounds * ActionTokens;
         Torch.Torch.Threads = 1;
@@ -72,7 +72,7 @@ internal static class ModelBenchmark
                 ["params"] = TensorLayout.Parameters(config),
                 ["params_non_embedding"] = TensorLayout.NonEmbeddingParameters(config),
                 ["torch_threads"] = 1,
-                ["engine_attention_threads"] = attentionThreads,
+                ["engine_attention_threads"] = EngineAttentionThreads,
                 ["openblas_threads"] = Environment.GetEnvironmentVariable("OPENBLAS_NUM_THREADS") ?? "OpenBLAS default",
                 ["libtorch"] = Torch.Torch.Version,
                 ["baseline"] = "bench/model/pytorch_baseline.py: eager PyTorch (Debian python3-torch), same safetensors weights, preallocated KV cache, same token ids",
@@ -106,7 +106,7 @@ internal static class ModelBenchmark
             ContextWindow = window,
             MaxSequences = Math.Max(256, batch),
             TorchThreads = 1,
-            AttentionThreads = attentionThreads,
+            AttentionThreads = EngineAttentionThreads,
         };
         var bins = new TokenRange(config.ContinuousBase, config.SeparatorId);
         var separator = TokenBatchInputs.Text([config.SeparatorId], [0]);

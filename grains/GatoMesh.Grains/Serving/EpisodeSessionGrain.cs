@@ -29,71 +29,71 @@ internal sealed class EpisodeSessionGrain(ModelHost host, ServingOptions options
     // newer arrivals: it becomes the oldest after finitely many resends (Scheduler.Reserve).
     private const int MaxResends = 32;
 
-    private string? _key;
-    private SessionStore _store = null!;
-    private IInferenceGrain _inference = null!;
+    private string? key;
+    private SessionStore store = null!;
+    private IInferenceGrain inference = null!;
 
-    private SessionHeader? _header;
-    private SessionCursor _cursor = new();
-    private readonly List<StepRecord> _window = [];
-    private StepRecord? _last;
-    private long _nextTimestep;
+    private SessionHeader? header;
+    private SessionCursor cursor = new();
+    private readonly List<StepRecord> window = [];
+    private StepRecord? last;
+    private long nextTimestep;
 
-    private EmbodimentSpec _spec = null!;
-    private TimestepEncoder _encoder = null!;
-    private ActionDecoder _decoder = null!;
-    private TokenRange[] _actionRanges = [];
-    private TokenBatchInputs _prompt = null!;
-    private int _promptTokens;
-    private readonly TokenBuffer _buffer = new();
-    private bool _active;
+    private EmbodimentSpec spec = null!;
+    private TimestepEncoder encoder = null!;
+    private ActionDecoder decoder = null!;
+    private TokenRange[] actionRanges = [];
+    private TokenBatchInputs prompt = null!;
+    private int promptTokens;
+    private readonly TokenBuffer buffer = new();
+    private bool active;
 
-    private string Key => _key ??= this.GetPrimaryKeyString();
+    private string Key => this.key ??= this.GetPrimaryKeyString();
 
     public override async Task OnActivateAsync(CancellationToken cancellation)
     {
-        _store = new SessionStore(ServiceProvider.GetRequiredKeyedService<IGrainStorage>(ServingOptions.StorageName), Key);
-        _inference = GrainFactory.GetGrain<IInferenceGrain>(IInferenceGrain.Cpu);
+        store = new SessionStore(ServiceProvider.GetRequiredKeyedService<IGrainStorage>(ServingOptions.StorageName), Key);
+        this.inference = GrainFactory.GetGrain<IInferenceGrain>(IInferenceGrain.Cpu);
         ServingMetrics.ActiveSessions.Add(1);
         activations.Activated();
-        _active = true;
+        active = true;
 
-        _header = await _store.ReadHeaderAsync();
-        _cursor = await _store.ReadCursorAsync() ?? new SessionCursor();
-        if (_header is null || !_cursor.Open) return;
-        if (DateTimeOffset.UtcNow - _cursor.LastActive > options.SessionIdleExpiry)
+        this.header = await store.ReadHeaderAsync();
+        this.cursor = await store.ReadCursorAsync() ?? new SessionCursor();
+        if (this.header is null || !this.cursor.Open) return;
+        if (DateTimeOffset.UtcNow - this.cursor.LastActive > options.SessionIdleExpiry)
         {
-            await _store.ClearAsync();
-            _header = null;
-            _cursor = new SessionCursor();
+            await store.ClearAsync();
+            this.header = null;
+            this.cursor = new SessionCursor();
             return;
         }
-        if (Prepare(_header) is { } broken)
+        if (Prepare(this.header) is { } broken)
             throw new InvalidOperationException($"session {Key} holds a header it can no longer use: {broken}");
-        var records = await _store.ReadWindowAsync(_cursor.Episode, _cursor.WindowStartHint, HintLag + 64);
-        _window.AddRange(records);
-        _last = records.Count > 0 ? records[^1] : null;
-        _nextTimestep = _last is null ? _cursor.WindowStartHint : _last.Timestep + 1;
+        var records = await store.ReadWindowAsync(this.cursor.Episode, this.cursor.WindowStartHint, HintLag + 64);
+        this.window.AddRange(records);
+        this.last = records.Count > 0 ? records[^1] : null;
+        nextTimestep = this.last is null ? this.cursor.WindowStartHint : this.last.Timestep + 1;
     }
 
     public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellation)
     {
-        if (_active)
+        if (active)
         {
             ServingMetrics.ActiveSessions.Add(-1);
             activations.Deactivated();
         }
-        _active = false;
+        active = false;
         return Task.CompletedTask;
     }
 
     public async Task<SessionReply> Open(OpenSessionRequest request)
     {
         if (string.IsNullOrEmpty(request?.Fleet)) return Fail(SessionErrorCode.MalformedRequest, "fleet", "must be non-empty");
-        if (_header is not null && _cursor.Open)
+        if (this.header is not null && this.cursor.Open)
         {
-            if (_header.Fleet != request.Fleet) return Unknown();
-            return Same(_header, request)
+            if (this.header.Fleet != request.Fleet) return Unknown();
+            return Same(this.header, request)
                 ? Describe()
                 : Fail(SessionErrorCode.SessionExists, "session", "is already open with another spec, prompt or sampling; close it first");
         }
@@ -111,14 +111,14 @@ internal sealed class EpisodeSessionGrain(ModelHost host, ServingOptions options
             ContinuousAsTokens = request.ContinuousAsTokens,
         };
         if (Prepare(header) is { } error) return SessionReply.Failed(Count(error));
-        var episode = _cursor.Episode + 1;
-        await _store.WriteHeaderAsync(header);
-        _header = header;
-        _cursor = new SessionCursor { Open = true, Episode = episode, LastActive = DateTimeOffset.UtcNow };
-        await _store.WriteCursorAsync(_cursor);
-        _window.Clear();
-        _last = null;
-        _nextTimestep = 0;
+        var episode = this.cursor.Episode + 1;
+        await store.WriteHeaderAsync(header);
+        this.header = header;
+        this.cursor = new SessionCursor { Open = true, Episode = episode, LastActive = DateTimeOffset.UtcNow };
+        await store.WriteCursorAsync(this.cursor);
+        this.window.Clear();
+        this.last = null;
+        nextTimestep = 0;
         ServingMetrics.SessionsOpened.Add(1);
         return Describe();
     }
@@ -127,12 +127,12 @@ internal sealed class EpisodeSessionGrain(ModelHost host, ServingOptions options
     {
         var started = Stopwatch.GetTimestamp();
         if (Check(request?.Fleet) is { } refused) return StepReply.Failed(refused);
-        if (_last is { } last && request!.Sequence == last.Sequence)
+        if (this.last is { } last && request!.Sequence == last.Sequence)
         {
             ServingMetrics.RetriedSteps.Add(1);
             return Reply(last);
         }
-        var newest = Math.Max(_cursor.ResetSequence, _last?.Sequence ?? 0);
+        var newest = Math.Max(this.cursor.ResetSequence, this.last?.Sequence ?? 0);
         if (request!.Sequence <= newest)
             return StepReply.Failed(Count(new SessionError(SessionErrorCode.StaleSequence, "sequence",
                 $"= {request.Sequence}: the session already applied sequence {newest}; use a larger number")));
@@ -140,10 +140,10 @@ internal sealed class EpisodeSessionGrain(ModelHost host, ServingOptions options
         TokenBatchInputs observation;
         try
         {
-            var values = FieldValueConversion.ToObservation(_spec, request.Observation, "observation");
-            _buffer.Clear();
-            _encoder.Encode(values, null, _buffer);
-            observation = TokenBatchInputs.From(_buffer);
+            var values = FieldValueConversion.ToObservation(this.spec, request.Observation, "observation");
+            buffer.Clear();
+            this.encoder.Encode(values, null, buffer);
+            observation = TokenBatchInputs.From(buffer);
         }
         catch (FieldError e)
         {
@@ -157,27 +157,27 @@ internal sealed class EpisodeSessionGrain(ModelHost host, ServingOptions options
         var act = new ActRequest
         {
             SequenceId = SequenceId,
-            Timestep = _nextTimestep,
+            Timestep = nextTimestep,
             Observation = observation,
-            ActionSpec = _actionRanges,
-            Sampling = new SamplingParams { Temperature = _header!.Temperature, Seed = _header.Seed, ContinuousAsTokens = _header.ContinuousAsTokens },
+            ActionSpec = actionRanges,
+            Sampling = new SamplingParams { Temperature = this.header!.Temperature, Seed = this.header.Seed, ContinuousAsTokens = this.header.ContinuousAsTokens },
         };
         InferenceReply answer;
         var recomputed = false;
         try
         {
-            answer = await _inference.Act(act);
+            answer = await this.inference.Act(act);
             for (var resend = 0; answer.Result is ActResult.CacheMiss && resend < MaxResends; resend++)
             {
                 recomputed = true;
-                answer = await _inference.Act(act with { Context = Context() });
+                answer = await this.inference.Act(act with { Context = Context() });
             }
         }
         catch (TimeoutException)
         {
             // The engine is overloaded beyond the call timeout. Drop the queued request (it would
             // otherwise collide with the client's retry) and let the client retry later.
-            await _inference.Release(SequenceId);
+            await this.inference.Release(SequenceId);
             return StepReply.Failed(Count(new SessionError(SessionErrorCode.Unavailable, "observation",
                 "the silo's engine did not answer within the call timeout (overloaded); retry the step")));
         }
@@ -185,7 +185,7 @@ internal sealed class EpisodeSessionGrain(ModelHost host, ServingOptions options
         {
             // An earlier attempt of this step (its call timed out, the client retried) still waits in
             // the engine: drop it, so the next retry starts clean.
-            await _inference.Release(SequenceId);
+            await this.inference.Release(SequenceId);
             return StepReply.Failed(Count(new SessionError(SessionErrorCode.Unavailable, "observation",
                 "an earlier attempt of this step was still queued in the engine; retry the step")));
         }
@@ -197,8 +197,8 @@ internal sealed class EpisodeSessionGrain(ModelHost host, ServingOptions options
 
         var record = new StepRecord
         {
-            Episode = _cursor.Episode,
-            Timestep = _nextTimestep,
+            Episode = this.cursor.Episode,
+            Timestep = nextTimestep,
             Sequence = request.Sequence,
             Observation = new Dictionary<string, FieldValue>(request.Observation, StringComparer.Ordinal),
             ActionTokens = action.Tokens,
@@ -208,22 +208,22 @@ internal sealed class EpisodeSessionGrain(ModelHost host, ServingOptions options
         // Persist before answering: the agent never acts on a step a crash could lose.
         try
         {
-            await _store.WriteStepAsync(record);
+            await store.WriteStepAsync(record);
         }
         catch (InconsistentStateException)
         {
-            if (await _store.ReadStepAsync(record.Episode, record.Timestep) is not { } stored || stored.Sequence != request.Sequence)
+            if (await store.ReadStepAsync(record.Episode, record.Timestep) is not { } stored || stored.Sequence != request.Sequence)
                 return await SupersededAsync();
             // This very step was persisted by an earlier attempt whose answer was lost (a write applied but
             // not acknowledged): it stands, and the retry gets its answer. The engine's cache now ends in
             // the tokens just sampled; if those differ from the stored ones it is dropped, so the next step
             // rebuilds from the persisted context, as any later activation would.
-            if (!stored.ActionTokens.AsSpan().SequenceEqual(action.Tokens)) await _inference.Release(SequenceId);
+            if (!stored.ActionTokens.AsSpan().SequenceEqual(action.Tokens)) await this.inference.Release(SequenceId);
             record = stored;
         }
-        _window.Add(record);
-        _last = record;
-        _nextTimestep++;
+        this.window.Add(record);
+        this.last = record;
+        nextTimestep++;
         await TrimAsync(action.OldestTimestep);
         if (recomputed) ServingMetrics.Recomputes.Add(1);
         ServingMetrics.Steps.Add(1);
@@ -238,7 +238,7 @@ internal sealed class EpisodeSessionGrain(ModelHost host, ServingOptions options
     /// </summary>
     private async Task<StepReply> SupersededAsync()
     {
-        await _inference.Release(SequenceId);
+        await this.inference.Release(SequenceId);
         DeactivateOnIdle();
         return StepReply.Failed(Count(new SessionError(SessionErrorCode.Unavailable, "session",
             "another activation of this session applied a step at this timestep; retry the step")));
@@ -247,28 +247,28 @@ internal sealed class EpisodeSessionGrain(ModelHost host, ServingOptions options
     public async Task<SessionReply> Reset(ResetRequest request)
     {
         if (Check(request?.Fleet) is { } refused) return SessionReply.Failed(refused);
-        if (request!.Sequence == _cursor.ResetSequence && _cursor.ResetSequence > (_last?.Sequence ?? 0)) return Describe();
-        var newest = Math.Max(_cursor.ResetSequence, _last?.Sequence ?? 0);
+        if (request!.Sequence == this.cursor.ResetSequence && this.cursor.ResetSequence > (this.last?.Sequence ?? 0)) return Describe();
+        var newest = Math.Max(this.cursor.ResetSequence, this.last?.Sequence ?? 0);
         if (request.Sequence <= newest)
             return SessionReply.Failed(Count(new SessionError(SessionErrorCode.StaleSequence, "sequence",
                 $"= {request.Sequence}: the session already applied sequence {newest}; use a larger number")));
         await EndEpisodeAsync();
-        _cursor.Episode++;
-        _cursor.ResetSequence = request.Sequence;
-        _cursor.WindowStartHint = 0;
-        _cursor.LastActive = DateTimeOffset.UtcNow;
-        await _store.WriteCursorAsync(_cursor);
+        this.cursor.Episode++;
+        this.cursor.ResetSequence = request.Sequence;
+        this.cursor.WindowStartHint = 0;
+        this.cursor.LastActive = DateTimeOffset.UtcNow;
+        await store.WriteCursorAsync(this.cursor);
         return Describe();
     }
 
     public async Task<SessionReply> Close(string fleet)
     {
-        if (_header is not null && _header.Fleet != fleet) return Unknown();
-        if (_header is null || !_cursor.Open) return new SessionReply { Session = SessionIdOf(Key), Open = false };
+        if (this.header is not null && this.header.Fleet != fleet) return Unknown();
+        if (this.header is null || !this.cursor.Open) return new SessionReply { Session = SessionIdOf(Key), Open = false };
         await EndEpisodeAsync();
-        await _store.ClearAsync();
-        _header = null;
-        _cursor = new SessionCursor { Episode = _cursor.Episode };
+        await store.ClearAsync();
+        this.header = null;
+        this.cursor = new SessionCursor { Episode = this.cursor.Episode };
         ServingMetrics.SessionsClosed.Add(1);
         DeactivateOnIdle();
         return new SessionReply { Session = SessionIdOf(Key), Open = false };
@@ -277,36 +277,36 @@ internal sealed class EpisodeSessionGrain(ModelHost host, ServingOptions options
     public Task<SessionReply> Describe(string fleet) =>
         Task.FromResult(Check(fleet) is { } refused ? SessionReply.Failed(refused) : Describe());
 
-    private string SequenceId => $"{Key}#{_cursor.Episode}";
+    private string SequenceId => $"{Key}#{this.cursor.Episode}";
 
     /// <summary>Prompt and window, as the engine needs them to rebuild the sequence's cache.</summary>
     private SequenceContext Context()
     {
-        var timesteps = new List<CompletedTimestep>(_window.Count);
-        foreach (var record in _window)
+        var timesteps = new List<CompletedTimestep>(this.window.Count);
+        foreach (var record in this.window)
         {
-            _buffer.Clear();
-            _encoder.Encode(FieldValueConversion.ToObservation(_spec, record.Observation, "observation"), null, _buffer);
-            timesteps.Add(new CompletedTimestep(TokenBatchInputs.From(_buffer), record.ActionTokens));
+            buffer.Clear();
+            this.encoder.Encode(FieldValueConversion.ToObservation(this.spec, record.Observation, "observation"), null, buffer);
+            timesteps.Add(new CompletedTimestep(TokenBatchInputs.From(buffer), record.ActionTokens));
         }
-        return new SequenceContext(_prompt, timesteps);
+        return new SequenceContext(this.prompt, timesteps);
     }
 
     /// <summary>Drops the timesteps the engine slid out of its window, here and in storage.</summary>
     private async Task TrimAsync(long oldest)
     {
         var dropped = new List<Task>();
-        while (_window.Count > 0 && _window[0].Timestep < oldest)
+        while (this.window.Count > 0 && this.window[0].Timestep < oldest)
         {
-            dropped.Add(_store.DeleteStepAsync(_window[0].Episode, _window[0].Timestep));
-            _window.RemoveAt(0);
+            dropped.Add(store.DeleteStepAsync(this.window[0].Episode, this.window[0].Timestep));
+            this.window.RemoveAt(0);
         }
         var now = DateTimeOffset.UtcNow;
-        if (oldest - _cursor.WindowStartHint >= HintLag || now - _cursor.LastActive > options.SessionIdleExpiry / 4)
+        if (oldest - this.cursor.WindowStartHint >= HintLag || now - this.cursor.LastActive > options.SessionIdleExpiry / 4)
         {
-            _cursor.WindowStartHint = oldest;
-            _cursor.LastActive = now;
-            dropped.Add(_store.WriteCursorAsync(_cursor));
+            this.cursor.WindowStartHint = oldest;
+            this.cursor.LastActive = now;
+            dropped.Add(store.WriteCursorAsync(this.cursor));
         }
         await Task.WhenAll(dropped);
     }
@@ -314,11 +314,11 @@ internal sealed class EpisodeSessionGrain(ModelHost host, ServingOptions options
     /// <summary>Frees the engine's cache of the current episode and deletes its step records.</summary>
     private async Task EndEpisodeAsync()
     {
-        await _inference.Release(SequenceId);
-        await Task.WhenAll(_window.Select(r => _store.DeleteStepAsync(r.Episode, r.Timestep)));
-        _window.Clear();
-        _last = null;
-        _nextTimestep = 0;
+        await this.inference.Release(SequenceId);
+        await Task.WhenAll(this.window.Select(r => store.DeleteStepAsync(r.Episode, r.Timestep)));
+        this.window.Clear();
+        this.last = null;
+        nextTimestep = 0;
     }
 
     /// <summary>Parses the spec, builds the encoder and encodes the prompt; null when all is well.</summary>
@@ -361,21 +361,21 @@ internal sealed class EpisodeSessionGrain(ModelHost host, ServingOptions options
         if (prompt.Count + timestepTokens > window)
             return new SessionError(SessionErrorCode.ContextTooLong, "prompt",
                 $"{prompt.Count} prompt tokens and a {timestepTokens}-token timestep exceed the context window of {window} tokens");
-        _spec = spec;
-        _encoder = encoder;
-        _decoder = new ActionDecoder(spec, host.Space);
+        this.spec = spec;
+        this.encoder = encoder;
+        decoder = new ActionDecoder(spec, host.Space);
         var continuous = spec.ContinuousActionTokens();
-        _actionRanges = [.. spec.ActionIdRanges(host.Space).Select((r, i) => new TokenRange(r.Low, r.High) { Continuous = continuous[i] })];
-        _prompt = TokenBatchInputs.From(prompt);
-        _promptTokens = prompt.Count;
+        actionRanges = [.. spec.ActionIdRanges(host.Space).Select((r, i) => new TokenRange(r.Low, r.High) { Continuous = continuous[i] })];
+        this.prompt = TokenBatchInputs.From(prompt);
+        promptTokens = prompt.Count;
         return null;
     }
 
     private SessionError? Check(string? fleet)
     {
-        if (_header is null || _header.Fleet != fleet)
+        if (this.header is null || this.header.Fleet != fleet)
             return Count(new SessionError(SessionErrorCode.UnknownSession, "session", $"'{SessionIdOf(Key)}' is not open for this fleet"));
-        if (!_cursor.Open) return Count(new SessionError(SessionErrorCode.SessionClosed, "session", "is closed"));
+        if (!this.cursor.Open) return Count(new SessionError(SessionErrorCode.SessionClosed, "session", "is closed"));
         return null;
     }
 
@@ -386,7 +386,7 @@ internal sealed class EpisodeSessionGrain(ModelHost host, ServingOptions options
         {
             Sequence = record.Sequence,
             Timestep = record.Timestep,
-            Action = FieldValueConversion.FromAction(_spec, _decoder.Decode(ids)),
+            Action = FieldValueConversion.FromAction(this.spec, decoder.Decode(ids)),
             ActionTokens = record.ActionTokens,
             ModelVersion = record.ModelVersion,
             Recomputed = record.Recomputed,
@@ -396,12 +396,12 @@ internal sealed class EpisodeSessionGrain(ModelHost host, ServingOptions options
     private SessionReply Describe() => new()
     {
         Session = SessionIdOf(Key),
-        Spec = _spec?.Name ?? "",
-        Open = _header is not null && _cursor.Open,
-        Sequence = Math.Max(_cursor.ResetSequence, _last?.Sequence ?? 0),
-        Episode = _cursor.Episode,
-        NextTimestep = _nextTimestep,
-        PromptTokens = _promptTokens,
+        Spec = this.spec?.Name ?? "",
+        Open = this.header is not null && this.cursor.Open,
+        Sequence = Math.Max(this.cursor.ResetSequence, this.last?.Sequence ?? 0),
+        Episode = this.cursor.Episode,
+        NextTimestep = nextTimestep,
+        PromptTokens = promptTokens,
     };
 
     private static bool Same(SessionHeader header, OpenSessionRequest request) =>

@@ -15,7 +15,7 @@ namespace GatoMesh.Grains.Serving;
 [Reentrant]
 internal sealed class InferenceGrain(ModelHost host, ServingOptions options, ILogger<InferenceGrain> log) : Grain, IInferenceGrain
 {
-    private int _following;
+    private int following;
 
     public override async Task OnActivateAsync(CancellationToken cancellation)
     {
@@ -53,7 +53,7 @@ internal sealed class InferenceGrain(ModelHost host, ServingOptions options, ILo
     /// poll, while the previous weights keep serving.</summary>
     private async Task FollowRegistryAsync()
     {
-        if (Interlocked.Exchange(ref _following, 1) == 1) return;
+        if (Interlocked.Exchange(ref following, 1) == 1) return;
         try
         {
             var deployed = await GrainFactory.GetGrain<IModelRegistryGrain>(IModelRegistryGrain.Key).Current();
@@ -66,7 +66,7 @@ internal sealed class InferenceGrain(ModelHost host, ServingOptions options, ILo
         }
         finally
         {
-            Volatile.Write(ref _following, 0);
+            Volatile.Write(ref following, 0);
         }
     }
 }

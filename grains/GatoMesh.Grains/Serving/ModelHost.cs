@@ -14,27 +14,27 @@ namespace GatoMesh.Grains.Serving;
 /// </summary>
 public sealed class ModelHost : IAsyncDisposable
 {
-    private readonly SemaphoreSlim _swap = new(1, 1);
-    private readonly ILogger _log;
-    private readonly Dictionary<long, ModelVersion> _byGeneration = [];
-    private readonly object _gate = new();
-    private GatoModel _model;
-    private SentencePieceTokenizer? _text;
-    private ModelVersion _current;
+    private readonly SemaphoreSlim swap = new(1, 1);
+    private readonly ILogger log;
+    private readonly Dictionary<long, ModelVersion> byGeneration = [];
+    private readonly object gate = new();
+    private GatoModel model;
+    private SentencePieceTokenizer? text;
+    private ModelVersion current;
 
-    private readonly IDisposable _gauges;
+    private readonly IDisposable gauges;
 
     private ModelHost(GatoModel model, SentencePieceTokenizer? text, ModelVersion version, EngineOptions options, ILogger log, string silo)
     {
-        _model = model;
-        _text = text;
-        _current = version;
-        _byGeneration[0] = version;
-        _log = log;
+        this.model = model;
+        this.text = text;
+        current = version;
+        byGeneration[0] = version;
+        this.log = log;
         Config = model.Config;
         Space = new TokenSpace(Config.TextVocab);
         Engine = new InferenceEngine(model, options);
-        _gauges = ServingMetrics.Track(silo, () => Engine.Metrics);
+        gauges = ServingMetrics.Track(silo, () => Engine.Metrics);
     }
 
     /// <summary>Loads <paramref name="source"/> (on the calling thread: a checkpoint read can take seconds).
@@ -54,18 +54,18 @@ public sealed class ModelHost : IAsyncDisposable
     /// <summary>The SentencePiece model of the served checkpoint (null: none; specs with text fields are refused).</summary>
     public SentencePieceTokenizer? Text
     {
-        get { lock (_gate) return _text; }
+        get { lock (gate) return this.text; }
     }
 
     public ModelVersion Current
     {
-        get { lock (_gate) return _current; }
+        get { lock (gate) return current; }
     }
 
     /// <summary>The version that answered with <paramref name="generation"/>.</summary>
     public ModelVersion VersionOf(long generation)
     {
-        lock (_gate) return _byGeneration.TryGetValue(generation, out var v) ? v : _current;
+        lock (gate) return byGeneration.TryGetValue(generation, out var v) ? v : current;
     }
 
     /// <summary>
@@ -75,7 +75,7 @@ public sealed class ModelHost : IAsyncDisposable
     /// </summary>
     public async Task ApplyAsync(ModelVersion version)
     {
-        await _swap.WaitAsync();
+        await this.swap.WaitAsync();
         try
         {
             if (version.Revision <= Current.Revision || version.Checkpoint is null) return;
@@ -92,22 +92,22 @@ public sealed class ModelHost : IAsyncDisposable
                 throw;
             }
             GatoModel old;
-            lock (_gate)
+            lock (gate)
             {
-                _byGeneration[generation] = version;
-                _current = version;
-                old = _model;
-                _model = model;
+                byGeneration[generation] = version;
+                current = version;
+                old = this.model;
+                this.model = model;
                 // The old text model stays alive: a session may be encoding with it right now.
-                _text = text ?? _text;
+                this.text = text ?? this.text;
             }
             // The engine thread no longer reads the old weights once the swap command ran.
             old.Dispose();
-            _log.LogInformation("serving model {Version} (revision {Revision}) from {Checkpoint}", version.Id, version.Revision, dir);
+            this.log.LogInformation("serving model {Version} (revision {Revision}) from {Checkpoint}", version.Id, version.Revision, dir);
         }
         finally
         {
-            _swap.Release();
+            this.swap.Release();
         }
     }
 
@@ -119,9 +119,9 @@ public sealed class ModelHost : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        _gauges.Dispose();
+        gauges.Dispose();
         await Engine.DisposeAsync();
-        _model.Dispose();
-        _swap.Dispose();
+        this.model.Dispose();
+        this.swap.Dispose();
     }
 }

@@ -20,7 +20,7 @@ public static class ServingMetrics
     internal static readonly Histogram<double> StepMilliseconds = Meter.CreateHistogram<double>("gatomesh.serving.step.duration", "ms",
         "time inside the session grain from observation to persisted action");
 
-    private static readonly ConcurrentDictionary<object, (string Silo, Func<EngineMetrics> Read)> s_engines = new();
+    private static readonly ConcurrentDictionary<object, (string Silo, Func<EngineMetrics> Read)> EngineReaders = new();
 
     static ServingMetrics()
     {
@@ -39,17 +39,17 @@ public static class ServingMetrics
     public static IDisposable Track(string silo, Func<EngineMetrics> read)
     {
         var key = new object();
-        s_engines[key] = (silo, read);
+        EngineReaders[key] = (silo, read);
         return new Untrack(key);
     }
 
     private static void Gauge(string name, Func<EngineMetrics, long> value, string description) =>
-        Meter.CreateObservableGauge(name, () => s_engines.Values.Select(e =>
+        Meter.CreateObservableGauge(name, () => EngineReaders.Values.Select(e =>
             new Measurement<long>(value(e.Read()), new KeyValuePair<string, object?>("silo", e.Silo))), description: description);
 
     private sealed class Untrack(object key) : IDisposable
     {
-        public void Dispose() => s_engines.TryRemove(key, out _);
+        public void Dispose() => EngineReaders.TryRemove(key, out _);
     }
 
     internal static void Error(GatoMesh.Grains.SessionErrorCode code) =>

@@ -4,11 +4,11 @@ namespace GatoMesh.Grains.Serving;
 /// cluster's sessions). One per silo, in the silo's services.</summary>
 public sealed class SessionActivations
 {
-    private int _count;
+    private int count;
 
-    public int Count => Volatile.Read(ref _count);
+    public int Count => Volatile.Read(ref count);
 
-    internal void Activated() => Interlocked.Increment(ref _count);
+    internal void Activated() => Interlocked.Increment(ref count);
 
-    internal void Deactivated() => Interlocked.Decrement(ref _count);
+    internal void Deactivated() => Interlocked.Decrement(ref count);
 }

@@ -14,37 +14,37 @@ internal sealed class SessionStore(IGrainStorage storage, string sessionKey)
 {
     private const string StateName = "session";
 
-    private readonly GrainId _headerId = GrainId.Create("gatomesh-session-header", sessionKey);
-    private readonly GrainId _cursorId = GrainId.Create("gatomesh-session-cursor", sessionKey);
-    private readonly GrainState<SessionHeader> _header = new();
-    private readonly GrainState<SessionCursor> _cursor = new();
+    private readonly GrainId headerId = GrainId.Create("gatomesh-session-header", sessionKey);
+    private readonly GrainId cursorId = GrainId.Create("gatomesh-session-cursor", sessionKey);
+    private readonly GrainState<SessionHeader> header = new();
+    private readonly GrainState<SessionCursor> cursor = new();
     // The ETag of every step record this activation read or wrote, so deleting one needs no read.
-    private readonly Dictionary<(long Episode, long Timestep), string> _stepETags = [];
+    private readonly Dictionary<(long Episode, long Timestep), string> stepETags = [];
 
     private GrainId StepId(long episode, long timestep) => GrainId.Create("gatomesh-session-step", $"{sessionKey}#{episode}#{timestep}");
 
     public async Task<SessionHeader?> ReadHeaderAsync()
     {
-        await storage.ReadStateAsync(StateName, _headerId, _header);
-        return _header.RecordExists ? _header.State : null;
+        await storage.ReadStateAsync(StateName, headerId, this.header);
+        return this.header.RecordExists ? this.header.State : null;
     }
 
     public Task WriteHeaderAsync(SessionHeader header)
     {
-        _header.State = header;
-        return storage.WriteStateAsync(StateName, _headerId, _header);
+        this.header.State = header;
+        return storage.WriteStateAsync(StateName, headerId, this.header);
     }
 
     public async Task<SessionCursor?> ReadCursorAsync()
     {
-        await storage.ReadStateAsync(StateName, _cursorId, _cursor);
-        return _cursor.RecordExists ? _cursor.State : null;
+        await storage.ReadStateAsync(StateName, cursorId, this.cursor);
+        return this.cursor.RecordExists ? this.cursor.State : null;
     }
 
     public Task WriteCursorAsync(SessionCursor cursor)
     {
-        _cursor.State = cursor;
-        return storage.WriteStateAsync(StateName, _cursorId, _cursor);
+        this.cursor.State = cursor;
+        return storage.WriteStateAsync(StateName, cursorId, this.cursor);
     }
 
     /// <summary>Writes a step's record; fails with <see cref="InconsistentStateException"/> if one exists.</summary>
@@ -52,7 +52,7 @@ internal sealed class SessionStore(IGrainStorage storage, string sessionKey)
     {
         var state = new GrainState<StepRecord>(record);
         await storage.WriteStateAsync(StateName, StepId(record.Episode, record.Timestep), state);
-        _stepETags[(record.Episode, record.Timestep)] = state.ETag!;
+        stepETags[(record.Episode, record.Timestep)] = state.ETag!;
     }
 
     public async Task<StepRecord?> ReadStepAsync(long episode, long timestep)
@@ -60,14 +60,14 @@ internal sealed class SessionStore(IGrainStorage storage, string sessionKey)
         var state = new GrainState<StepRecord>();
         await storage.ReadStateAsync(StateName, StepId(episode, timestep), state);
         if (!state.RecordExists) return null;
-        _stepETags[(episode, timestep)] = state.ETag!;
+        stepETags[(episode, timestep)] = state.ETag!;
         return state.State;
     }
 
     /// <summary>Deletes a step's record if it is still the one this activation knows.</summary>
     public async Task DeleteStepAsync(long episode, long timestep)
     {
-        if (!_stepETags.Remove((episode, timestep), out var etag)) return;
+        if (!stepETags.Remove((episode, timestep), out var etag)) return;
         try
         {
             await storage.ClearStateAsync(StateName, StepId(episode, timestep), new GrainState<StepRecord> { ETag = etag, RecordExists = true });
@@ -99,7 +99,7 @@ internal sealed class SessionStore(IGrainStorage storage, string sessionKey)
     /// <summary>Deletes header and cursor (closing a session).</summary>
     public async Task ClearAsync()
     {
-        if (_header.RecordExists) await storage.ClearStateAsync(StateName, _headerId, _header);
-        if (_cursor.RecordExists) await storage.ClearStateAsync(StateName, _cursorId, _cursor);
+        if (this.header.RecordExists) await storage.ClearStateAsync(StateName, headerId, this.header);
+        if (this.cursor.RecordExists) await storage.ClearStateAsync(StateName, cursorId, this.cursor);
     }
 }

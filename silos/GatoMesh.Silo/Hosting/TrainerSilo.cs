@@ -30,12 +30,12 @@ public abstract record TrainerCluster
 /// </summary>
 public sealed class TrainerSilo : IAsyncDisposable
 {
-    private readonly IHost _host;
-    private int _stopped;
+    private readonly IHost host;
+    private int stopped;
 
     private TrainerSilo(IHost host, IPEndPoint endpoint)
     {
-        _host = host;
+        this.host = host;
         Endpoint = endpoint;
         GrainFactory = host.Services.GetRequiredService<IGrainFactory>();
     }
@@ -101,9 +101,9 @@ public sealed class TrainerSilo : IAsyncDisposable
     /// <summary>Leaves the cluster gracefully (its trainer grains deactivate first).</summary>
     public async Task StopAsync()
     {
-        if (Interlocked.Exchange(ref _stopped, 1) != 0) return;
-        await _host.StopAsync();
-        _host.Dispose();
+        if (Interlocked.Exchange(ref stopped, 1) != 0) return;
+        await this.host.StopAsync();
+        this.host.Dispose();
     }
 
     public async ValueTask DisposeAsync() => await StopAsync();

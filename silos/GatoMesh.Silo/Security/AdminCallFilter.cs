@@ -12,12 +12,12 @@ namespace GatoMesh.Silo.Security;
 /// </summary>
 internal sealed class AdminCallFilter(AdminKey key) : IIncomingGrainCallFilter
 {
-    private static readonly ConcurrentDictionary<MethodInfo, bool> s_requiresAdmin = new();
+    private static readonly ConcurrentDictionary<MethodInfo, bool> RequiresAdminByMethod = new();
 
     public Task Invoke(IIncomingGrainCallContext context)
     {
         var method = context.InterfaceMethod;
-        if (method is not null && s_requiresAdmin.GetOrAdd(method, RequiresAdmin)
+        if (method is not null && RequiresAdminByMethod.GetOrAdd(method, RequiresAdmin)
             && !key.Matches(RequestContext.Get(AdminCredential.RequestContextKey) as string))
             throw new AdminCredentialRequiredException($"{method.DeclaringType?.Name}.{method.Name}");
         return context.Invoke();

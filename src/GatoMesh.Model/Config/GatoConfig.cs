@@ -69,20 +69,20 @@ public sealed record GatoConfig
         if (value <= 0) throw new InvalidConfigException(name, value, "must be positive");
     }
 
-    private static readonly JsonSerializerOptions json = new()
+    private static readonly JsonSerializerOptions JsonOptions = new()
     {
         PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
         WriteIndented = true,
         UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
     };
 
-    public string ToJson() => JsonSerializer.Serialize(this, json);
+    public string ToJson() => JsonSerializer.Serialize(this, JsonOptions);
 
     public static GatoConfig FromJson(string text)
     {
         try
         {
-            return (JsonSerializer.Deserialize<GatoConfig>(text, json) ?? throw new InvalidConfigException("config", "null", "empty JSON")).Validate();
+            return (JsonSerializer.Deserialize<GatoConfig>(text, JsonOptions) ?? throw new InvalidConfigException("config", "null", "empty JSON")).Validate();
         }
         catch (JsonException e)
         {

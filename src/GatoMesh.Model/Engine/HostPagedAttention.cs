@@ -30,7 +30,7 @@ internal sealed class HostPagedAttention : IPagedAttention
     private readonly bool vectorKeys, vectorValues;
     private readonly AttentionWorkers workers;
     private readonly List<(int Chunk, int Head)> items = [];
-    [ThreadStatic] private static float[]? scratch; // per thread: the engine thread and each helper
+    [ThreadStatic] private static float[]? Scratch; // per thread: the engine thread and each helper
     private float[] qkv = [], output = [];
     private int[] firstRow = [];
     private BatchPlan plan = null!;
@@ -92,8 +92,8 @@ internal sealed class HostPagedAttention : IPagedAttention
         var scale = (float)attention.Scale;
         workers.Run(items.Count, helpersWanted, i =>
         {
-            if (scratch is null || scratch.Length < scratchLength) scratch = new float[Math.Max(scratchLength, 2 * (scratch?.Length ?? 0))];
-            AttendHead(layer, items[i].Chunk, items[i].Head, scale, scratch);
+            if (Scratch is null || Scratch.Length < scratchLength) Scratch = new float[Math.Max(scratchLength, 2 * (Scratch?.Length ?? 0))];
+            AttendHead(layer, items[i].Chunk, items[i].Head, scale, Scratch);
         });
         return Tensor.From<float>(output.AsSpan(0, rows * width), [rows, width]);
     }

@@ -11,32 +11,32 @@ namespace GatoMesh.Gateway.Tests.Fixtures;
 /// </summary>
 internal sealed class CuttableProxy : IAsyncDisposable
 {
-    private readonly TcpListener _listener = new(IPAddress.Loopback, 0);
-    private readonly int _target;
-    private readonly CancellationTokenSource _stop = new();
-    private readonly List<TcpClient> _open = [];
-    private readonly Task _accepting;
-    private int _armed;
-    private int _connections;
+    private readonly TcpListener listener = new(IPAddress.Loopback, 0);
+    private readonly int target;
+    private readonly CancellationTokenSource stop = new();
+    private readonly List<TcpClient> open = [];
+    private readonly Task accepting;
+    private int armed;
+    private int connections;
 
     public CuttableProxy(int targetPort)
     {
-        _target = targetPort;
-        _listener.Start();
-        _accepting = AcceptAsync();
+        target = targetPort;
+        listener.Start();
+        accepting = AcceptAsync();
     }
 
-    public int Port => ((IPEndPoint)_listener.LocalEndpoint).Port;
+    public int Port => ((IPEndPoint)listener.LocalEndpoint).Port;
 
     /// <summary>Connections accepted so far (a reconnect makes it grow).</summary>
-    public int Connections => Volatile.Read(ref _connections);
+    public int Connections => Volatile.Read(ref this.connections);
 
     /// <summary>Completes when an armed cut happened.</summary>
-    public Task Cut => _cut.Task;
+    public Task Cut => this.cut.Task;
 
-    private readonly TaskCompletionSource _cut = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource cut = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    public void CutAfterNextClientBytes() => Volatile.Write(ref _armed, 1);
+    public void CutAfterNextClientBytes() => Volatile.Write(ref this.armed, 1);
 
     private async Task AcceptAsync()
     {
@@ -44,11 +44,11 @@ internal sealed class CuttableProxy : IAsyncDisposable
         {
             while (true)
             {
-                var client = await _listener.AcceptTcpClientAsync(_stop.Token);
-                Interlocked.Increment(ref _connections);
+                var client = await listener.AcceptTcpClientAsync(stop.Token);
+                Interlocked.Increment(ref this.connections);
                 var server = new TcpClient();
-                await server.ConnectAsync(IPAddress.Loopback, _target, _stop.Token);
-                lock (_open) _open.AddRange([client, server]);
+                await server.ConnectAsync(IPAddress.Loopback, target, stop.Token);
+                lock (open) open.AddRange([client, server]);
                 _ = RelayAsync(client, server, fromClient: true);
                 _ = RelayAsync(server, client, fromClient: false);
             }
@@ -68,16 +68,16 @@ internal sealed class CuttableProxy : IAsyncDisposable
             var sink = to.GetStream();
             while (true)
             {
-                var n = await source.ReadAsync(buffer, _stop.Token);
+                var n = await source.ReadAsync(buffer, stop.Token);
                 if (n == 0) break;
-                await sink.WriteAsync(buffer.AsMemory(0, n), _stop.Token);
-                if (fromClient && Interlocked.Exchange(ref _armed, 0) == 1)
+                await sink.WriteAsync(buffer.AsMemory(0, n), stop.Token);
+                if (fromClient && Interlocked.Exchange(ref this.armed, 0) == 1)
                 {
-                    await sink.FlushAsync(_stop.Token);
+                    await sink.FlushAsync(stop.Token);
                     from.Client.LingerState = new LingerOption(true, 0); // RST: the client sees a broken connection
                     from.Close();
                     to.Close();
-                    _cut.TrySetResult();
+                    this.cut.TrySetResult();
                     return;
                 }
             }
@@ -92,12 +92,12 @@ internal sealed class CuttableProxy : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        _stop.Cancel();
-        _listener.Stop();
-        await _accepting;
-        lock (_open)
+        stop.Cancel();
+        listener.Stop();
+        await accepting;
+        lock (open)
         {
-            foreach (var c in _open) c.Close();
+            foreach (var c in open) c.Close();
         }
     }
 }

@@ -12,11 +12,11 @@ internal sealed class RawGatewaySocket : IAsyncDisposable
 {
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(60);
 
-    private readonly ClientWebSocket _socket;
+    private readonly ClientWebSocket socket;
 
-    private RawGatewaySocket(ClientWebSocket socket) => _socket = socket;
+    private RawGatewaySocket(ClientWebSocket socket) => this.socket = socket;
 
-    public WebSocketCloseStatus? CloseStatus => _socket.CloseStatus;
+    public WebSocketCloseStatus? CloseStatus => this.socket.CloseStatus;
 
     public static async Task<RawGatewaySocket> ConnectAsync(Uri endpoint, string apiKey)
     {
@@ -36,7 +36,7 @@ internal sealed class RawGatewaySocket : IAsyncDisposable
     public async Task SendBytesAsync(byte[] bytes, WebSocketMessageType type)
     {
         using var deadline = new CancellationTokenSource(Deadline);
-        await _socket.SendAsync(bytes, type, endOfMessage: true, deadline.Token);
+        await this.socket.SendAsync(bytes, type, endOfMessage: true, deadline.Token);
     }
 
     /// <summary>The next frame: the reply and whether it came as text (JSON).</summary>
@@ -57,7 +57,7 @@ internal sealed class RawGatewaySocket : IAsyncDisposable
         WebSocketReceiveResult result;
         do
         {
-            result = await _socket.ReceiveAsync(buffer, deadline.Token);
+            result = await this.socket.ReceiveAsync(buffer, deadline.Token);
             frame.Write(buffer, 0, result.Count);
         }
         while (!result.EndOfMessage);
@@ -76,18 +76,18 @@ internal sealed class RawGatewaySocket : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        if (_socket.State == WebSocketState.Open)
+        if (this.socket.State == WebSocketState.Open)
         {
             using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(5));
             try
             {
-                await _socket.CloseAsync(WebSocketCloseStatus.NormalClosure, "test done", deadline.Token);
+                await this.socket.CloseAsync(WebSocketCloseStatus.NormalClosure, "test done", deadline.Token);
             }
             catch (Exception e) when (e is WebSocketException or OperationCanceledException)
             {
                 // The gateway is already gone; nothing to close.
             }
         }
-        _socket.Dispose();
+        this.socket.Dispose();
     }
 }

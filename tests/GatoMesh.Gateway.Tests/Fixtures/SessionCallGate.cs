@@ -11,34 +11,34 @@ namespace GatoMesh.Gateway.Tests.Fixtures;
 /// </summary>
 internal sealed class SessionCallGate(string? gatedSessionKey) : IOutgoingGrainCallFilter
 {
-    private readonly TaskCompletionSource _gate = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private readonly TaskCompletionSource _waiting = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private readonly TaskCompletionSource _secondWaiting = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private int _arrived;
-    private volatile bool _outage;
+    private readonly TaskCompletionSource gate = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource waiting = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource secondWaiting = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private int arrived;
+    private volatile bool outage;
 
     /// <summary>Completes once a gated step arrived and is waiting.</summary>
-    public Task StepWaiting => _waiting.Task;
+    public Task StepWaiting => this.waiting.Task;
 
     /// <summary>Completes once a second gated step (e.g. a client's retry of the first) is waiting too.</summary>
-    public Task SecondStepWaiting => _secondWaiting.Task;
+    public Task SecondStepWaiting => secondWaiting.Task;
 
-    public void Open() => _gate.TrySetResult();
+    public void Open() => this.gate.TrySetResult();
 
     /// <summary>From now on every session call fails with <see cref="SiloUnavailableException"/>.</summary>
-    public void BeginOutage() => _outage = true;
+    public void BeginOutage() => this.outage = true;
 
     public async Task Invoke(IOutgoingGrainCallContext context)
     {
         if (context.Grain is IEpisodeSessionGrain)
         {
-            if (_outage) throw new SiloUnavailableException("the session's silo is gone (test outage)");
+            if (this.outage) throw new SiloUnavailableException("the session's silo is gone (test outage)");
             if (context.MethodName == nameof(IEpisodeSessionGrain.Step) && context.TargetId.Key.ToString() == gatedSessionKey)
             {
-                var arrived = Interlocked.Increment(ref _arrived);
-                _waiting.TrySetResult();
-                if (arrived >= 2) _secondWaiting.TrySetResult();
-                await _gate.Task;
+                var arrived = Interlocked.Increment(ref this.arrived);
+                this.waiting.TrySetResult();
+                if (arrived >= 2) secondWaiting.TrySetResult();
+                await this.gate.Task;
             }
         }
         await context.Invoke();

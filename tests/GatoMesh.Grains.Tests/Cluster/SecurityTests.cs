@@ -185,7 +185,7 @@ public sealed class SecurityTests(SecurityTests.OneSiloCluster fixture) : IClass
     /// a self-signed certificate of the same name that is not the cluster's.</summary>
     public sealed class OneSiloCluster : IAsyncLifetime
     {
-        private string _strangerFolder = "";
+        private string strangerFolder = "";
 
         internal ProcessCluster Cluster { get; private set; } = null!;
 
@@ -194,8 +194,8 @@ public sealed class SecurityTests(SecurityTests.OneSiloCluster fixture) : IClass
         public async Task InitializeAsync()
         {
             Cluster = await ProcessCluster.StartAsync(1);
-            _strangerFolder = Directory.CreateTempSubdirectory("gatomesh-stranger-").FullName;
-            Stranger = ClusterCertificate.CreateSelfSigned(Path.Combine(_strangerFolder, "cluster.pfx"), Cluster.ClusterId);
+            strangerFolder = Directory.CreateTempSubdirectory("gatomesh-stranger-").FullName;
+            Stranger = ClusterCertificate.CreateSelfSigned(Path.Combine(strangerFolder, "cluster.pfx"), Cluster.ClusterId);
             await using var client = await GatoMeshClient.ConnectAsync(new GatoMeshClientOptions { Endpoint = Cluster.Silos[0].SessionsEndpoint, ApiKey = ProcessCluster.KeyA });
             var agent = await GatewayAgent.OpenAsync(client, "metrics-robot", seed: 1);
             await agent.StepAsync(2);
@@ -204,7 +204,7 @@ public sealed class SecurityTests(SecurityTests.OneSiloCluster fixture) : IClass
         public async Task DisposeAsync()
         {
             Stranger.Dispose();
-            Directory.Delete(_strangerFolder, recursive: true);
+            Directory.Delete(strangerFolder, recursive: true);
             await Cluster.DisposeAsync();
         }
     }

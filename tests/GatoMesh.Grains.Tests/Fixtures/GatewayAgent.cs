@@ -12,16 +12,16 @@ namespace GatoMesh.Grains.Tests.Fixtures;
 /// </summary>
 internal sealed class GatewayAgent
 {
-    private readonly EpisodeSession _session;
-    private readonly int _seed;
+    private readonly EpisodeSession session;
+    private readonly int seed;
 
     private GatewayAgent(EpisodeSession session, int seed)
     {
-        _session = session;
-        _seed = seed;
+        this.session = session;
+        this.seed = seed;
     }
 
-    public string Id => _session.Id;
+    public string Id => this.session.Id;
 
     public List<ActionReply> Replies { get; } = [];
 
@@ -39,7 +39,7 @@ internal sealed class GatewayAgent
     /// <summary>The next step (its observation follows from the seed and the steps taken).</summary>
     public async Task<ActionReply> StepAsync()
     {
-        var reply = await _session.StepAsync(Values(SyntheticAgent.Observation(_seed, Replies.Count)));
+        var reply = await this.session.StepAsync(Values(SyntheticAgent.Observation(this.seed, Replies.Count)));
         lock (Replies)
         {
             Replies.Add(reply);

@@ -13,11 +13,11 @@ namespace GatoMesh.Grains.Tests.Fixtures;
 /// fails at the first refused link.</summary>
 internal sealed class OrleansClusterClient : IAsyncDisposable
 {
-    private readonly IHost _host;
+    private readonly IHost host;
 
     private OrleansClusterClient(IHost host)
     {
-        _host = host;
+        this.host = host;
         Grains = host.Services.GetRequiredService<IClusterClient>();
     }
 
@@ -55,11 +55,11 @@ internal sealed class OrleansClusterClient : IAsyncDisposable
         using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(10));
         try
         {
-            await _host.StopAsync(deadline.Token);
+            await this.host.StopAsync(deadline.Token);
         }
         finally
         {
-            _host.Dispose();
+            this.host.Dispose();
         }
     }
 }

@@ -13,19 +13,19 @@ internal sealed class ProcessCluster : IAsyncDisposable
 {
     public const string FleetA = "fleet-a", KeyA = "key-of-fleet-a", FleetB = "fleet-b", KeyB = "key-of-fleet-b";
 
-    private readonly RedisServer _redis;
-    private readonly string _state;
-    private readonly IReadOnlyList<string> _siloArguments;
-    private readonly List<SiloChildProcess> _silos = [];
+    private readonly RedisServer redis;
+    private readonly string state;
+    private readonly IReadOnlyList<string> siloArguments;
+    private readonly List<SiloChildProcess> silos = [];
 
     private ProcessCluster(RedisServer redis, string state, string clusterId, X509Certificate2 certificate, string adminKey, IReadOnlyList<string> siloArguments)
     {
-        _redis = redis;
-        _state = state;
+        this.redis = redis;
+        this.state = state;
         ClusterId = clusterId;
         Certificate = certificate;
         AdminKey = adminKey;
-        _siloArguments = siloArguments;
+        this.siloArguments = siloArguments;
     }
 
     public string ClusterId { get; }
@@ -35,10 +35,10 @@ internal sealed class ProcessCluster : IAsyncDisposable
 
     public string AdminKey { get; }
 
-    public string Redis => _redis.Configuration;
+    public string Redis => this.redis.Configuration;
 
     /// <summary>The silos started so far: the first ones by name, then restarts in order (killed ones included).</summary>
-    public IReadOnlyList<SiloChildProcess> Silos => _silos;
+    public IReadOnlyList<SiloChildProcess> Silos => this.silos;
 
     /// <summary>Starts Redis and <paramref name="silos"/> silos, each with <paramref name="siloArguments"/> besides
     /// its cluster's (--exact-window, --no-dashboard, ...).</summary>
@@ -54,7 +54,7 @@ internal sealed class ProcessCluster : IAsyncDisposable
         {
             // All at once, as `gatomesh cluster up` starts them: they race to create the table and to join.
             await Task.WhenAll(Enumerable.Range(0, silos).Select(i => cluster.StartSiloAsync($"silo-{i}")));
-            lock (cluster._silos) cluster._silos.Sort((a, b) => string.CompareOrdinal(a.Name, b.Name));
+            lock (cluster.silos) cluster.silos.Sort((a, b) => string.CompareOrdinal(a.Name, b.Name));
             return cluster;
         }
         catch
@@ -71,12 +71,12 @@ internal sealed class ProcessCluster : IAsyncDisposable
         [
             "--name", name, "--port", $"{siloPort}", "--gateway-port", $"{gatewayPort}", "--http-port", $"{httpPort}",
             "--redis", Redis, "--cluster-id", ClusterId,
-            "--tls-certificate", Path.Combine(_state, "cluster.pfx"), "--admin-key-file", Path.Combine(_state, "admin.key"),
+            "--tls-certificate", Path.Combine(this.state, "cluster.pfx"), "--admin-key-file", Path.Combine(this.state, "admin.key"),
             "--fleet-key", $"{FleetA}={KeyA}", "--fleet-key", $"{FleetB}={KeyB}",
-            .. _siloArguments,
+            .. this.siloArguments,
         ];
         var silo = await SiloChildProcess.StartAsync(arguments);
-        lock (_silos) _silos.Add(silo);
+        lock (this.silos) this.silos.Add(silo);
         return silo;
     }
 
@@ -90,13 +90,13 @@ internal sealed class ProcessCluster : IAsyncDisposable
         OrleansClusterClient.ConnectAsync(ClusterId, Redis, certificate ?? Certificate);
 
     /// <summary>Every silo's log, for a failure message.</summary>
-    public string Logs() => string.Join("\n", _silos.Select(s => $"--- {s.Name} (exited: {s.HasExited})\n{s.Log}"));
+    public string Logs() => string.Join("\n", this.silos.Select(s => $"--- {s.Name} (exited: {s.HasExited})\n{s.Log}"));
 
     public async ValueTask DisposeAsync()
     {
-        foreach (var silo in _silos) await silo.DisposeAsync();
-        await _redis.DisposeAsync();
+        foreach (var silo in this.silos) await silo.DisposeAsync();
+        await this.redis.DisposeAsync();
         Certificate.Dispose();
-        Directory.Delete(_state, recursive: true);
+        Directory.Delete(this.state, recursive: true);
     }
 }

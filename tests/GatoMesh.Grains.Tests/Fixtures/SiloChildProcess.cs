@@ -11,13 +11,13 @@ namespace GatoMesh.Grains.Tests.Fixtures;
 internal sealed partial class SiloChildProcess : IAsyncDisposable
 {
     private static readonly TimeSpan StartDeadline = TimeSpan.FromSeconds(120);
-    private readonly Process _process;
-    private readonly ConcurrentQueue<string> _log;
+    private readonly Process process;
+    private readonly ConcurrentQueue<string> log;
 
     private SiloChildProcess(Process process, ConcurrentQueue<string> log, Match ready)
     {
-        _process = process;
-        _log = log;
+        this.process = process;
+        this.log = log;
         Name = ready.Groups["name"].Value;
         SiloPort = int.Parse(ready.Groups["silo"].Value);
         GatewayPort = int.Parse(ready.Groups["gateway"].Value);
@@ -37,10 +37,10 @@ internal sealed partial class SiloChildProcess : IAsyncDisposable
 
     public Uri Http(string path) => new($"http://127.0.0.1:{HttpPort}{path}");
 
-    public bool HasExited => _process.HasExited;
+    public bool HasExited => this.process.HasExited;
 
     /// <summary>What the process wrote to stderr so far (its log).</summary>
-    public string Log => string.Join('\n', _log);
+    public string Log => string.Join('\n', this.log);
 
     public static async Task<SiloChildProcess> StartAsync(IEnumerable<string> arguments)
     {
@@ -62,14 +62,14 @@ internal sealed partial class SiloChildProcess : IAsyncDisposable
     /// <summary>kill -9: no goodbye, no deactivation, nothing flushed.</summary>
     public void KillHard()
     {
-        _process.Kill(entireProcessTree: true);
-        _process.WaitForExit(10_000);
+        this.process.Kill(entireProcessTree: true);
+        this.process.WaitForExit(10_000);
     }
 
     public ValueTask DisposeAsync()
     {
-        if (!_process.HasExited) KillHard();
-        _process.Dispose();
+        if (!this.process.HasExited) KillHard();
+        this.process.Dispose();
         return ValueTask.CompletedTask;
     }
 

@@ -18,13 +18,13 @@ namespace GatoMesh.Grains.Tests.Storage;
 public abstract class StepStorageTests : IAsyncLifetime
 {
     private const string Fleet = SessionDriver.Fleet;
-    private TestCluster _cluster = null!;
+    private TestCluster cluster = null!;
 
     protected abstract string? Redis { get; }
 
-    public async Task InitializeAsync() => _cluster = await ServingTestCluster.StartAsync(2, Redis);
+    public async Task InitializeAsync() => this.cluster = await ServingTestCluster.StartAsync(2, Redis);
 
-    public Task DisposeAsync() => _cluster.StopAsync();
+    public Task DisposeAsync() => this.cluster.StopAsync();
 
     [Fact]
     public async Task A_steps_record_is_in_storage_when_its_reply_returns()
@@ -55,7 +55,7 @@ public abstract class StepStorageTests : IAsyncLifetime
         await reference.StepAsync(3);
         var seeded = Seeded(reference.Actions[0]);
         await Store(1, "adopted-reference").WriteStepAsync(Record(timestep: 3, sequence: 4, seeded));
-        await _cluster.GrainFactory.GetGrain<IManagementGrain>(0).ForceActivationCollection(TimeSpan.Zero);
+        await this.cluster.GrainFactory.GetGrain<IManagementGrain>(0).ForceActivationCollection(TimeSpan.Zero);
         Assert.Equal(seeded, (await reference.StepOnceAsync(reference.Grain)).ActionTokens);
         var expected = await reference.StepOnceAsync(reference.Grain);
 
@@ -97,12 +97,12 @@ public abstract class StepStorageTests : IAsyncLifetime
 
     private async Task<SessionDriver> OpenAsync(string id)
     {
-        var driver = new SessionDriver(_cluster.GrainFactory, Fleet, id, seed: 0);
+        var driver = new SessionDriver(this.cluster.GrainFactory, Fleet, id, seed: 0);
         await driver.OpenAsync();
         return driver;
     }
 
-    private SessionStore Store(int silo, string id) => new(_cluster.Storage(silo), SessionKeys.Of(Fleet, id));
+    private SessionStore Store(int silo, string id) => new(this.cluster.Storage(silo), SessionKeys.Of(Fleet, id));
 
     /// <summary>Continuous action tokens other than <paramref name="sampled"/>: each moved half the 1024 bins
     /// round, within the bins' ids [V, V + 1024) (docs/TOKENS.md).</summary>

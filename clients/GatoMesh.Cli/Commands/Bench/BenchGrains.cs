@@ -19,9 +19,9 @@ internal interface IBenchCounterGrain : IGrainWithStringKey
 [RandomPlacement]
 internal sealed class BenchCounterGrain : Grain, IBenchCounterGrain
 {
-    private int _value;
+    private int value;
 
-    public Task<int> Add(int amount) => Task.FromResult(_value += amount);
+    public Task<int> Add(int amount) => Task.FromResult(this.value += amount);
 }
 
 /// <summary>The cheapest grain call there is.</summary>

@@ -14,11 +14,11 @@ namespace GatoMesh.Cli;
 /// </summary>
 internal sealed class ClusterClients : IAsyncDisposable
 {
-    private readonly IHost _host;
+    private readonly IHost host;
 
     private ClusterClients(IHost host)
     {
-        _host = host;
+        this.host = host;
         Grains = host.Services.GetRequiredService<IClusterClient>();
     }
 
@@ -52,7 +52,7 @@ internal sealed class ClusterClients : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        await _host.StopAsync();
-        _host.Dispose();
+        await this.host.StopAsync();
+        this.host.Dispose();
     }
 }

@@ -10,14 +10,14 @@ namespace GatoMesh.Cli;
 /// </summary>
 internal sealed class JobCredentials : IDisposable
 {
-    private readonly string? _ownFolder;
+    private readonly string? ownFolder;
 
     private JobCredentials(X509Certificate2 certificate, string certificatePath, string adminKey, string? ownFolder)
     {
         Certificate = certificate;
         CertificatePath = certificatePath;
         AdminKey = adminKey;
-        _ownFolder = ownFolder;
+        this.ownFolder = ownFolder;
     }
 
     public X509Certificate2 Certificate { get; }
@@ -38,6 +38,6 @@ internal sealed class JobCredentials : IDisposable
     public void Dispose()
     {
         Certificate.Dispose();
-        if (_ownFolder is not null && Directory.Exists(_ownFolder)) Directory.Delete(_ownFolder, recursive: true);
+        if (this.ownFolder is not null && Directory.Exists(this.ownFolder)) Directory.Delete(this.ownFolder, recursive: true);
     }
 }
