@@ -14,8 +14,10 @@ public sealed record GatoMeshClientOptions
     public WireEncoding Encoding { get; init; } = WireEncoding.Protobuf;
 
     /// <summary>Tries per request (the first send plus retries after a lost connection, a timeout or an
-    /// <c>Unavailable</c> answer) before it fails with <see cref="ErrorCode.Unavailable"/>.</summary>
-    public int MaxAttempts { get; init; } = 5;
+    /// <c>Unavailable</c> answer) before it fails with <see cref="ErrorCode.Unavailable"/>. With the default
+    /// delays the 8 tries span about 11 s: longer than a cluster takes to declare a killed silo dead and
+    /// move its sessions (docs/MEMBERSHIP.md, "Failure detection"), so a robot rides out a silo crash.</summary>
+    public int MaxAttempts { get; init; } = 8;
 
     /// <summary>How long one try waits for its answer; then the connection is deemed dead, dropped and
     /// the request retried on a new one.</summary>
