@@ -119,10 +119,13 @@ public sealed class ChaosTests(ITestOutputHelper output)
     {
         var ids = agents.Select(a => admin.Grains.GetGrain<IEpisodeSessionGrain>(SessionKeys.Of(ProcessCluster.FleetA, a.Id)).GetGrainId()).ToHashSet();
         var activations = new List<DetailedGrainStatistic>();
-        // A silo's listing can lag its activations for a moment after a membership change: wait until
-        // every session is listed somewhere, then count.
+        // A silo's listing can lag its activations for a moment after a membership change, and a session
+        // Orleans deactivated meanwhile (a duplicate it resolved) is listed nowhere until called: call every
+        // session, wait until each is listed somewhere, then count.
         await Eventually.True(async () =>
         {
+            foreach (var agent in agents)
+                await admin.Grains.GetGrain<IEpisodeSessionGrain>(SessionKeys.Of(ProcessCluster.FleetA, agent.Id)).Describe(ProcessCluster.FleetA);
             activations = [.. (await admin.Management.GetDetailedGrainStatistics()).Where(s => ids.Contains(s.GrainId))];
             return ids.All(id => activations.Any(s => s.GrainId.Equals(id)));
         }, "every session listed in the silos' activations", TimeSpan.FromSeconds(90));
