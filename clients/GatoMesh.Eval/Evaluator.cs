@@ -6,7 +6,7 @@ namespace GatoMesh.Eval;
 
 /// <summary>
 /// Runs every episode of an evaluation with its own agent, many at once, and scores the tasks by the
-/// paper's rule (GATO.md, "Evaluation"): a task's score is the mean return of its episodes,
+/// paper's rule (Gato, section 4: expert-normalized scores): a task's score is the mean return of its episodes,
 /// normalized as <c>(score - random) / (expert - random)</c>; the overall figure is the mean of the
 /// tasks' normalized scores. Episodes are interleaved across tasks, so the agents in flight at any
 /// moment are a mix of embodiments sharing the engine's batches, as a fleet's would be.

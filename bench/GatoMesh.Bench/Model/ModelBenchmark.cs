@@ -7,12 +7,12 @@ using GatoMesh.Torch;
 namespace GatoMesh.Bench.Model;
 
 /// <summary>
-/// The inference engine's throughput (issue 4, "Benchmark"): prefill tokens/s and decode steps/s for
+/// The inference engine's throughput (bench/README.md): prefill tokens/s and decode steps/s for
 /// gato-small at each (batch, context) point, against the same model and weights in eager PyTorch
 /// with a KV cache (bench/model/pytorch_baseline.py, Debian's python3-torch) on the same inputs,
 /// alternating point by point in one run so machine noise hits both sides alike; model FLOP
 /// utilization against a 1024^3 fp32 matmul measured in the same run. Both sides use 1 intra-op
-/// thread (MACHINE.md); bench/run.sh also gives both one OpenBLAS thread. Goal: engine/PyTorch decode >= 1.5 at batch 64 and >= 1.0 at batch 1.
+/// thread (on 2 cores one fp32 torch thread is fastest); bench/run.sh also gives both one OpenBLAS thread. Goal: engine/PyTorch decode >= 1.5 at batch 64 and >= 1.0 at batch 1.
 ///
 ///   GatoMesh.Bench model [--points 1x256,64x256] [--decode-steps 32] [--attention-threads N]
 /// </summary>

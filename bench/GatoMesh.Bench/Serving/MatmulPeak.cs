@@ -4,8 +4,8 @@ using GatoMesh.Torch;
 namespace GatoMesh.Bench.Serving;
 
 /// <summary>The machine's matmul rate as the engine sees it: (256 x 256) @ (256 x 1024) through
-/// GatoMesh.Torch in this process, with the process's torch and OpenBLAS thread settings (MACHINE.md:
-/// 1 torch thread), in fp32 (OpenBLAS) or bf16 (libtorch's oneDNN path). The median of 20 timed runs
+/// GatoMesh.Torch in this process, with the process's torch and OpenBLAS thread settings (1 torch
+/// thread), in fp32 (OpenBLAS) or bf16 (libtorch's oneDNN path). The median of 20 timed runs
 /// after a warm-up.</summary>
 internal static class MatmulPeak
 {

@@ -34,7 +34,7 @@ internal static class TrainCommand
         var precision = new Option<string>("--precision") { Description = "fp32, or bf16: the transformer's matrix products in bfloat16 under CPU autocast, weights fp32 (docs/TRAINING.md)", DefaultValueFactory = _ => "fp32" };
         var seed = new Option<ulong>("--seed") { Description = "seed of the initialization, batches and dropout", DefaultValueFactory = _ => 0 };
         var every = new Option<long>("--checkpoint-every") { Description = "steps between checkpoints", DefaultValueFactory = _ => 1000 };
-        var threads = new Option<int>("--threads") { Description = "libtorch intra-op threads (fp32: 1 is fastest on 2 cores, docs/MACHINE.md; bf16: 2, docs/TRAINING.md)", DefaultValueFactory = _ => 1 };
+        var threads = new Option<int>("--threads") { Description = "libtorch intra-op threads (fp32: 1 is fastest on 2 cores; bf16: 2, docs/TRAINING.md)", DefaultValueFactory = _ => 1 };
         var json = new Option<bool>("--json") { Description = "print one JSON summary" };
         var workers = new Option<int?>("--workers") { Description = "data-parallel worker processes on loopback (docs/DISTRIBUTED.md); without it, one process trains" };
         var cluster = new Option<string?>("--cluster") { Description = "a running cluster's record (the cluster.json of `gatomesh cluster up`, or its folder): the job's silos join it (with --workers, default 1)" };
